@@ -1,0 +1,62 @@
+// Builds the core around a store, a chat platform and targets: the services, the router and the
+// scheduler. Used by main.ts and by tests, so both run the same wiring.
+import { ActionStore } from './actions/action-store.js';
+import { AuditLog } from './audit/audit-log.js';
+import type { ChatPlatform } from './chat/platform.js';
+import { Router } from './commands/router.js';
+import type { Config } from './config/env.js';
+import type { Policy } from './config/policy.js';
+import type { Logger } from './core/logger.js';
+import type { Services } from './core/services.js';
+import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
+import { timerKinds } from './scheduler/timer-kinds.js';
+import type { Db } from './store/db.js';
+import type { Targets } from './targets/targets.js';
+import type { TemplateRenderer } from './templates/renderer.js';
+
+export interface AppParts {
+  config: Config;
+  policy: Policy;
+  log: Logger;
+  db: Db;
+  chat: ChatPlatform;
+  templates: TemplateRenderer;
+  targets: Targets;
+  scheduler?: SchedulerOptions;
+  now?: () => Date;
+}
+
+export interface App {
+  services: Services;
+  router: Router;
+  scheduler: Scheduler;
+  /** Stops the timers (finishing those in hand) and closes targets; the store stays open. */
+  stop(): Promise<void>;
+}
+
+export function buildApp(parts: AppParts): App {
+  const scheduler = new Scheduler(parts.db, parts.log.child({ part: 'scheduler' }), parts.scheduler);
+  const services: Services = {
+    config: parts.config,
+    policy: parts.policy,
+    log: parts.log,
+    db: parts.db,
+    chat: parts.chat,
+    scheduler,
+    actions: new ActionStore(parts.db),
+    audit: new AuditLog(parts.db),
+    templates: parts.templates,
+    targets: parts.targets,
+    now: parts.now ?? (() => new Date()),
+  };
+  for (const timerKind of timerKinds) scheduler.on(timerKind.kind, (timer) => timerKind.run(timer, services));
+  return {
+    services,
+    router: new Router(services),
+    scheduler,
+    async stop() {
+      await scheduler.stop();
+      await parts.targets.close();
+    },
+  };
+}

@@ -1,0 +1,96 @@
+// The console as a chat platform: every post is printed to standard output, channels are names.
+import type { Writable } from 'node:stream';
+import type { Button, Form, Message } from '../message.js';
+import type { ChatPlatform, CreateChannelResult, PostedMessage } from '../platform.js';
+import { renderText } from './render-text.js';
+
+export class ConsolePlatform implements ChatPlatform {
+  readonly name = 'console' as const;
+  readonly supportsForms = false;
+  private readonly channels = new Set<string>();
+  private readonly topics = new Map<string, string>();
+  private readonly buttonRefs = new Map<string, string>();
+  private readonly refsByAction = new Map<string, string>();
+  private readonly sources = new Map<string, PostedMessage>();
+  private current: PostedMessage | undefined;
+  private posted = 0;
+
+  constructor(private readonly out: Writable) {}
+
+  /** The stored action id behind a printed reference such as `a1`. */
+  actionFor(ref: string): string | undefined {
+    return this.buttonRefs.get(ref.toLowerCase());
+  }
+
+  /** The message a printed button was on. */
+  sourceFor(ref: string): PostedMessage | undefined {
+    return this.sources.get(ref.toLowerCase());
+  }
+
+  private ref = (button: Button): string => {
+    const ref = this.refsByAction.get(button.actionId) ?? `a${this.buttonRefs.size + 1}`;
+    this.buttonRefs.set(ref, button.actionId);
+    this.refsByAction.set(button.actionId, ref);
+    if (this.current) this.sources.set(ref, this.current);
+    return ref;
+  };
+
+  print(heading: string, message: Message): void {
+    this.out.write(`--- ${heading} ---\n${renderText(message, this.ref)}\n\n`);
+  }
+
+  post(channel: string, message: Message): Promise<PostedMessage> {
+    this.posted += 1;
+    const posted = { channel, id: String(this.posted) };
+    this.current = posted;
+    this.print(`#${channel}`, message);
+    this.current = undefined;
+    return Promise.resolve(posted);
+  }
+
+  update(posted: PostedMessage, message: Message): Promise<void> {
+    this.current = posted;
+    this.print(`#${posted.channel} (message ${posted.id} updated)`, message);
+    this.current = undefined;
+    return Promise.resolve();
+  }
+
+  postPrivate(channel: string, user: string, message: Message): Promise<void> {
+    this.print(`#${channel} (only @${user} sees this)`, message);
+    return Promise.resolve();
+  }
+
+  directMessage(user: string, message: Message): Promise<void> {
+    this.print(`direct message to @${user}`, message);
+    return Promise.resolve();
+  }
+
+  createChannel(name: string): Promise<CreateChannelResult> {
+    if (this.channels.has(name)) return Promise.resolve({ ok: false, reason: 'name_taken' });
+    this.channels.add(name);
+    this.out.write(`--- #${name} created ---\n\n`);
+    return Promise.resolve({ ok: true, id: name, name });
+  }
+
+  setTopic(channel: string, topic: string): Promise<void> {
+    this.topics.set(channel, topic);
+    return Promise.resolve();
+  }
+
+  invite(channel: string, users: readonly string[]): Promise<void> {
+    if (users.length > 0) this.out.write(`--- #${channel}: invited ${users.map((u) => `@${u}`).join(', ')} ---\n\n`);
+    return Promise.resolve();
+  }
+
+  resolveChannel(nameOrId: string): Promise<string> {
+    return Promise.resolve(nameOrId.replace(/^#/, ''));
+  }
+
+  displayName(user: string): Promise<string> {
+    return Promise.resolve(user);
+  }
+
+  openForm(_trigger: string, _form: Form): Promise<void> {
+    return Promise.reject(new Error('the console has no forms'));
+  }
+}

@@ -1,0 +1,57 @@
+// Renders the neutral message model as plain terminal text. Buttons print with a short reference.
+import { splitMentions, type Block, type Button, type Message } from '../../chat/message.js';
+
+export type ButtonRef = (button: Button) => string;
+
+/** Replaces mention tokens with @user / #channel. */
+export function plainText(text: string): string {
+  return splitMentions(text)
+    .map((part) => (part.kind === 'text' ? part.text : part.kind === 'user' ? `@${part.id}` : `#${part.id}`))
+    .join('');
+}
+
+function renderTable(columns: string[], rows: string[][], omitted = 0): string {
+  const all = [columns, ...rows].map((row) => row.map((cell) => plainText(cell)));
+  const widths = columns.map((_, i) => Math.min(60, Math.max(...all.map((row) => (row[i] ?? '').length))));
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) => {
+        const width = widths[i] ?? 0;
+        const cut = cell.length > width ? `${cell.slice(0, width - 1)}…` : cell;
+        return cut.padEnd(width);
+      })
+      .join('  ')
+      .trimEnd();
+  const out = [line(all[0] ?? []), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(line)];
+  if (omitted > 0) out.push(`… ${omitted} more row${omitted === 1 ? '' : 's'}`);
+  return out.join('\n');
+}
+
+function renderBlock(block: Block, ref: ButtonRef): string {
+  switch (block.kind) {
+    case 'header':
+      return `*** ${plainText(block.text)} ***`;
+    case 'section':
+      return plainText(block.text);
+    case 'fields':
+      return block.fields.map((f) => `${plainText(f.label)}: ${plainText(f.value)}`).join('\n');
+    case 'code':
+      return plainText(block.text)
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n');
+    case 'table':
+      return renderTable(block.columns, block.rows, block.omitted);
+    case 'context':
+      return `(${plainText(block.text)})`;
+    case 'divider':
+      return '----';
+    case 'actions':
+      return block.buttons.map((b) => `[${ref(b)}] ${plainText(b.label)}`).join('  ');
+  }
+}
+
+export function renderText(message: Message, ref: ButtonRef): string {
+  if (message.blocks.length === 0) return plainText(message.text);
+  return message.blocks.map((b) => renderBlock(b, ref)).join('\n');
+}

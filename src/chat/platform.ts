@@ -1,0 +1,29 @@
+// The ChatPlatform port: everything the core needs of Slack, Teams or the console.
+import type { Form, Message } from './message.js';
+
+/** A message as posted: where, and the platform's id for it (Slack `ts`). */
+export interface PostedMessage {
+  channel: string;
+  id: string;
+}
+
+export type CreateChannelResult = { ok: true; id: string; name: string } | { ok: false; reason: 'name_taken' };
+
+export interface ChatPlatform {
+  readonly name: 'console' | 'slack' | 'teams';
+  /** Whether `openForm` works (Slack modals); otherwise callers fall back to usage text. */
+  readonly supportsForms: boolean;
+  post(channel: string, message: Message): Promise<PostedMessage>;
+  update(posted: PostedMessage, message: Message): Promise<void>;
+  /** A message only `user` sees in `channel`. */
+  postPrivate(channel: string, user: string, message: Message): Promise<void>;
+  directMessage(user: string, message: Message): Promise<void>;
+  createChannel(name: string): Promise<CreateChannelResult>;
+  setTopic(channel: string, topic: string): Promise<void>;
+  invite(channel: string, users: readonly string[]): Promise<void>;
+  /** Resolves a channel name (`incidents`) or id to the id to post to. */
+  resolveChannel(nameOrId: string): Promise<string>;
+  displayName(user: string): Promise<string>;
+  /** Opens a form for the user; `trigger` is the platform's short-lived handle (Slack trigger_id). */
+  openForm(trigger: string, form: Form): Promise<void>;
+}

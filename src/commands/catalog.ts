@@ -1,0 +1,376 @@
+// The grammar of /oatie: every command, its words, usage, arguments and help text, as data.
+// Handlers live in their domain folders and are bound by name in src/commands/registry.ts.
+import { z } from 'zod';
+import * as a from './args.js';
+
+export type CommandKind = 'meta' | 'incident' | 'diagnostic' | 'fix';
+export type FlagKind = 'value' | 'boolean';
+
+export interface CommandSpec {
+  /** The words that name the command, e.g. ['db', 'long-running']. */
+  readonly words: readonly string[];
+  readonly usage: string;
+  readonly summary: string;
+  readonly kind: CommandKind;
+  /** Names of positional arguments, in order. */
+  readonly positional: readonly string[];
+  /** Name of the argument that takes the rest of the text, if any. */
+  readonly rest?: string;
+  /** Flags by name (without --), mapped to the argument name they fill. */
+  readonly flags: Readonly<Record<string, { arg: string; kind: FlagKind }>>;
+  readonly schema: z.ZodType;
+}
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+
+function spec<S extends z.ZodType>(s: Omit<CommandSpec, 'schema' | 'flags' | 'positional'> & {
+  schema: S;
+  positional?: readonly string[];
+  flags?: CommandSpec['flags'];
+}) {
+  return { positional: [], flags: {}, ...s } as const;
+}
+
+const none = z.object({});
+
+export const catalog = {
+  help: spec({
+    words: ['help'],
+    usage: 'help [topic]',
+    summary: 'List the commands, or those of one topic (incident, auth, reports, health, audit, db, k8s).',
+    kind: 'meta',
+    positional: ['topic'],
+    schema: z.object({ topic: a.word.transform((s) => s.toLowerCase()).optional() }),
+  }),
+
+  'incident declare': spec({
+    words: ['incident'],
+    usage: 'incident p0|p1|p2|p3 <title>',
+    summary: 'Declare an incident: war room, alert, people paged, reminders.',
+    kind: 'incident',
+    positional: ['severity'],
+    rest: 'title',
+    schema: z.object({ severity: a.severity.optional(), title: a.text(150, 'a title').optional() }),
+  }),
+  'incident ack': spec({
+    words: ['incident', 'ack'],
+    usage: 'incident ack',
+    summary: 'Acknowledge the incident of this war room (stops escalation).',
+    kind: 'incident',
+    schema: none,
+  }),
+  'incident update': spec({
+    words: ['incident', 'update'],
+    usage: 'incident update <investigating|identified|monitoring> <text> [--public]',
+    summary: 'Post a status update (restarts the update clock); --public also posts to the status page.',
+    kind: 'incident',
+    positional: ['status'],
+    rest: 'text',
+    flags: { public: { arg: 'public', kind: 'boolean' } },
+    schema: z.object({
+      status: a.updateStatus.optional(),
+      text: a.text(2000, 'the update text').optional(),
+      public: z.boolean().default(false),
+    }),
+  }),
+  'incident severity': spec({
+    words: ['incident', 'severity'],
+    usage: 'incident severity p0|p1|p2|p3',
+    summary: 'Change the severity (re-plans reminders, escalation and contacts).',
+    kind: 'incident',
+    positional: ['severity'],
+    schema: z.object({ severity: a.severity }),
+  }),
+  'incident resolve': spec({
+    words: ['incident', 'resolve'],
+    usage: 'incident resolve <root cause>',
+    summary: 'Resolve the incident: resolution notice with duration, timers stopped, review scheduled.',
+    kind: 'incident',
+    rest: 'rootCause',
+    schema: z.object({ rootCause: a.text(2000, 'the root cause').optional() }),
+  }),
+  'incident list': spec({
+    words: ['incident', 'list'],
+    usage: 'incident list',
+    summary: 'List open incidents.',
+    kind: 'incident',
+    schema: none,
+  }),
+  'incident timeline': spec({
+    words: ['incident', 'timeline'],
+    usage: 'incident timeline',
+    summary: 'Every event of this war room’s incident, with time and who.',
+    kind: 'incident',
+    schema: none,
+  }),
+
+  'auth token': spec({
+    words: ['auth', 'token'],
+    usage: 'auth token <jwt>',
+    summary: 'Decode a JWT: claims, expiry, clock skew, format problems (answered to you only).',
+    kind: 'diagnostic',
+    rest: 'token',
+    schema: z.object({ token: a.jwt }),
+  }),
+  'auth user': spec({
+    words: ['auth', 'user'],
+    usage: 'auth user <email> [permission]',
+    summary: 'A user’s role, organisation, permission and permission cache.',
+    kind: 'diagnostic',
+    positional: ['email', 'permission'],
+    schema: z.object({
+      email: a.email,
+      permission: z
+        .string()
+        .regex(/^[a-z_]{1,40}:[a-z_]{1,40}$/, 'expected a permission such as reports:create')
+        .optional(),
+    }),
+  }),
+  'auth set-role': spec({
+    words: ['auth', 'set-role'],
+    usage: 'auth set-role <email> <role>',
+    summary: 'Fix: change a user’s role and clear their permission cache (needs approval).',
+    kind: 'fix',
+    positional: ['email', 'role'],
+    schema: z.object({ email: a.email, role: a.role }),
+  }),
+  'auth clear-cache': spec({
+    words: ['auth', 'clear-cache'],
+    usage: 'auth clear-cache <email|user-uuid>',
+    summary: 'Fix: delete a user’s cached permissions in Redis (needs approval).',
+    kind: 'fix',
+    positional: ['user'],
+    schema: z.object({ user: a.emailOrUuid }),
+  }),
+
+  'reports status': spec({
+    words: ['reports', 'status'],
+    usage: 'reports status <report-id>',
+    summary: 'Recent executions of a report, time in processing, last error.',
+    kind: 'diagnostic',
+    positional: ['reportId'],
+    schema: z.object({ reportId: a.uuid }),
+  }),
+  'reports stuck': spec({
+    words: ['reports', 'stuck'],
+    usage: 'reports stuck',
+    summary: 'Reports processing for too long, by organisation.',
+    kind: 'diagnostic',
+    schema: none,
+  }),
+
+  health: spec({
+    words: ['health'],
+    usage: 'health',
+    summary: 'Database, Redis, Oracle BI and Kubernetes: healthy or why not, with latency.',
+    kind: 'diagnostic',
+    schema: none,
+  }),
+  'health oracle-bi': spec({
+    words: ['health', 'oracle-bi'],
+    usage: 'health oracle-bi',
+    summary: 'Oracle BI Publisher: API health, direct reachability, latency.',
+    kind: 'diagnostic',
+    schema: none,
+  }),
+  audit: spec({
+    words: ['audit'],
+    usage: 'audit [--since 24h]',
+    summary: 'The audit log: diagnostics, fix requests, approvals, executions.',
+    kind: 'meta',
+    flags: { since: { arg: 'since', kind: 'value' } },
+    schema: z.object({ since: a.duration(MIN, 90 * DAY).default(24 * HOUR) }),
+  }),
+
+  'db connections': spec({
+    words: ['db', 'connections'],
+    usage: 'db connections',
+    summary: 'Connections by state against max_connections, top clients.',
+    kind: 'diagnostic',
+    schema: none,
+  }),
+  'db long-running': spec({
+    words: ['db', 'long-running'],
+    usage: 'db long-running [--older-than 5m]',
+    summary: 'Queries running longer than a threshold.',
+    kind: 'diagnostic',
+    flags: { 'older-than': { arg: 'olderThan', kind: 'value' } },
+    schema: z.object({ olderThan: a.duration(1000, 30 * DAY).default(5 * MIN) }),
+  }),
+  'db slow-queries': spec({
+    words: ['db', 'slow-queries'],
+    usage: 'db slow-queries [--min-ms 1000]',
+    summary: 'Slowest statements by mean time (pg_stat_statements).',
+    kind: 'diagnostic',
+    flags: { 'min-ms': { arg: 'minMs', kind: 'value' } },
+    schema: z.object({
+      minMs: z
+        .string()
+        .regex(/^\d{1,7}$/, 'expected milliseconds as a whole number')
+        .transform(Number)
+        .default(1000),
+    }),
+  }),
+  'db indexes': spec({
+    words: ['db', 'indexes'],
+    usage: 'db indexes',
+    summary: 'Unused and least-used indexes; tables that may miss one.',
+    kind: 'diagnostic',
+    schema: none,
+  }),
+  'db bloat': spec({
+    words: ['db', 'bloat'],
+    usage: 'db bloat',
+    summary: 'Dead tuples and last vacuum/analyze per table.',
+    kind: 'diagnostic',
+    schema: none,
+  }),
+  'db blocking': spec({
+    words: ['db', 'blocking'],
+    usage: 'db blocking',
+    summary: 'Blocked queries and the queries blocking them.',
+    kind: 'diagnostic',
+    schema: none,
+  }),
+  'db terminate': spec({
+    words: ['db', 'terminate'],
+    usage: 'db terminate <pid>',
+    summary: 'Fix: terminate one backend (needs approval).',
+    kind: 'fix',
+    positional: ['pid'],
+    schema: z.object({ pid: a.pid }),
+  }),
+  'db terminate-long': spec({
+    words: ['db', 'terminate-long'],
+    usage: 'db terminate-long [--older-than 10m]',
+    summary: 'Fix: terminate every query running longer than a threshold (needs approval).',
+    kind: 'fix',
+    flags: { 'older-than': { arg: 'olderThan', kind: 'value' } },
+    schema: z.object({ olderThan: a.duration(MIN, 30 * DAY).default(10 * MIN) }),
+  }),
+  'db vacuum': spec({
+    words: ['db', 'vacuum'],
+    usage: 'db vacuum <table>',
+    summary: 'Fix: VACUUM (ANALYZE) a table (needs approval).',
+    kind: 'fix',
+    positional: ['table'],
+    schema: z.object({ table: a.identifier }),
+  }),
+  'db analyze': spec({
+    words: ['db', 'analyze'],
+    usage: 'db analyze <table>',
+    summary: 'Fix: ANALYZE a table (needs approval).',
+    kind: 'fix',
+    positional: ['table'],
+    schema: z.object({ table: a.identifier }),
+  }),
+  'db create-index': spec({
+    words: ['db', 'create-index'],
+    usage: 'db create-index <table> <column>[,<column>...]',
+    summary: 'Fix: CREATE INDEX CONCURRENTLY (needs approval).',
+    kind: 'fix',
+    positional: ['table', 'columns'],
+    schema: z.object({ table: a.identifier, columns: a.columnList }),
+  }),
+  'db drop-index': spec({
+    words: ['db', 'drop-index'],
+    usage: 'db drop-index <index>',
+    summary: 'Fix: DROP INDEX CONCURRENTLY (needs approval).',
+    kind: 'fix',
+    positional: ['index'],
+    schema: z.object({ index: a.identifier }),
+  }),
+  'db reindex': spec({
+    words: ['db', 'reindex'],
+    usage: 'db reindex <table>',
+    summary: 'Fix: REINDEX TABLE CONCURRENTLY (needs approval).',
+    kind: 'fix',
+    positional: ['table'],
+    schema: z.object({ table: a.identifier }),
+  }),
+
+  'k8s pods': spec({
+    words: ['k8s', 'pods'],
+    usage: 'k8s pods [--app <name>]',
+    summary: 'Pods: phase, restarts, last termination reason (OOMKilled), age.',
+    kind: 'diagnostic',
+    flags: { app: { arg: 'app', kind: 'value' } },
+    schema: z.object({ app: a.dnsLabel.optional() }),
+  }),
+  'k8s top': spec({
+    words: ['k8s', 'top'],
+    usage: 'k8s top pods|nodes',
+    summary: 'Memory and CPU use against requests and limits.',
+    kind: 'diagnostic',
+    positional: ['resource'],
+    schema: z.object({ resource: a.topPods }),
+  }),
+  'k8s logs': spec({
+    words: ['k8s', 'logs'],
+    usage: 'k8s logs <deployment> [--since 1h] [--grep <text>]',
+    summary: 'Recent log lines of a deployment’s pods, counted by level.',
+    kind: 'diagnostic',
+    positional: ['deployment'],
+    flags: { since: { arg: 'since', kind: 'value' }, grep: { arg: 'grep', kind: 'value' } },
+    schema: z.object({
+      deployment: a.dnsLabel,
+      since: a.duration(1000, 7 * DAY).default(HOUR),
+      grep: a.text(200, 'a search text').optional(),
+    }),
+  }),
+  'k8s describe': spec({
+    words: ['k8s', 'describe'],
+    usage: 'k8s describe <pod>',
+    summary: 'A pod’s containers, requests and limits, recent events.',
+    kind: 'diagnostic',
+    positional: ['pod'],
+    schema: z.object({ pod: a.dnsLabel }),
+  }),
+  'k8s netpol': spec({
+    words: ['k8s', 'netpol'],
+    usage: 'k8s netpol',
+    summary: 'Network policies and what they select.',
+    kind: 'diagnostic',
+    schema: none,
+  }),
+  'k8s dns': spec({
+    words: ['k8s', 'dns'],
+    usage: 'k8s dns',
+    summary: 'CoreDNS health and endpoints of the platform’s services.',
+    kind: 'diagnostic',
+    schema: none,
+  }),
+  'k8s restart': spec({
+    words: ['k8s', 'restart'],
+    usage: 'k8s restart <deployment>',
+    summary: 'Fix: rollout restart of an allowlisted deployment (needs approval).',
+    kind: 'fix',
+    positional: ['deployment'],
+    schema: z.object({ deployment: a.dnsLabel }),
+  }),
+  'k8s set-memory': spec({
+    words: ['k8s', 'set-memory'],
+    usage: 'k8s set-memory <deployment> <limit>',
+    summary: 'Fix: set a deployment’s memory limit, within policy bounds (needs approval).',
+    kind: 'fix',
+    positional: ['deployment', 'limit'],
+    schema: z.object({ deployment: a.dnsLabel, limit: a.memoryLimit }),
+  }),
+} as const;
+
+export type Catalog = typeof catalog;
+export type CommandName = keyof Catalog;
+export type ArgsOf<K extends CommandName> = z.output<Catalog[K]['schema']>;
+/** A parsed command: its name and typed arguments. */
+export type Command = { [K in CommandName]: { name: K; args: ArgsOf<K> } }[CommandName];
+
+export const commandNames = Object.keys(catalog) as CommandName[];
+
+export function specOf(name: CommandName): CommandSpec {
+  return catalog[name];
+}
+
+/** The topics of `help`, in the order shown. */
+export const topics = ['incident', 'auth', 'reports', 'health', 'audit', 'db', 'k8s'] as const;

@@ -1,0 +1,20 @@
+// Which handler answers which command, and which handler runs which button. Domains list theirs in
+// their own registry file; this one only joins them.
+import type { CommandName } from './catalog.js';
+import type { ActionHandler, CommandHandler } from './handler.js';
+import { help } from '../meta/help.js';
+import { audit } from '../meta/audit.js';
+
+// Each entry is typed by its command at definition (defineCommand); `run` is a method, so the list
+// holds them all as CommandHandler.
+const commandHandlers: readonly CommandHandler[] = [help, audit];
+
+const actionHandlers: readonly ActionHandler[] = [];
+
+export function handlerFor(name: CommandName): CommandHandler | undefined {
+  return commandHandlers.find((h) => h.name === name);
+}
+
+export function actionHandlerFor(kind: string): ActionHandler | undefined {
+  return actionHandlers.find((h) => h.kind === kind);
+}

@@ -1,0 +1,185 @@
+// The policy file: who is who, what each severity means, who may request and approve which fix,
+// and what Kubernetes objects fixes may touch. Validated at start-up; errors name the file and line.
+import { readFile } from 'node:fs/promises';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { parseDuration } from '../core/duration.js';
+
+const duration = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration like 20s, 5m, 1h or 2d` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const personKey = z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'expected a lowercase key such as alice');
+
+const person = z.strictObject({
+  name: z.string().min(1),
+  slack: z.string().optional(),
+  teams: z.string().optional(),
+  email: z.email().optional(),
+  phone: z.string().optional(),
+});
+
+export const roleNames = ['on-call', 'team-lead', 'engineering-manager', 'team-member', 'triage'] as const;
+const roleName = z.enum(roleNames);
+
+const severity = z.strictObject({
+  label: z.string().min(1),
+  definition: z.string().default(''),
+  /** A duration, or the start of the next business day. */
+  responseTime: z.union([z.literal('next-business-day'), duration]),
+  /** How often the war room is reminded to post an update; null for never. */
+  updateInterval: duration.nullable().default(null),
+  warRoom: z.boolean().default(false),
+  notify: z.array(roleName).default([]),
+  statusPageDeadline: duration.nullable().default(null),
+  communication: z.string().default(''),
+});
+
+const riskLevel = z.enum(['low', 'medium', 'high']);
+
+const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a DNS label');
+
+const memoryQuantity = z.string().regex(/^\d{1,6}(Mi|Gi)$/, 'expected a memory quantity such as 512Mi or 4Gi');
+
+export const policySchema = z.strictObject({
+  people: z.record(personKey, person),
+  groups: z.record(z.string(), z.array(personKey)).default({}),
+  /** Who fills each role of the escalation procedure. */
+  roles: z.partialRecord(roleName, personKey),
+  severities: z.strictObject({ p0: severity, p1: severity, p2: severity, p3: severity }),
+  /** The chain followed, step by step, while nobody acknowledges. */
+  escalation: z.array(roleName).min(1),
+  review: z.strictObject({ time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM') }).default({
+    time: '10:00',
+  }),
+  fixes: z.strictObject({
+    /** People or groups (`group:<name>`) who may request fixes; `*` for anyone known to the policy. */
+    requesters: z.array(z.string()).min(1),
+    /** Channels where fixes may be requested; `*` for any. */
+    channels: z.array(z.string()).default(['*']),
+    /** People or groups who may approve fixes of each risk level. */
+    approvers: z.strictObject({ low: z.array(z.string()), medium: z.array(z.string()), high: z.array(z.string()) }),
+    /** Risk level of each fix, by command (`db terminate`); unlisted fixes are high. */
+    risk: z.record(z.string(), riskLevel).default({}),
+    approvalTtl: duration.default(900_000),
+    allowSelfApprovalDuringP0: z.boolean().default(false),
+    /** The smallest --older-than that `db terminate-long` accepts. */
+    minTerminateAge: duration.default(300_000),
+  }),
+  kubernetes: z.strictObject({
+    deployments: z.array(z.strictObject({ name: k8sName, namespace: k8sName })),
+    maxMemoryLimit: memoryQuantity,
+  }),
+  reports: z.strictObject({ stuckAfter: duration }).default({ stuckAfter: 1_800_000 }),
+  auth: z
+    .strictObject({ roles: z.array(z.string().regex(/^[a-z_]{1,40}$/)).min(1) })
+    .default({ roles: ['viewer', 'analyst', 'report_manager', 'admin'] }),
+});
+
+export type Policy = z.infer<typeof policySchema>;
+export type SeverityPolicy = Policy['severities']['p0'];
+export type RoleName = (typeof roleNames)[number];
+export type RiskLevel = z.infer<typeof riskLevel>;
+export type Person = z.infer<typeof person> & { key: string };
+
+export type PolicyResult = { ok: true; policy: Policy } | { ok: false; message: string };
+
+/** Parses policy YAML; errors say `file:line: path: reason`. */
+export function parsePolicy(text: string, file: string): PolicyResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const line = lineCounter.linePos(yamlError.pos[0]).line;
+    return { ok: false, message: `${file}:${line}: ${yamlError.message.split('\n')[0] ?? 'invalid YAML'}` };
+  }
+  const parsed = policySchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = (issue?.path ?? []).map((p) => (typeof p === 'symbol' ? String(p) : p));
+    const node = findNode(doc, path);
+    const line = node?.range ? lineCounter.linePos(node.range[0]).line : 1;
+    return { ok: false, message: `${file}:${line}: ${path.join('.') || '(top)'}: ${issue?.message ?? 'invalid'}` };
+  }
+  const problem = checkReferences(parsed.data);
+  if (problem) return { ok: false, message: `${file}: ${problem}` };
+  return { ok: true, policy: parsed.data };
+}
+
+function findNode(doc: ReturnType<typeof parseDocument>, path: ReadonlyArray<string | number>) {
+  // The deepest node that exists on the issue's path: a missing key points at its parent.
+  for (let depth = path.length; depth >= 0; depth -= 1) {
+    const node: unknown = doc.getIn(path.slice(0, depth), true);
+    if (node && typeof node === 'object' && 'range' in node) return node as { range?: [number, number, number] };
+  }
+  return undefined;
+}
+
+/** Cross-references zod cannot see: every person or group named must exist. */
+function checkReferences(policy: Policy): string | undefined {
+  const known = (ref: string): boolean =>
+    ref === '*' ||
+    ref in policy.people ||
+    (ref.startsWith('group:') && ref.slice('group:'.length) in policy.groups);
+  for (const [group, members] of Object.entries(policy.groups)) {
+    const missing = members.find((m) => !(m in policy.people));
+    if (missing) return `groups.${group}: unknown person "${missing}"`;
+  }
+  for (const [role, key] of Object.entries(policy.roles)) {
+    if (key !== undefined && !(key in policy.people)) return `roles.${role}: unknown person "${key}"`;
+  }
+  const refs = [
+    ...policy.fixes.requesters.map((r) => ['fixes.requesters', r] as const),
+    ...(['low', 'medium', 'high'] as const).flatMap((level) =>
+      policy.fixes.approvers[level].map((r) => [`fixes.approvers.${level}`, r] as const),
+    ),
+  ];
+  const bad = refs.find(([, ref]) => !known(ref));
+  return bad ? `${bad[0]}: unknown person or group "${bad[1]}"` : undefined;
+}
+
+export async function loadPolicy(file: string): Promise<PolicyResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+    return { ok: false, message: `${file}: cannot read the policy file (${reason})` };
+  }
+  return parsePolicy(text, file);
+}
+
+/** The person a chat user is, if the policy knows them (console users are named by their key). */
+export function resolvePerson(policy: Policy, platform: string, userId: string): Person | undefined {
+  for (const [key, p] of Object.entries(policy.people)) {
+    const matches =
+      (platform === 'console' && key === userId) ||
+      (platform === 'slack' && p.slack === userId) ||
+      (platform === 'teams' && p.teams === userId);
+    if (matches) return { ...p, key };
+  }
+  return undefined;
+}
+
+/** Whether a person is named by a list of people, `group:<name>` entries or `*`. */
+export function isListed(policy: Policy, list: readonly string[], personKeyValue: string | undefined): boolean {
+  if (personKeyValue === undefined) return false;
+  return list.some(
+    (ref) =>
+      ref === '*' ||
+      ref === personKeyValue ||
+      (ref.startsWith('group:') && (policy.groups[ref.slice('group:'.length)] ?? []).includes(personKeyValue)),
+  );
+}
+
+/** The person who fills a role, if any. */
+export function personForRole(policy: Policy, role: RoleName): Person | undefined {
+  const key = policy.roles[role];
+  const p = key === undefined ? undefined : policy.people[key];
+  return key !== undefined && p ? { ...p, key } : undefined;
+}

@@ -1,0 +1,26 @@
+// Everything a handler may use, built once by the composition root (src/main.ts).
+import type { ActionStore } from '../actions/action-store.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { ChatPlatform } from '../chat/platform.js';
+import type { Config } from '../config/env.js';
+import type { Policy } from '../config/policy.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
+import type { Db } from '../store/db.js';
+import type { Targets } from '../targets/targets.js';
+import type { TemplateRenderer } from '../templates/renderer.js';
+import type { Logger } from './logger.js';
+
+export interface Services {
+  config: Config;
+  policy: Policy;
+  log: Logger;
+  /** The bot's own store. */
+  db: Db;
+  chat: ChatPlatform;
+  scheduler: Scheduler;
+  actions: ActionStore;
+  audit: AuditLog;
+  templates: TemplateRenderer;
+  targets: Targets;
+  now(): Date;
+}

@@ -1,0 +1,67 @@
+// Composition root: read the configuration, build the adapters, start. Nothing else.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from './app.js';
+import { ConsolePlatform } from './chat/console/console-platform.js';
+import { ConsoleSession, runConsole } from './chat/console/console-session.js';
+import { readConfig } from './config/env.js';
+import { loadPolicy } from './config/policy.js';
+import { describeError } from './core/errors.js';
+import { createLogger } from './core/logger.js';
+import { describeStore, openStore } from './store/open-store.js';
+import { buildTargets } from './targets/build-targets.js';
+import { loadTemplates } from './templates/load-templates.js';
+
+const DEFAULT_POLICY = fileURLToPath(new URL('../manifests/policy.yaml', import.meta.url));
+
+function stop(code: number, message: string): never {
+  process.stderr.write(`oatie-ops: ${message}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const configResult = readConfig(process.env);
+  if (!configResult.ok) stop(2, configResult.message);
+  const config = configResult.config;
+  const log = createLogger(config.LOG_LEVEL);
+
+  const policyResult = await loadPolicy(config.OATIE_POLICY_FILE ?? DEFAULT_POLICY);
+  if (!policyResult.ok) stop(2, `invalid policy — ${policyResult.message}`);
+
+  let templates;
+  try {
+    templates = await loadTemplates(config.OATIE_TEMPLATES_DIR);
+  } catch (error) {
+    stop(2, `invalid template — ${describeError(error)}`);
+  }
+
+  const storeSettings = { databaseUrl: config.DATABASE_URL, dataDir: config.OATIE_DATA_DIR };
+  let db;
+  try {
+    db = await openStore(storeSettings);
+  } catch (error) {
+    stop(1, `cannot open the store at ${describeStore(storeSettings)}: ${describeError(error)}`);
+  }
+
+  const chat = new ConsolePlatform(process.stdout);
+  const app = buildApp({
+    config,
+    policy: policyResult.policy,
+    log,
+    db,
+    chat,
+    templates,
+    targets: buildTargets(config, log),
+  });
+  app.scheduler.start();
+  log.info({ ms: Math.round(performance.now() - started), store: describeStore(storeSettings), chat: chat.name }, 'ready');
+
+  const session = new ConsoleSession(chat, app.router, { user: config.OATIE_CONSOLE_USER, channel: 'console' });
+  await runConsole(session, process.stdin, process.stdout, process.stdin.isTTY);
+  await app.stop();
+  await db.close();
+}
+
+main().catch((error: unknown) => stop(1, describeError(error)));

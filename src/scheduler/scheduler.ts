@@ -1,0 +1,190 @@
+// Durable timers: every reminder, escalation and review is a row in the store. Several processes
+// poll the same table; a timer is claimed with FOR UPDATE SKIP LOCKED so exactly one runs it.
+// A claim is a lease: if the process dies while running a timer, the lease runs out and another
+// process (or the same one after restart) runs it.
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../store/db.js';
+import type { Logger } from '../core/logger.js';
+import { describeError } from '../core/errors.js';
+
+export interface Timer {
+  id: number;
+  kind: string;
+  key: string | null;
+  dueAt: Date;
+  payload: unknown;
+  attempts: number;
+}
+
+export type TimerHandler = (timer: Timer) => Promise<void>;
+
+interface TimerRow {
+  id: number;
+  kind: string;
+  key: string | null;
+  due_at: Date;
+  payload: unknown;
+  attempts: number;
+}
+
+export interface SchedulerOptions {
+  pollMs?: number;
+  /** How long a claimed timer stays ours before another process may take it over. */
+  leaseMs?: number;
+  maxAttempts?: number;
+  batch?: number;
+}
+
+export class Scheduler {
+  private readonly handlers = new Map<string, TimerHandler>();
+  private readonly owner = randomUUID();
+  private readonly pollMs: number;
+  private readonly leaseMs: number;
+  private readonly maxAttempts: number;
+  private readonly batch: number;
+  private loop: NodeJS.Timeout | undefined;
+  private ticking: Promise<number> | undefined;
+  private stopped = true;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+    options: SchedulerOptions = {},
+  ) {
+    this.pollMs = options.pollMs ?? 250;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.batch = options.batch ?? 20;
+  }
+
+  /** Registers what runs when a timer of this kind is due. */
+  on(kind: string, handler: TimerHandler): void {
+    this.handlers.set(kind, handler);
+  }
+
+  async schedule(kind: string, dueAt: Date, payload: unknown = {}, key?: string): Promise<number> {
+    const result = await this.db.query<{ id: number }>(
+      'INSERT INTO timers (kind, key, due_at, payload) VALUES ($1, $2, $3, $4::jsonb) RETURNING id',
+      [kind, key ?? null, dueAt, JSON.stringify(payload)],
+    );
+    const id = result.rows[0]?.id;
+    if (id === undefined) throw new Error('timer insert returned no id');
+    return id;
+  }
+
+  /** Replaces the pending timers under `key` with one due at `dueAt` (a moved reminder). */
+  async reschedule(kind: string, key: string, dueAt: Date, payload: unknown = {}): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      await tx.query("UPDATE timers SET state = 'cancelled' WHERE key = $1 AND state = 'pending'", [key]);
+      const result = await tx.query<{ id: number }>(
+        'INSERT INTO timers (kind, key, due_at, payload) VALUES ($1, $2, $3, $4::jsonb) RETURNING id',
+        [kind, key, dueAt, JSON.stringify(payload)],
+      );
+      return result.rows[0]?.id ?? 0;
+    });
+  }
+
+  /** Cancels pending timers whose key equals `key`, or starts with it when it ends in `*`. */
+  async cancel(key: string): Promise<number> {
+    const prefix = key.endsWith('*');
+    const result = await this.db.query(
+      prefix
+        ? "UPDATE timers SET state = 'cancelled' WHERE state = 'pending' AND starts_with(key, $1)"
+        : "UPDATE timers SET state = 'cancelled' WHERE state = 'pending' AND key = $1",
+      [prefix ? key.slice(0, -1) : key],
+    );
+    return result.rowCount;
+  }
+
+  /** Pending timers (for `incident timeline`, tests and the console). */
+  async pending(keyPrefix = ''): Promise<Timer[]> {
+    const result = await this.db.query<TimerRow>(
+      "SELECT id, kind, key, due_at, payload, attempts FROM timers WHERE state = 'pending' AND starts_with(coalesce(key, ''), $1) ORDER BY due_at",
+      [keyPrefix],
+    );
+    return result.rows.map(toTimer);
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const tick = (): void => {
+      if (this.stopped) return;
+      this.ticking = this.runDue().catch((error: unknown) => {
+        this.log.error({ err: describeError(error) }, 'timer poll failed');
+        return 0;
+      });
+      void this.ticking.finally(() => {
+        if (!this.stopped) this.loop = setTimeout(tick, this.pollMs);
+      });
+    };
+    tick();
+  }
+
+  /** Stops polling and waits for the timers in hand to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.loop) clearTimeout(this.loop);
+    await this.ticking;
+  }
+
+  /** Claims the due timers and runs them; returns how many ran. */
+  async runDue(): Promise<number> {
+    let ran = 0;
+    for (;;) {
+      const claimed = await this.claimDue();
+      if (claimed.length === 0) return ran;
+      for (const timer of claimed) await this.runOne(timer);
+      ran += claimed.length;
+      if (claimed.length < this.batch || this.stopped) return ran;
+    }
+  }
+
+  private async claimDue(): Promise<Timer[]> {
+    const result = await this.db.query<TimerRow>(
+      `UPDATE timers SET state = 'running', owner = $1, attempts = attempts + 1,
+              locked_until = now() + make_interval(secs => $2::double precision / 1000)
+        WHERE id IN (
+          SELECT id FROM timers
+           WHERE (state = 'pending' AND due_at <= now()) OR (state = 'running' AND locked_until < now())
+           ORDER BY due_at
+           LIMIT $3
+           FOR UPDATE SKIP LOCKED)
+        RETURNING id, kind, key, due_at, payload, attempts`,
+      [this.owner, this.leaseMs, this.batch],
+    );
+    return result.rows.map(toTimer).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+  }
+
+  private async runOne(timer: Timer): Promise<void> {
+    const handler = this.handlers.get(timer.kind);
+    try {
+      if (!handler) throw new Error(`no handler for timer kind ${timer.kind}`);
+      await handler(timer);
+      await this.db.query("UPDATE timers SET state = 'done', fired_at = now() WHERE id = $1 AND owner = $2", [
+        timer.id,
+        this.owner,
+      ]);
+    } catch (error) {
+      const giveUp = timer.attempts >= this.maxAttempts;
+      this.log.warn({ timer: timer.id, kind: timer.kind, err: describeError(error), giveUp }, 'timer failed');
+      await this.db.query(
+        `UPDATE timers SET state = $3, last_error = $4,
+                due_at = now() + make_interval(secs => $5::double precision)
+          WHERE id = $1 AND owner = $2`,
+        [timer.id, this.owner, giveUp ? 'failed' : 'pending', describeError(error).slice(0, 500), 2 ** timer.attempts],
+      );
+    }
+  }
+}
+
+function toTimer(row: TimerRow): Timer {
+  return {
+    id: row.id,
+    kind: row.kind,
+    key: row.key,
+    dueAt: new Date(row.due_at),
+    payload: row.payload,
+    attempts: row.attempts,
+  };
+}

@@ -1,0 +1,10 @@
+// What runs when a durable timer of each kind is due. Domains list theirs here.
+import type { Services } from '../core/services.js';
+import type { Timer } from './scheduler.js';
+
+export interface TimerKind {
+  kind: string;
+  run(timer: Timer, services: Services): Promise<void>;
+}
+
+export const timerKinds: readonly TimerKind[] = [];

@@ -1,0 +1,36 @@
+// Opens the bot's store: Postgres at DATABASE_URL when set, else PGlite under OATIE_DATA_DIR; migrates it.
+import { mkdir } from 'node:fs/promises';
+import type { Db } from './db.js';
+import { migrate } from './migrations.js';
+import { openPgDb } from './pg-db.js';
+import { openPgliteDb } from './pglite-db.js';
+
+export interface StoreSettings {
+  databaseUrl: string | undefined;
+  dataDir: string;
+}
+
+/** Where the store lives, for messages (the URL without its password). */
+export function describeStore(settings: StoreSettings): string {
+  if (settings.databaseUrl === undefined) return `embedded PGlite at ${settings.dataDir}`;
+  const url = new URL(settings.databaseUrl);
+  if (url.password) url.password = '***';
+  return url.toString();
+}
+
+export async function openStore(settings: StoreSettings): Promise<Db> {
+  let db: Db;
+  if (settings.databaseUrl !== undefined) {
+    db = openPgDb(settings.databaseUrl);
+  } else {
+    await mkdir(settings.dataDir, { recursive: true });
+    db = await openPgliteDb(settings.dataDir);
+  }
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+  return db;
+}

@@ -1,0 +1,54 @@
+// The store on a Postgres server (DATABASE_URL), through a `pg` pool.
+import pg from 'pg';
+import type { Db, QueryResult } from './db.js';
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+function wrap(client: Queryable): Omit<Db, 'transaction' | 'close'> {
+  return {
+    kind: 'postgres',
+    async query<R extends object>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
+      const result = await client.query<R>(sql, params as unknown[]);
+      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    },
+    async exec(sql: string): Promise<void> {
+      await client.query(sql);
+    },
+  };
+}
+
+export function openPgDb(connectionString: string, options: { max?: number } = {}): Db {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 5,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'oatie-ops-store',
+  });
+  // An idle client that errors (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  const base = wrap(pool);
+  return {
+    ...base,
+    async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      const tx: Db = {
+        ...wrap(client),
+        transaction: (inner) => inner(tx),
+        close: () => Promise.resolve(),
+      };
+      try {
+        await client.query('BEGIN');
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
