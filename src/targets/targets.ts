@@ -1,6 +1,35 @@
 // The systems the bot diagnoses and fixes, each behind its own port; absent when not configured.
+// Adapters (pg, ioredis, @kubernetes/client-node, fetch) live beside this file; the core sees ports.
+
+/** The platform's Postgres (OATIE_DATABASE_URL). */
+export interface SqlTarget {
+  /** Where it points, for messages: host, port and database, never the password. */
+  readonly description: string;
+  /** One statement on the small dedicated pool (one connection kept warm), under statement_timeout
+   * and lock_timeout. Values are bound parameters; identifiers are resolved and quoted by the database. */
+  query<R extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /** A statement that cannot run in a transaction block or takes long (VACUUM, CREATE INDEX
+   * CONCURRENTLY, REINDEX CONCURRENTLY), on its own connection, with the given timeout. */
+  maintenance(sql: string, options: { timeoutMs: number }): Promise<{ rowCount: number }>;
+  /** Backend pids of the bot's own connections, which fixes never terminate. */
+  ownPids(): Promise<number[]>;
+}
+
+/** The platform's Redis, which holds the permission cache (OATIE_REDIS_URL). */
+export interface CacheTarget {
+  readonly description: string;
+  /** Round-trip time of PING, in milliseconds. */
+  ping(): Promise<number>;
+  get(key: string): Promise<string | null>;
+  /** Seconds to live; -1 without expiry, -2 when the key does not exist. */
+  ttl(key: string): Promise<number>;
+  /** Deletes keys; returns how many existed. */
+  del(...keys: string[]): Promise<number>;
+}
 
 export interface Targets {
+  postgres?: SqlTarget;
+  redis?: CacheTarget;
   /** Closes every client (shutdown). */
   close(): Promise<void>;
 }
