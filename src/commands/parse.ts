@@ -123,11 +123,7 @@ function bindArguments(name: CommandName, spec: CommandSpec, tokens: readonly st
     if (value !== undefined) values[argName] = value;
   });
   const extra = positional.slice(spec.positional.length);
-  if (spec.rest !== undefined) {
-    if (extra.length > 0) values[spec.rest] = extra.join(' ');
-  } else if (extra.length > 0) {
-    return usageError(`\`${name}\` takes no more than ${spec.positional.length} argument(s).`);
-  }
+  if (spec.rest !== undefined && extra.length > 0) values[spec.rest] = extra.join(' ');
 
   const parsed = spec.schema.safeParse(values);
   if (!parsed.success) {
@@ -138,6 +134,9 @@ function bindArguments(name: CommandName, spec: CommandSpec, tokens: readonly st
     const shown = displayName(spec, argName);
     const missing = values[argName] === undefined;
     return usageError(missing ? `Missing ${shown}.` : `${shown}: ${issue?.message ?? 'invalid value'}.`);
+  }
+  if (spec.rest === undefined && extra.length > 0) {
+    return usageError(`\`${name}\` takes ${spec.positional.length === 0 ? 'no arguments' : `at most ${spec.positional.length} argument(s)`}.`);
   }
   return { ok: true, command: { name, args: parsed.data } as Command };
 }

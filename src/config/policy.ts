@@ -31,7 +31,13 @@ const severity = z.strictObject({
   label: z.string().min(1),
   definition: z.string().default(''),
   /** A duration, or the start of the next business day. */
-  responseTime: z.union([z.literal('next-business-day'), duration]),
+  responseTime: z.string().transform((text, ctx): number | 'next-business-day' => {
+    if (text === 'next-business-day') return text;
+    const ms = parseDuration(text);
+    if (ms !== undefined) return ms;
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration like 20s, 5m, 1h or 2d, nor next-business-day` });
+    return z.NEVER;
+  }),
   /** How often the war room is reminded to post an update; null for never. */
   updateInterval: duration.nullable().default(null),
   warRoom: z.boolean().default(false),

@@ -1,0 +1,66 @@
+// Property tests: the parser never throws and never lets hostile text through as an identifier.
+import fc from 'fast-check';
+import { parseCommand } from '../../src/commands/parse.js';
+import { catalog, commandNames } from '../../src/commands/catalog.js';
+
+const hostile = fc.constantFrom(
+  "'; DROP TABLE users; --",
+  '<!channel>',
+  '<!here>',
+  '<https://evil.example|click>',
+  '$(rm -rf /)',
+  '../../etc/passwd',
+  '\u0000\u0001\u0002',
+  'rеports', // Cyrillic е
+  '🔥🚨',
+  '--older-than',
+  '"',
+  '“unterminated',
+  'app=x,tier in (a)',
+  '999Ti',
+  '-1',
+);
+
+const word = fc.oneof(
+  fc.constantFrom(...new Set(commandNames.flatMap((n) => catalog[n].words))),
+  hostile,
+  fc.string({ maxLength: 12 }),
+  fc.string({ unit: 'grapheme', maxLength: 8 }),
+);
+
+describe('the parser under random and hostile input', () => {
+  it('never throws and always answers with a command or an error message', () => {
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 8 }), (words) => {
+        const result = parseCommand(words.join(' '));
+        if (result.ok) expect(commandNames).toContain(result.command.name);
+        else expect(result.error.message.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('never throws on arbitrary strings, including very long ones', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
+        expect(() => parseCommand(text)).not.toThrow();
+      }),
+      { numRuns: 10_000 },
+    );
+    expect(parseCommand('x'.repeat(100_000)).ok).toBe(false);
+  });
+
+  it('only ever accepts ASCII identifiers, pids and DNS labels where the catalog expects them', () => {
+    fc.assert(
+      fc.property(word, word, (a, b) => {
+        for (const text of [`db vacuum ${a}`, `db create-index ${a} ${b}`, `db terminate ${a}`, `k8s restart ${a}`]) {
+          const result = parseCommand(text);
+          if (!result.ok) continue;
+          const values = Object.values(result.command.args).flat().map(String);
+          for (const v of values) expect(v).toMatch(/^[A-Za-z0-9_.,-]*$/);
+        }
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+});

@@ -1,0 +1,113 @@
+// The bot's store behaves the same on a Postgres server and on embedded PGlite.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ActionStore } from '../../src/actions/action-store.js';
+import { AuditLog } from '../../src/audit/audit-log.js';
+import type { Db } from '../../src/store/db.js';
+import { migrate, migrations } from '../../src/store/migrations.js';
+import { openStore } from '../../src/store/open-store.js';
+import { openPgDb } from '../../src/store/pg-db.js';
+import { openPgliteDb } from '../../src/store/pglite-db.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+
+const kinds: Array<['postgres' | 'pglite']> = [['postgres'], ['pglite']];
+
+describe.each(kinds)('the store on %s', (kind) => {
+  let testDb: TestDatabase | undefined;
+  let db: Db;
+
+  beforeAll(async () => {
+    if (kind === 'postgres') {
+      testDb = await createTestDatabase('store');
+      db = openPgDb(testDb.url);
+    } else {
+      db = await openPgliteDb(undefined);
+    }
+  });
+
+  afterAll(async () => {
+    await db.close();
+    await testDb?.drop();
+  });
+
+  it('applies every migration once, and again is a no-op', async () => {
+    const first = await migrate(db);
+    expect(first).toEqual(migrations.map((m) => m.name));
+    expect(await migrate(db)).toEqual([]);
+    const tables = await db.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+    );
+    expect(tables.rows.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining(['action_buttons', 'audit_log', 'schema_migrations', 'timers']),
+    );
+  });
+
+  it('stores button actions under unguessable ids and finds them again', async () => {
+    const actions = new ActionStore(db);
+    const id = await actions.create('approval.approve', { approvalId: 7 });
+    expect(id).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(await actions.get(id)).toMatchObject({ kind: 'approval.approve', payload: { approvalId: 7 } });
+    expect(await actions.get('nope')).toBeUndefined();
+    expect(await actions.get("x' OR '1'='1")).toBeUndefined();
+  });
+
+  it('keeps the audit log in order, newest first', async () => {
+    const audit = new AuditLog(db);
+    await audit.record({ actor: 'alice', platform: 'console', event: 'command', command: 'db connections', outcome: 'ok' });
+    await audit.record({ actor: 'bob', platform: 'console', event: 'fix.approved', command: 'db terminate', target: 'pid 42', statement: 'SELECT pg_terminate_backend($1)', outcome: 'ok', detail: { pid: 42 } });
+    const rows = await audit.since(new Date(Date.now() - 60_000));
+    expect(rows.map((r) => r.actor)).toEqual(['bob', 'alice']);
+    expect(rows[0]).toMatchObject({ event: 'fix.approved', statement: 'SELECT pg_terminate_backend($1)', detail: { pid: 42 } });
+  });
+
+  it('rolls a failed transaction back completely', async () => {
+    const audit = new AuditLog(db);
+    const before = (await audit.since(new Date(0))).length;
+    await expect(
+      db.transaction(async (tx) => {
+        await new AuditLog(tx).record({ actor: 'x', platform: 'console', event: 'e', outcome: 'ok' });
+        throw new Error('half-way');
+      }),
+    ).rejects.toThrow('half-way');
+    expect((await audit.since(new Date(0))).length).toBe(before);
+  });
+});
+
+describe('migrations from two processes at once', () => {
+  it('apply each migration exactly once', async () => {
+    const testDb = await createTestDatabase('migrate');
+    const a = openPgDb(testDb.url);
+    const b = openPgDb(testDb.url);
+    try {
+      const [ra, rb] = await Promise.all([migrate(a), migrate(b)]);
+      expect([...ra, ...rb].sort()).toEqual(migrations.map((m) => m.name).sort());
+      const applied = await a.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
+      expect(applied.rows[0]?.n).toBe(migrations.length);
+    } finally {
+      await a.close();
+      await b.close();
+      await testDb.drop();
+    }
+  });
+});
+
+describe('opening the store', () => {
+  it('defaults to an embedded database in the data directory that survives a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'oatie-store-'));
+    try {
+      const first = await openStore({ databaseUrl: undefined, dataDir: dir });
+      await new AuditLog(first).record({ actor: 'alice', platform: 'console', event: 'command', outcome: 'ok' });
+      await first.close();
+      const second = await openStore({ databaseUrl: undefined, dataDir: dir });
+      expect((await new AuditLog(second).since(new Date(0))).map((r) => r.actor)).toEqual(['alice']);
+      await second.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails with the reason when the Postgres server cannot be reached', async () => {
+    await expect(openStore({ databaseUrl: 'postgres://postgres@127.0.0.1:1/x', dataDir: '' })).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
