@@ -1,0 +1,40 @@
+// Command handling through the core (parse, handler, audit write) on the embedded store.
+import { buildApp } from '../src/app.js';
+import { readConfig } from '../src/config/env.js';
+import { loadPolicy } from '../src/config/policy.js';
+import { silentLogger } from '../src/core/logger.js';
+import { migrate } from '../src/store/migrations.js';
+import { openPgliteDb } from '../src/store/pglite-db.js';
+import { loadTemplates } from '../src/templates/load-templates.js';
+import { RecordingPlatform } from '../test/support/recording-platform.js';
+import { fmt, mib, percentile, rate, timeEach, type Figure } from './measure.js';
+
+export async function run(): Promise<Figure[]> {
+  const config = readConfig({ LOG_LEVEL: 'silent' });
+  const policy = await loadPolicy(new URL('../manifests/policy.yaml', import.meta.url).pathname);
+  if (!config.ok || !policy.ok) throw new Error('bad bench configuration');
+  const db = await openPgliteDb(undefined);
+  await migrate(db);
+  const app = buildApp({
+    config: config.config,
+    policy: policy.policy,
+    log: silentLogger,
+    db,
+    chat: new RecordingPlatform(),
+    templates: await loadTemplates(undefined),
+    targets: { close: () => Promise.resolve() },
+  });
+  const n = 3000;
+  const before = process.memoryUsage().rss;
+  const { sorted, totalMs } = await timeEach(n, (i) =>
+    app.router.handleText({ text: i % 2 === 0 ? 'help db' : 'db conections', caller: 'alice', channel: 'bench' }),
+  );
+  const after = process.memoryUsage().rss;
+  await app.stop();
+  await db.close();
+  return [
+    { name: 'router: help / typo on PGlite, incl. audit write', value: rate(n, totalMs) },
+    { name: 'router p50 / p99', value: `${fmt(percentile(sorted, 50))} / ${fmt(percentile(sorted, 99))}` },
+    { name: `RSS growth over ${n} commands`, value: mib(after - before) },
+  ];
+}

@@ -1,0 +1,21 @@
+// `npm run bench`: runs every benchmark and prints its figures (copy them into the README).
+import type { Figure } from './measure.js';
+import * as parser from './parser.bench.js';
+import * as router from './router.bench.js';
+import * as scheduler from './scheduler.bench.js';
+import * as startup from './startup.bench.js';
+
+const benches: Array<[string, { run(): Promise<Figure[]> }]> = [
+  ['parser', parser],
+  ['router', router],
+  ['scheduler', scheduler],
+  ['startup', startup],
+];
+
+const only = process.argv[2];
+console.log(`oatie-ops benchmarks — node ${process.version}, ${new Date().toISOString()}`);
+for (const [name, bench] of benches) {
+  if (only && only !== name) continue;
+  const figures = await bench.run();
+  for (const f of figures) console.log(`| ${f.name} | ${f.value} |`);
+}
