@@ -1,0 +1,107 @@
+// `k8s dns`: DNS issues — are the CoreDNS pods running and ready, and do the platform's services
+// (OATIE_PLATFORM_SERVICES, default postgres and redis) have ready endpoints to resolve to?
+import type { Block } from '../chat/message.js';
+import { defineCommand, toChannel } from '../commands/handler.js';
+import type { KubePod, ServiceEndpoints } from '../targets/targets.js';
+import {
+  age,
+  describeTermination,
+  isReady,
+  lastTermination,
+  podStatus,
+  readyCount,
+  restarts,
+} from './kube-pod-state.js';
+import { kubeOf } from './require-target.js';
+import { table, verdict, worst, type Level } from './verdict.js';
+
+const DNS_NAMESPACE = 'kube-system';
+// Both CoreDNS and the older kube-dns carry this label, so one selector finds either.
+const DNS_SELECTOR = { matchLabels: { 'k8s-app': 'kube-dns' }, matchExpressions: [] };
+
+function dnsVerdict(pods: KubePod[]): { level: Level; text: string } {
+  if (pods.length === 0)
+    return {
+      level: 'bad',
+      text: `No CoreDNS pods in ${DNS_NAMESPACE} (label k8s-app=kube-dns): names cannot resolve.`,
+    };
+  const ready = pods.filter(isReady).length;
+  if (ready === 0) {
+    const none =
+      pods.length === 1
+        ? 'The only CoreDNS pod is not ready'
+        : `None of the ${pods.length} CoreDNS pods is ready`;
+    return { level: 'bad', text: `${none}: names cannot resolve.` };
+  }
+  if (ready < pods.length)
+    return { level: 'warn', text: `${ready} of ${pods.length} CoreDNS pods are ready.` };
+  return { level: 'ok', text: `CoreDNS is healthy: ${ready} of ${pods.length} pods ready.` };
+}
+
+function serviceState(s: ServiceEndpoints): { level: Level; text: string } {
+  if (!s.exists) return { level: 'bad', text: 'no such service: its name does not resolve' };
+  if (s.ready.length === 0) {
+    const waiting = s.notReady.length > 0 ? ` (${s.notReady.length} not ready)` : '';
+    return {
+      level: 'bad',
+      text: `no ready endpoints${waiting}: the name resolves, but nothing answers behind it`,
+    };
+  }
+  const shown = s.ready.slice(0, 3).join(', ') + (s.ready.length > 3 ? ', …' : '');
+  const notReady = s.notReady.length > 0 ? `; ${s.notReady.length} not ready` : '';
+  return {
+    level: s.notReady.length > 0 ? 'warn' : 'ok',
+    text: `${s.ready.length} ready (${shown})${notReady}`,
+  };
+}
+
+function withBrokenServices(dns: { level: Level; text: string }, broken: string[]): string {
+  if (dns.level !== 'ok') return `${dns.text} Services without ready endpoints: ${broken.join(', ')}.`;
+  const verb = broken.length === 1 ? 'has' : 'have';
+  return `${dns.text.replace(/\.$/, '')}; but ${broken.join(', ')} ${verb} no ready endpoints.`;
+}
+
+export const k8sDns = defineCommand('k8s dns', async ({ services }) => {
+  const kube = kubeOf(services);
+  const names = services.config.OATIE_PLATFORM_SERVICES;
+  const [pods, endpoints] = await Promise.all([
+    kube.listPods({ namespace: DNS_NAMESPACE, selector: DNS_SELECTOR }),
+    Promise.all(names.map((name) => kube.serviceEndpoints(name))),
+  ]);
+  const now = services.now();
+  const dns = dnsVerdict(pods);
+  const states = endpoints.map((s) => ({ service: s, ...serviceState(s) }));
+  const broken = states.filter((s) => s.level === 'bad').map((s) => s.service.name);
+  const level = worst([dns.level, ...states.map((s) => s.level)]);
+  const text = broken.length === 0 ? dns.text : withBrokenServices(dns, broken);
+  const blocks: Block[] = [
+    { kind: 'header', text: `DNS — ${kube.description}` },
+    { kind: 'section', text: verdict(level, text) },
+  ];
+  if (pods.length > 0) {
+    blocks.push(
+      table(
+        ['CoreDNS pod', 'status', 'ready', 'restarts', 'last termination', 'age'],
+        pods.map((p) => [
+          p.name,
+          podStatus(p),
+          readyCount(p),
+          String(restarts(p)),
+          describeTermination(lastTermination(p), now),
+          age(p, now),
+        ]),
+      ),
+    );
+  }
+  blocks.push(
+    table(
+      [`service (${kube.namespace})`, 'endpoints'],
+      states.map((s) => [s.service.name, verdict(s.level, s.text)]),
+    ),
+    {
+      kind: 'context',
+      text: 'A service without ready endpoints has no pod matching its selector, or none passing its readiness probe: see `k8s pods`. Set the services checked with OATIE_PLATFORM_SERVICES.',
+    },
+  );
+  return toChannel({ text: verdict(level, text), blocks });
+});

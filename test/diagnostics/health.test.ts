@@ -1,0 +1,127 @@
+// `health`: the platform at a glance — database, Redis, Oracle BI, Kubernetes and the Oatie API, each
+// healthy or why not, with latency; unconfigured targets name their variable; nothing hangs.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { dropStore, startDiagnostics } from '../support/diagnostics-harness.js';
+import { FakeKube } from '../support/fake-kube.js';
+import { FakeOatieApi } from '../support/fake-oatie-api.js';
+import { FakeOracleBi } from '../support/fake-oracle-bi.js';
+import { closedPort } from '../support/http-fake.js';
+import { tableRows } from '../support/message-tables.js';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+let database: TestDatabase;
+let kube: FakeKube;
+let api: FakeOatieApi;
+let bi: FakeOracleBi;
+
+beforeAll(async () => {
+  [database, kube, api, bi] = await Promise.all([
+    createTestDatabase('health'),
+    FakeKube.start(),
+    FakeOatieApi.start(),
+    FakeOracleBi.start(),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all([kube.stop(), api.stop(), bi.stop()]);
+  await dropStore();
+  await database.drop();
+});
+
+const row = (rows: string[], name: string): string =>
+  rows.find((r) => r.startsWith(`${name} | `)) ?? `(no ${name} row)`;
+
+describe('health', () => {
+  test('every configured target healthy, with its latency', async () => {
+    const bot = await startDiagnostics({
+      OATIE_DATABASE_URL: database.url,
+      OATIE_REDIS_URL: REDIS_URL,
+      ...kube.env(),
+      ...api.env(),
+      ORACLE_BI_URL: bi.url,
+    });
+    try {
+      const answer = await bot.run('health');
+      expect(answer.text).toContain('✅ All 5 configured checks are healthy.');
+      const rows = tableRows(answer.replies);
+      expect(row(rows, 'database')).toMatch(
+        /^database \| ✅ healthy \| \d+ ms \| SELECT 1 on 127\.0\.0\.1:5432\/oatie_test_health_\w+$/,
+      );
+      expect(row(rows, 'redis')).toMatch(/^redis \| ✅ healthy \| \d+ ms \| PING on 127\.0\.0\.1:6379\/0$/);
+      expect(row(rows, 'oracle_bi')).toMatch(
+        /^oracle_bi \| ✅ healthy \| \d+ ms \| the Oatie API says healthy, BI answered the API in 84 ms$/,
+      );
+      expect(row(rows, 'kubernetes')).toMatch(
+        /^kubernetes \| ✅ healthy \| \d+ ms \| API server v1\.30\.2 at 127\.0\.0\.1:\d+ \(namespace oatie\)$/,
+      );
+      expect(row(rows, 'oatie_api')).toMatch(
+        /^oatie_api \| ✅ healthy \| \d+ ms \| 127\.0\.0\.1:\d+ says healthy; memory 312Mi$/,
+      );
+    } finally {
+      await bot.close();
+    }
+  });
+
+  test('unconfigured targets say which variable to set', async () => {
+    const bot = await startDiagnostics({});
+    try {
+      const answer = await bot.run('health');
+      expect(answer.text).toContain('No target is configured: set the variables listed below.');
+      expect(tableRows(answer.replies)).toEqual([
+        'database | ⚙️ not configured | — | not configured (set OATIE_DATABASE_URL)',
+        'redis | ⚙️ not configured | — | not configured (set OATIE_REDIS_URL)',
+        'oracle_bi | ⚙️ not configured | — | not configured (set OATIE_API_URL and OATIE_API_TOKEN, or ORACLE_BI_URL)',
+        'kubernetes | ⚙️ not configured | — | not configured (set KUBECONFIG or OATIE_KUBE_IN_CLUSTER=true)',
+        'oatie_api | ⚙️ not configured | — | not configured (set OATIE_API_URL and OATIE_API_TOKEN)',
+      ]);
+    } finally {
+      await bot.close();
+    }
+  });
+
+  test('without the API, Oracle BI is checked directly', async () => {
+    const bot = await startDiagnostics({ ORACLE_BI_URL: bi.url });
+    try {
+      const answer = await bot.run('health');
+      expect(row(tableRows(answer.replies), 'oracle_bi')).toMatch(
+        /✅ healthy \| \d+ ms \| PublicReportService at 127\.0\.0\.1:\d+ served the WSDL \(HTTP 200\)$/,
+      );
+    } finally {
+      await bot.close();
+    }
+  });
+
+  test('targets that are down or silent are named, and the answer comes within the timeout', async () => {
+    const [pgPort, redisPort] = await Promise.all([closedPort(), closedPort()]);
+    const bot = await startDiagnostics({
+      OATIE_TARGET_TIMEOUT_MS: '300',
+      OATIE_DATABASE_URL: `postgres://postgres@127.0.0.1:${pgPort}/oatie`,
+      OATIE_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      ...kube.env(),
+      ...api.env(),
+    });
+    kube.failWith = 401;
+    api.hang = true;
+    try {
+      const answer = await bot.run('health');
+      expect(answer.ms).toBeLessThan(1500);
+      expect(answer.text).toContain(
+        '🔴 Unhealthy: database, redis, oracle_bi, kubernetes, oatie_api (0 of 5 checks healthy).',
+      );
+      const rows = tableRows(answer.replies);
+      expect(row(rows, 'database')).toMatch(
+        /🔴 unhealthy \| — \| The Oatie database at 127\.0\.0\.1:\d+\/oatie refused the connection/,
+      );
+      expect(row(rows, 'redis')).toMatch(/🔴 unhealthy \| — \| .*127\.0\.0\.1:\d+/);
+      expect(row(rows, 'kubernetes')).toContain('rejected the credentials (401 Unauthorized)');
+      expect(row(rows, 'oracle_bi')).toContain('did not answer within 0.3 s');
+      expect(row(rows, 'oatie_api')).toContain('did not answer within 0.3 s');
+    } finally {
+      kube.failWith = undefined;
+      api.hang = false;
+      await bot.close();
+    }
+  });
+});

@@ -1,0 +1,99 @@
+// The common part of the in-process HTTP fakes (Kubernetes, Oatie API, Oracle BI): a server on a
+// random local port that records every request, can be told to hang, and closes every socket on stop.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type Answer = { status: number; body: string; contentType?: string; delayMs?: number };
+
+export type Route = (request: RecordedRequest) => Answer | undefined;
+
+export const json = (status: number, value: unknown, delayMs?: number): Answer => ({
+  status,
+  body: JSON.stringify(value),
+  contentType: 'application/json',
+  delayMs,
+});
+
+export class HttpFake {
+  readonly requests: RecordedRequest[] = [];
+  /** When true, requests are read and recorded but never answered. */
+  hang = false;
+  private server: Server | undefined;
+  private port = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly route: Route) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<this> {
+    const server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.server = server;
+    this.port = (server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Requests whose path starts with `prefix`. */
+  requestsTo(prefix: string): RecordedRequest[] {
+    return this.requests.filter((r) => r.path.startsWith(prefix));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
+    );
+    const request: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    };
+    this.requests.push(request);
+    if (this.hang) return;
+    const answer = this.route(request) ?? json(404, { message: 'not found' });
+    const send = () => {
+      if (res.destroyed) return;
+      res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'text/plain' });
+      res.end(answer.body);
+    };
+    if (answer.delayMs === undefined) return send();
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      send();
+    }, answer.delayMs);
+    this.timers.add(timer);
+  }
+}
+
+/** A local port where nothing listens: connections to it are refused. */
+export async function closedPort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
