@@ -1,0 +1,73 @@
+// The Approve button: only an approver of the fix's risk level who is not the requester; then
+// pending → approved decides the one winner among double clicks, repeated deliveries and replicas.
+import { defineAction, type ActionContext, type ActionOutcome } from '../commands/handler.js';
+import { badArgument, notFound } from '../core/errors.js';
+import { fixFor } from '../remediations/index.js';
+import { approvalButton, type Approval } from './approval.js';
+import { mayApprove } from './approval-rules.js';
+import { ApprovalStore } from './approval-store.js';
+import { cannotMessage, notPendingMessage, privately } from './decision-replies.js';
+import { expireRequest } from './expire-fix.js';
+import { auditFix } from './fix-audit.js';
+import { requestedInP0WarRoom } from './incident-link.js';
+import { APPROVE_KIND, expiryKey } from './request-fix.js';
+import { runApprovedFix } from './run-fix.js';
+
+/** Reads the request a button names; the payload is only an id, checked here. */
+export async function approvalOfButton(payload: unknown, store: ApprovalStore): Promise<Approval> {
+  const parsed = approvalButton.safeParse(payload);
+  if (!parsed.success) throw badArgument('That button does not name a fix request.');
+  const approval = await store.get(parsed.data.approvalId);
+  if (!approval) throw notFound('That fix request no longer exists.');
+  return approval;
+}
+
+async function approve(ctx: ActionContext): Promise<ActionOutcome> {
+  const { services, caller } = ctx;
+  const zone = services.config.OATIE_TIMEZONE;
+  const store = new ApprovalStore(services.db);
+  const approval = await approvalOfButton(ctx.payload, store);
+  const base = { actor: caller, channel: ctx.channel, command: approval.command, approval };
+
+  const inP0WarRoom = await requestedInP0WarRoom(services, approval).catch(() => false);
+  const verdict = mayApprove(services.policy, services.chat.name, approval, caller, { inP0WarRoom });
+  if (!verdict.ok) {
+    await auditFix(services, {
+      ...base,
+      event: 'fix.refused',
+      outcome: 'forbidden',
+      detail: { stage: 'approve', reason: verdict.reason },
+    });
+    return privately(cannotMessage('approve', verdict.reason));
+  }
+
+  const now = services.now();
+  // The timer may not have fired yet: the time on the request decides, not the timer.
+  if (approval.state === 'pending' && approval.expiresAt <= now)
+    await expireRequest(services, approval.id, now);
+  const approved = await store.approve(approval.id, caller, now);
+  if (!approved) {
+    const current = (await store.get(approval.id)) ?? approval;
+    await auditFix(services, {
+      ...base,
+      approval: current,
+      event: 'fix.refused',
+      outcome: `already-${current.state}`,
+      detail: { stage: 'approve' },
+    });
+    return privately(notPendingMessage(current, zone));
+  }
+  await services.scheduler.cancel(expiryKey(approved.id));
+  await auditFix(services, {
+    ...base,
+    approval: approved,
+    event: 'fix.approved',
+    outcome: 'approved',
+    detail: { selfApproved: caller === approved.requester },
+  });
+  // The card changes once the fix starts (running), then when it ends: no separate "approved" update.
+  await runApprovedFix(services, fixFor(approved.command), approved);
+  return {};
+}
+
+export const approveFixAction = defineAction(APPROVE_KIND, approve);

@@ -1,0 +1,92 @@
+// Requesting a fix (typed command or suggested-fix button): check who asks and where, plan against
+// the live system, store the request, post the approval card, and start the expiry clock.
+import type { Services } from '../core/services.js';
+import { forbidden, isOpsError } from '../core/errors.js';
+import type { Fix } from '../remediations/remediation.js';
+import type { Approval } from './approval.js';
+import { approvalCard } from './approval-card.js';
+import { mayRequest, riskOf } from './approval-rules.js';
+import { ApprovalStore } from './approval-store.js';
+import { auditFix } from './fix-audit.js';
+import { openIncidentOf } from './incident-link.js';
+
+export const APPROVE_KIND = 'approval.approve';
+export const REJECT_KIND = 'approval.reject';
+export const EXPIRE_KIND = 'approval.expire';
+
+/** The timer key of a request's expiry, so a decision can cancel it. */
+export const expiryKey = (approvalId: number): string => `approval:${approvalId}`;
+
+export interface FixRequest {
+  fix: Fix;
+  /** The output of the command's catalog schema. */
+  args: unknown;
+  caller: string;
+  channel: string;
+  /** Where the suggestion came from (a diagnostic), shown on the card. */
+  why?: string;
+}
+
+export async function requestFix(services: Services, request: FixRequest): Promise<Approval> {
+  const { fix, caller, channel } = request;
+  const base = { actor: caller, channel, command: fix.command };
+  const verdict = await mayRequest(services.policy, services.chat, caller, channel);
+  if (!verdict.ok) {
+    await auditFix(services, {
+      ...base,
+      event: 'fix.refused',
+      outcome: 'forbidden',
+      detail: { stage: 'request', reason: verdict.reason },
+    });
+    throw forbidden(`You cannot request this fix: ${verdict.reason}`);
+  }
+  let plan;
+  try {
+    plan = await fix.plan(request.args, { services, caller, channel });
+  } catch (error) {
+    const reason = isOpsError(error) ? error.message : 'the plan failed';
+    const outcome = isOpsError(error) ? error.code : 'INTERNAL';
+    await auditFix(services, { ...base, event: 'fix.refused', outcome, detail: { stage: 'plan', reason } });
+    throw error;
+  }
+  const now = services.now();
+  const incident = await openIncidentOf(services, channel).catch(() => undefined);
+  const store = new ApprovalStore(services.db);
+  const approval = await store.create({
+    command: fix.command,
+    args: request.args,
+    plan,
+    risk: riskOf(services.policy, fix.command, fix.risk),
+    why: request.why,
+    requester: caller,
+    platform: services.chat.name,
+    channel,
+    incident: incident && { id: incident.id, channel: incident.channel },
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + services.policy.fixes.approvalTtl),
+  });
+  // The clock starts before the card is posted: a request whose card failed still expires.
+  await services.scheduler.schedule(
+    EXPIRE_KIND,
+    approval.expiresAt,
+    { approvalId: approval.id },
+    expiryKey(approval.id),
+  );
+  const buttons = {
+    approve: await services.actions.create(APPROVE_KIND, { approvalId: approval.id }),
+    reject: await services.actions.create(REJECT_KIND, { approvalId: approval.id }),
+  };
+  const posted = await services.chat.post(
+    channel,
+    approvalCard(approval, services.config.OATIE_TIMEZONE, buttons),
+  );
+  await store.setMessage(approval.id, posted);
+  await auditFix(services, {
+    ...base,
+    event: 'fix.requested',
+    outcome: 'pending',
+    approval,
+    detail: { args: request.args, why: request.why },
+  });
+  return { ...approval, message: posted };
+}

@@ -1,0 +1,89 @@
+// Tables and indexes named in chat, resolved in the catalog (to_regclass on a bound parameter) and
+// named back by the database itself (format('%I.%I')); fixes never touch system schemas.
+import { z } from 'zod';
+import { badArgument, notFound } from '../core/errors.js';
+import type { SqlTarget } from '../targets/targets.js';
+import type { Recheck } from './remediation.js';
+import { rowsOf } from './sql-rows.js';
+
+export const relation = z.object({
+  oid: z.string(),
+  schema: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  /** schema.name, quoted by the database where needed. */
+  qualified: z.string(),
+});
+export type Relation = z.infer<typeof relation>;
+
+const KIND_WORDS: Record<string, string> = {
+  r: 'table',
+  p: 'partitioned table',
+  m: 'materialized view',
+  v: 'view',
+  i: 'index',
+  I: 'partitioned index',
+  S: 'sequence',
+  f: 'foreign table',
+  c: 'composite type',
+  t: 'TOAST table',
+};
+
+export const kindWord = (kind: string): string => KIND_WORDS[kind] ?? 'relation';
+
+const RELATION_SQL = `SELECT c.oid::text AS oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind,
+       format('%I.%I', n.nspname, c.relname) AS qualified
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace`;
+
+const withArticle = (noun: string): string => `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;
+
+const isSystemSchema = (schema: string): boolean =>
+  schema.startsWith('pg_') || schema === 'information_schema';
+
+/** The relation `name` (as typed, already a validated identifier) if it is one of `kinds`. */
+export async function resolveRelation(
+  target: SqlTarget,
+  name: string,
+  kinds: readonly string[],
+  expected: string,
+): Promise<Relation> {
+  const [found] = await rowsOf(target, `${RELATION_SQL} WHERE c.oid = to_regclass($1)`, [name], relation);
+  if (!found) throw notFound(`There is no ${expected} named ${name} in ${target.description}.`);
+  if (isSystemSchema(found.schema)) {
+    throw badArgument(
+      `${found.qualified} is in the system schema ${found.schema}; fixes only touch the application's objects.`,
+    );
+  }
+  if (!kinds.includes(found.kind)) {
+    throw badArgument(
+      `${found.qualified} is ${withArticle(kindWord(found.kind))}, not ${withArticle(expected)}.`,
+    );
+  }
+  return found;
+}
+
+/** Whether the relation resolved at plan time is still there under the same name. */
+export async function relationUnchanged(target: SqlTarget, planned: Relation): Promise<Recheck> {
+  const [now] = await rowsOf(target, `${RELATION_SQL} WHERE c.oid = $1::oid`, [planned.oid], relation);
+  if (!now) return { ok: false, reason: `${planned.qualified} no longer exists.` };
+  if (now.qualified !== planned.qualified) {
+    return { ok: false, reason: `${planned.qualified} has been renamed to ${now.qualified}.` };
+  }
+  return { ok: true };
+}
+
+/** A statement about one relation, written by the database: `template` is a constant with two %I. */
+export async function statementFor(
+  target: SqlTarget,
+  oid: string,
+  template: string,
+): Promise<string | undefined> {
+  const rows = await rowsOf(
+    target,
+    `SELECT format($2, n.nspname, c.relname) AS statement
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1::oid`,
+    [oid, template],
+    z.object({ statement: z.string() }),
+  );
+  return rows[0]?.statement;
+}

@@ -1,0 +1,94 @@
+// VACUUM, ANALYZE and REINDEX of one table share their shape: resolve the table, let the database
+// write the statement, check the table is still the same one, run it on its own connection.
+import { z } from 'zod';
+import type { Field } from '../chat/message.js';
+import { elapsed } from './elapsed.js';
+import type { SqlTarget } from '../targets/targets.js';
+import { relation, relationUnchanged, resolveRelation, statementFor } from './pg-relations.js';
+import type { Remediation } from './remediation.js';
+import { postgresOf } from './required-targets.js';
+import { rowsOf } from './sql-rows.js';
+
+type TableCommand = 'db vacuum' | 'db analyze' | 'db reindex';
+
+export interface TableMaintenance<K extends TableCommand> {
+  command: K;
+  /** The statement, with two %I for the schema and the table. */
+  template: string;
+  /** The kinds of relation it applies to (pg_class.relkind). */
+  kinds: readonly string[];
+  verb: string;
+}
+
+const tableData = z.object({ table: relation, statement: z.string() });
+type TableData = z.infer<typeof tableData>;
+
+const facts = z.object({
+  size: z.string(),
+  live: z.string().nullable(),
+  dead: z.string().nullable(),
+  indexes: z.string(),
+  last_vacuum: z.string().nullable(),
+  last_analyze: z.string().nullable(),
+});
+
+async function tableFacts(target: SqlTarget, oid: string): Promise<Field[]> {
+  const [row] = await rowsOf(
+    target,
+    `SELECT pg_size_pretty(pg_total_relation_size(c.oid)) AS size,
+            s.n_live_tup::text AS live, s.n_dead_tup::text AS dead,
+            (SELECT count(*) FROM pg_index i WHERE i.indrelid = c.oid)::text AS indexes,
+            greatest(s.last_vacuum, s.last_autovacuum)::text AS last_vacuum,
+            greatest(s.last_analyze, s.last_autoanalyze)::text AS last_analyze
+       FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid WHERE c.oid = $1::oid`,
+    [oid],
+    facts,
+  );
+  if (!row) return [];
+  return [
+    { label: 'Size', value: `${row.size} with ${row.indexes} index(es)` },
+    { label: 'Rows', value: `${row.live ?? '?'} live, ${row.dead ?? '?'} dead` },
+    {
+      label: 'Last vacuum / analyze',
+      value: `${row.last_vacuum ?? 'never'} / ${row.last_analyze ?? 'never'}`,
+    },
+  ];
+}
+
+export function tableMaintenance<K extends TableCommand>(
+  spec: TableMaintenance<K>,
+): Remediation<K, TableData> {
+  return {
+    command: spec.command,
+    data: tableData,
+    async plan({ args, services }) {
+      const target = postgresOf(services);
+      const table = await resolveRelation(target, args.table, spec.kinds, 'table');
+      const statement = await statementFor(target, table.oid, spec.template);
+      if (statement === undefined) throw new Error('the table vanished while planning');
+      return {
+        summary: `${spec.verb} ${table.qualified}.`,
+        statement,
+        target: target.description,
+        facts: await tableFacts(target, table.oid),
+        data: { table, statement },
+      };
+    },
+    async recheck(plan, { services }) {
+      const target = postgresOf(services);
+      const same = await relationUnchanged(target, plan.data.table);
+      if (!same.ok) return same;
+      const statement = await statementFor(target, plan.data.table.oid, spec.template);
+      return statement === plan.data.statement
+        ? { ok: true }
+        : { ok: false, reason: 'the statement would differ from the one approved.' };
+    },
+    async execute(plan, { services }) {
+      const started = Date.now();
+      await postgresOf(services).maintenance(plan.data.statement, {
+        timeoutMs: services.config.OATIE_FIX_TIMEOUT_MS,
+      });
+      return { ok: true, summary: `${plan.data.statement} finished in ${elapsed(Date.now() - started)}.` };
+    },
+  };
+}

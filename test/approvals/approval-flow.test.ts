@@ -1,0 +1,211 @@
+// Stories of the approval flow against a real Oatie database: a fix is planned, shown, refused to
+// the requester, approved by a second person, run exactly once, and every step is audited.
+import type { TestDatabase } from '../support/databases.js';
+import { createFixStore, repliesText, startFixHarness, type FixHarness } from '../support/fix-harness.js';
+import {
+  createOatieDatabase,
+  eventually,
+  startQuery,
+  type OatieDatabase,
+} from '../support/oatie-database.js';
+import type { Db } from '../../src/store/db.js';
+
+let oatie: OatieDatabase;
+let storeDb: TestDatabase;
+let openStore: () => Promise<Db>;
+let db: Db;
+let bot: FixHarness;
+const sleepers: Array<{ client: { end(): Promise<void> } }> = [];
+
+const alive = async (pid: number): Promise<boolean> =>
+  (await oatie.sql('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).length > 0;
+
+async function sleeper(app = 'report-worker') {
+  const started = await startQuery(oatie, app, 'SELECT pg_sleep(60)');
+  sleepers.push(started);
+  return started;
+}
+
+beforeAll(async () => {
+  oatie = await createOatieDatabase('approvals');
+  const store = await createFixStore();
+  storeDb = store.database;
+  openStore = () => store.open();
+  db = await openStore();
+  bot = await startFixHarness({ db, env: { OATIE_DATABASE_URL: oatie.url } });
+});
+
+afterAll(async () => {
+  await bot.close();
+  await Promise.all(sleepers.map((s) => s.client.end().catch(() => undefined)));
+  await db.close();
+  await oatie.drop();
+  await storeDb.drop();
+});
+
+describe('db terminate with approval', () => {
+  it('terminates a long pg_sleep only after a second person approves, and audits each step', async () => {
+    const { pid, done } = await sleeper();
+    expect(await bot.type(`db terminate ${pid}`, 'alice')).toEqual([]);
+    const card = bot.lastCard();
+    const shown = bot.cardText(card);
+    expect(shown).toContain('Fix awaiting approval: db terminate');
+    expect(shown).toContain(`SELECT pg_terminate_backend(${pid})`);
+    expect(shown).toContain('report-worker');
+    expect(shown).toContain('Requested by: @alice');
+    expect(shown).toContain('Expires:');
+    expect(shown).toContain('[Approve] Approve  [Reject] Reject');
+    const posted = bot.chat.calls.find((c) => c.op === 'post' && c.id === card.posted.id);
+    const buttons =
+      posted?.op === 'post'
+        ? posted.message.blocks.flatMap((b) => (b.kind === 'actions' ? b.buttons : []))
+        : [];
+    expect(buttons.map((b) => [b.label, b.style, b.confirm?.title, b.confirm?.confirm])).toEqual([
+      ['Approve', 'primary', 'Run this fix?', 'Approve and run'],
+      ['Reject', 'danger', undefined, undefined],
+    ]);
+    expect(await alive(pid)).toBe(true);
+
+    const self = await bot.press(card.approve, 'alice');
+    expect(repliesText(self.replies ?? [])).toContain('You cannot approve this: you requested this fix');
+    expect(await alive(pid)).toBe(true);
+
+    expect(await bot.press(card.approve, 'bob')).toEqual({});
+    await eventually('the backend to end', async () => ((await alive(pid)) ? undefined : true));
+    expect(String(await done)).toMatch(/terminat/i);
+    const after = bot.cardText(card);
+    expect(after).toContain('Fix done: db terminate');
+    expect(after).toContain('Approved by @bob');
+    expect(after).toContain(`Backend ${pid} terminated.`);
+    expect(after).not.toContain('[Approve]');
+
+    const events = (await bot.fixEvents()).map((e) => [e.event, e.actor, e.outcome]);
+    expect(events).toEqual([
+      ['fix.requested', 'alice', 'pending'],
+      ['fix.refused', 'alice', 'forbidden'],
+      ['fix.approved', 'bob', 'approved'],
+      ['fix.executed', 'bob', 'succeeded'],
+    ]);
+    const executed = (await bot.fixEvents()).at(-1);
+    expect(executed?.statement).toBe(`SELECT pg_terminate_backend(${pid})`);
+    expect(executed?.target).toBe(bot.targets.postgres?.description);
+  });
+
+  it('refuses anyone the policy does not list as an approver, and anyone unknown', async () => {
+    const { pid } = await sleeper();
+    await bot.type(`db terminate ${pid}`, 'alice');
+    const card = bot.lastCard();
+    const stranger = await bot.press(card.approve, 'mallory');
+    expect(repliesText(stranger.replies ?? [])).toContain(
+      'You cannot approve this: low-risk fixes are approved by group:sre',
+    );
+    expect(await alive(pid)).toBe(true);
+    const [last] = (await bot.approvals()).slice(-1);
+    expect(last?.state).toBe('pending');
+  });
+
+  it('runs once when the same Approve arrives twice at the same time', async () => {
+    const { pid } = await sleeper();
+    await bot.type(`db terminate ${pid}`, 'alice');
+    const card = bot.lastCard();
+    const outcomes = await Promise.all([bot.press(card.approve, 'bob'), bot.press(card.approve, 'carol')]);
+    const answered = outcomes.map((o) => repliesText(o.replies ?? []));
+    expect(answered.filter((t) => t === '')).toHaveLength(1);
+    expect(answered.find((t) => t !== '')).toMatch(/Already approved by @(bob|carol)/);
+    const id = (await bot.approvals()).at(-1)?.id;
+    const executed = (await bot.fixEvents()).filter(
+      (e) => e.event === 'fix.executed' && e.detail?.approvalId === id,
+    );
+    expect(executed).toHaveLength(1);
+    await eventually('the backend to end', async () => ((await alive(pid)) ? undefined : true));
+  });
+
+  it('runs once when two replicas on one store receive the click', async () => {
+    const { pid } = await sleeper();
+    const replicaDb = await openStore();
+    const replica = await startFixHarness({ db: replicaDb, env: { OATIE_DATABASE_URL: oatie.url } });
+    try {
+      await bot.type(`db terminate ${pid}`, 'alice');
+      const card = bot.lastCard();
+      await Promise.all([bot.press(card.approve, 'bob'), replica.press(card.approve, 'bob')]);
+      const id = (await bot.approvals()).at(-1)?.id;
+      const runs = (await bot.fixEvents()).filter(
+        (e) => e.detail?.approvalId === id && e.event.startsWith('fix.ex'),
+      );
+      expect(runs).toHaveLength(1);
+      expect((await bot.approvals()).at(-1)?.state).toBe('succeeded');
+      await eventually('the backend to end', async () => ((await alive(pid)) ? undefined : true));
+    } finally {
+      await replica.close();
+      await replicaDb.close();
+    }
+  });
+
+  it('does not kill a pid that ended and was reused between the plan and the approval', async () => {
+    const first = await sleeper('first-owner');
+    await bot.type(`db terminate ${first.pid}`, 'alice');
+    const card = bot.lastCard();
+    // The first backend ends; a new connection stands in for "the same pid, another backend": the
+    // stored identity (pid + backend_start + query) is rewritten onto the new backend's pid.
+    await oatie.sql('SELECT pg_terminate_backend($1)', [first.pid]);
+    await eventually('the first backend to end', async () => ((await alive(first.pid)) ? undefined : true));
+    const second = await sleeper('second-owner');
+    await db.query(
+      `UPDATE approvals SET plan = jsonb_set(plan, '{data,pid}', to_jsonb($1::int)) WHERE id = (SELECT max(id) FROM approvals)`,
+      [second.pid],
+    );
+    await bot.press(card.approve, 'bob');
+    expect(await alive(second.pid)).toBe(true);
+    const text = bot.cardText(card);
+    expect(text).toContain('Fix failed: db terminate');
+    expect(text).toContain(
+      `Nothing ran: pid ${second.pid} is now a different connection (the backend ended and its pid was reused).`,
+    );
+    expect((await bot.fixEvents()).at(-1)).toMatchObject({ event: 'fix.failed', outcome: 'changed' });
+  });
+
+  it('does not kill a backend that moved on to another query', async () => {
+    const client = await oatie.client('busy-worker');
+    sleepers.push({ client });
+    const [{ pid } = { pid: 0 }] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))
+      .rows;
+    const firstQuery = client.query('SELECT pg_sleep(0.8)');
+    await eventually('the first query', async () =>
+      (await oatie.sql("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [pid])).length
+        ? true
+        : undefined,
+    );
+    await bot.type(`db terminate ${pid}`, 'alice');
+    const card = bot.lastCard();
+    await firstQuery;
+    void client.query('SELECT pg_sleep(30)').catch(() => undefined);
+    await eventually('the second query', async () =>
+      (await oatie.sql("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [pid])).length
+        ? true
+        : undefined,
+    );
+    await bot.press(card.approve, 'bob');
+    expect(await alive(pid)).toBe(true);
+    expect(bot.cardText(card)).toContain(`Nothing ran: backend ${pid} now runs another query.`);
+  });
+
+  it('lets the requester withdraw, and a rejected request cannot be approved', async () => {
+    const { pid } = await sleeper();
+    await bot.type(`db terminate ${pid}`, 'alice');
+    const card = bot.lastCard();
+    const dave = await bot.press(card.reject, 'mallory');
+    expect(repliesText(dave.replies ?? [])).toContain('You cannot reject this');
+    expect(await bot.press(card.reject, 'alice')).toEqual({});
+    expect(bot.cardText(card)).toContain('Fix rejected: db terminate');
+    expect(bot.cardText(card)).toContain('Rejected by @alice');
+    const late = await bot.press(card.approve, 'bob');
+    expect(repliesText(late.replies ?? [])).toContain(
+      'This request was rejected by @alice; it cannot be approved.',
+    );
+    expect(await alive(pid)).toBe(true);
+    expect((await bot.fixEvents()).slice(-2).map((e) => [e.event, e.outcome])).toEqual([
+      ['fix.rejected', 'rejected'],
+      ['fix.refused', 'already-rejected'],
+    ]);
+  });
+});

@@ -1,0 +1,90 @@
+// Fixes inside an incident's war room: they join the incident's timeline and "Actions taken", and
+// during a P0 the policy may let the requester approve their own fix.
+import { listEvents } from '../../src/incidents/incident-store.js';
+import type { Db } from '../../src/store/db.js';
+import type { TestDatabase } from '../support/databases.js';
+import { createFixStore, repliesText, startFixHarness, type FixHarness } from '../support/fix-harness.js';
+import {
+  createOatieDatabase,
+  eventually,
+  startQuery,
+  type OatieDatabase,
+} from '../support/oatie-database.js';
+import { policyWith } from '../support/test-app.js';
+
+let oatie: OatieDatabase;
+let storeDb: TestDatabase;
+let db: Db;
+let bot: FixHarness;
+const clients: Array<{ end(): Promise<void> }> = [];
+
+const alive = async (pid: number): Promise<boolean> =>
+  (await oatie.sql('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).length > 0;
+
+async function sleeping(): Promise<number> {
+  const { client, pid } = await startQuery(oatie, 'report-worker', 'SELECT pg_sleep(60)');
+  clients.push(client);
+  return pid;
+}
+
+/** Declares an incident from #ops and returns its war room. */
+async function warRoom(severity: string, title: string): Promise<string> {
+  await bot.type(`incident ${severity} ${title}`, 'alice', 'ops');
+  const created = bot.chat.calls.filter((c) => c.op === 'create').at(-1);
+  if (created?.op !== 'create') throw new Error('no war room');
+  return created.name;
+}
+
+beforeAll(async () => {
+  oatie = await createOatieDatabase('warroom');
+  const store = await createFixStore();
+  storeDb = store.database;
+  db = await store.open();
+  const policy = await policyWith((yaml) =>
+    yaml.replace('allowSelfApprovalDuringP0: false', 'allowSelfApprovalDuringP0: true'),
+  );
+  bot = await startFixHarness({ db, policy, env: { OATIE_DATABASE_URL: oatie.url } });
+});
+
+afterAll(async () => {
+  await bot.close();
+  await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
+  await db.close();
+  await oatie.drop();
+  await storeDb.drop();
+});
+
+describe('fixes in a war room', () => {
+  it('during a P0 the requester may approve their own fix, which joins the timeline and Actions taken', async () => {
+    const room = await warRoom('p0', 'Database connections exhausted');
+    const pid = await sleeping();
+    await bot.type(`db terminate ${pid}`, 'alice', room);
+    const card = bot.lastCard();
+    expect(await bot.press(card.approve, 'alice', room)).toEqual({});
+    await eventually('the backend to end', async () => ((await alive(pid)) ? undefined : true));
+    expect(bot.cardText(card)).toContain('Approved by @alice');
+    expect((await bot.fixEvents()).find((e) => e.event === 'fix.approved')?.detail?.selfApproved).toBe(true);
+
+    const incidentId =
+      (await db.query<{ id: number }>('SELECT id FROM incidents WHERE channel = $1', [room])).rows[0]?.id ??
+      0;
+    const actions = await listEvents(db, incidentId, ['action']);
+    expect(actions.map((a) => a.text)).toEqual([
+      expect.stringContaining(`Fix db terminate (done, approved by alice): Terminate backend ${pid}`),
+    ]);
+    const alert = bot.chat.calls.filter((c) => c.op === 'update' && c.channel === room).at(-1);
+    expect(alert?.op === 'update' && JSON.stringify(alert.message)).toContain('Fix db terminate (done');
+  });
+
+  it('outside a P0 war room the two-person rule holds even with that switch on', async () => {
+    const room = await warRoom('p1', 'Reports slow');
+    const pid = await sleeping();
+    await bot.type(`db terminate ${pid}`, 'alice', room);
+    const self = await bot.press(bot.lastCard().approve, 'alice', room);
+    expect(repliesText(self.replies ?? [])).toContain('a second person must approve it (two-person rule)');
+    await bot.type(`db terminate ${pid}`, 'alice', 'ops');
+    const elsewhere = await bot.press(bot.lastCard().approve, 'alice', 'ops');
+    expect(repliesText(elsewhere.replies ?? [])).toContain('two-person rule');
+    expect(await alive(pid)).toBe(true);
+  });
+});

@@ -1,0 +1,132 @@
+// `auth set-role` and `auth clear-cache` against a real Oatie database and a real Redis: the role is
+// changed with a bound-parameter UPDATE and the user's cached permissions are really deleted.
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Db } from '../../src/store/db.js';
+import type { TestDatabase } from '../support/databases.js';
+import { createFixStore, repliesText, startFixHarness, type FixHarness } from '../support/fix-harness.js';
+import { createOatieDatabase, type OatieDatabase } from '../support/oatie-database.js';
+
+const PREFIX = `oatie-test-${randomBytes(4).toString('hex')}:`;
+let redis: Redis;
+let oatie: OatieDatabase;
+let storeDb: TestDatabase;
+let db: Db;
+let bot: FixHarness;
+let jane = '';
+let omar = '';
+
+const roleOf = async (email: string) =>
+  (await oatie.sql<{ role: string }>('SELECT role FROM users WHERE email = $1', [email]))[0]?.role;
+
+async function refused(text: string): Promise<string> {
+  const before = bot.chat.calls.length;
+  const answer = repliesText(await bot.type(text, 'alice'));
+  expect(bot.chat.calls.slice(before).filter((c) => c.op === 'post')).toEqual([]);
+  return answer;
+}
+
+beforeAll(async () => {
+  redis = new Redis('redis://127.0.0.1:6379', { keyPrefix: PREFIX, lazyConnect: true });
+  await redis.connect();
+  oatie = await createOatieDatabase('auth');
+  const rows = await oatie.sql<{ id: string; email: string }>(`
+    WITH org AS (INSERT INTO organizations (name) VALUES ('Acme') RETURNING id)
+    INSERT INTO users (email, name, role, organization_id)
+    SELECT e, n, 'viewer', org.id FROM org, (VALUES ('jane@acme.com', 'Jane'), ('omar@acme.com', 'Omar')) AS v(e, n)
+    RETURNING id::text, email`);
+  jane = rows.find((r) => r.email === 'jane@acme.com')?.id ?? '';
+  omar = rows.find((r) => r.email === 'omar@acme.com')?.id ?? '';
+  const store = await createFixStore();
+  storeDb = store.database;
+  db = await store.open();
+  bot = await startFixHarness({
+    db,
+    env: {
+      OATIE_DATABASE_URL: oatie.url,
+      OATIE_REDIS_URL: 'redis://127.0.0.1:6379',
+      OATIE_REDIS_PREFIX: PREFIX,
+    },
+  });
+});
+
+afterAll(async () => {
+  await bot.close();
+  const keys = await redis.keys(`${PREFIX}*`);
+  if (keys.length > 0) await redis.del(...keys.map((k) => k.slice(PREFIX.length)));
+  redis.disconnect();
+  await db.close();
+  await oatie.drop();
+  await storeDb.drop();
+});
+
+describe('auth set-role', () => {
+  it('updates the role and clears the real permission cache once a lead approves', async () => {
+    await redis.set(`permissions:${jane}`, JSON.stringify(['reports:read']), 'EX', 600);
+    await bot.type('auth set-role Jane@Acme.com report_manager', 'alice');
+    const card = bot.lastCard();
+    const shown = bot.cardText(card);
+    expect(shown).toContain(
+      'Change the role of jane@acme.com from viewer to report_manager, then clear their permission cache.',
+    );
+    expect(shown).toContain('UPDATE users SET role = $1 WHERE email = $2 RETURNING id::text AS id');
+    expect(shown).toContain("-- $1 = 'report_manager', $2 = 'jane@acme.com'");
+    expect(shown).toContain(`DEL permissions:${jane}`);
+    expect(await roleOf('jane@acme.com')).toBe('viewer');
+    expect(await redis.exists(`permissions:${jane}`)).toBe(1);
+
+    const dave = await bot.press(card.approve, 'dave');
+    expect(repliesText(dave.replies ?? [])).toContain('high-risk fixes are approved by group:leads');
+    await bot.press(card.approve, 'bob');
+    expect(await roleOf('jane@acme.com')).toBe('report_manager');
+    expect(await redis.exists(`permissions:${jane}`)).toBe(0);
+    const after = bot.cardText(card);
+    expect(after).toContain(
+      'jane@acme.com now has the role report_manager; their permission cache is cleared.',
+    );
+    expect(after).toContain('UPDATE users: 1 row(s) updated');
+    expect(after).toContain(`DEL permissions:${jane}: 1 key deleted`);
+  });
+
+  it('refuses roles outside the policy, unknown users and a role already held', async () => {
+    expect(await refused('auth set-role jane@acme.com superuser')).toContain(
+      'superuser is not a role of the platform; the roles are viewer, analyst, report_manager, admin',
+    );
+    expect(await refused('auth set-role nobody@acme.com admin')).toContain(
+      'No user has the email nobody@acme.com',
+    );
+    expect(await refused('auth set-role jane@acme.com report_manager')).toContain(
+      'jane@acme.com already has the role report_manager.',
+    );
+  });
+
+  it('runs nothing when the role changed since the request', async () => {
+    await bot.type('auth set-role omar@acme.com analyst', 'alice');
+    const card = bot.lastCard();
+    await oatie.sql("UPDATE users SET role = 'admin' WHERE email = 'omar@acme.com'");
+    await bot.press(card.approve, 'carol');
+    expect(bot.cardText(card)).toContain(
+      "Nothing ran: omar@acme.com's role changed to admin since the request.",
+    );
+    expect(await roleOf('omar@acme.com')).toBe('admin');
+  });
+});
+
+describe('auth clear-cache', () => {
+  it('deletes the cached permissions of a user named by email or by id', async () => {
+    await redis.set(`permissions:${omar}`, '[]', 'EX', 600);
+    await bot.type('auth clear-cache omar@acme.com', 'alice');
+    const card = bot.lastCard();
+    expect(bot.cardText(card)).toContain(`DEL permissions:${omar}`);
+    expect(bot.cardText(card)).toMatch(/Cache: cached, expires in \d+ s/);
+    await bot.press(card.approve, 'dave');
+    expect(await redis.exists(`permissions:${omar}`)).toBe(0);
+    expect(bot.cardText(card)).toContain(`The cached permissions of omar@acme.com (${omar}) were deleted.`);
+
+    await bot.type(`auth clear-cache ${jane.toUpperCase()}`, 'alice');
+    const second = bot.lastCard();
+    expect(bot.cardText(second)).toContain('not cached now');
+    await bot.press(second.approve, 'dave');
+    expect(bot.cardText(second)).toContain(`${jane} had no cached permissions; nothing to delete.`);
+  });
+});

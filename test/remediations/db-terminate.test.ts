@@ -1,0 +1,103 @@
+// `db terminate` refuses at plan time, with a reason and nothing stored or posted, every pid that is
+// not a live client backend of the Oatie database: system processes, the bot itself, other databases.
+import pg from 'pg';
+import type { Db } from '../../src/store/db.js';
+import { ADMIN_URL, type TestDatabase } from '../support/databases.js';
+import { createFixStore, repliesText, startFixHarness, type FixHarness } from '../support/fix-harness.js';
+import { createOatieDatabase, startQuery, type OatieDatabase } from '../support/oatie-database.js';
+
+let oatie: OatieDatabase;
+let storeDb: TestDatabase;
+let db: Db;
+let bot: FixHarness;
+const clients: Array<{ end(): Promise<void> }> = [];
+
+beforeAll(async () => {
+  oatie = await createOatieDatabase('terminate');
+  const store = await createFixStore();
+  storeDb = store.database;
+  db = await store.open();
+  bot = await startFixHarness({ db, env: { OATIE_DATABASE_URL: oatie.url } });
+});
+
+afterAll(async () => {
+  await bot.close();
+  await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
+  await db.close();
+  await oatie.drop();
+  await storeDb.drop();
+});
+
+async function refused(text: string): Promise<string> {
+  const before = bot.chat.calls.length;
+  const answer = repliesText(await bot.type(text, 'alice'));
+  expect(bot.chat.calls.slice(before).filter((c) => c.op === 'post')).toEqual([]);
+  expect(await bot.approvals()).toEqual([]);
+  return answer;
+}
+
+describe('db terminate refuses what it must never kill', () => {
+  it('a Postgres system process such as the checkpointer', async () => {
+    const [row] = await oatie.sql<{ pid: number }>(
+      "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'",
+    );
+    expect(await refused(`db terminate ${row?.pid}`)).toContain(
+      `pid ${row?.pid} is the checkpointer, a Postgres system process; only client backends can be terminated.`,
+    );
+  });
+
+  it('the bot’s own connection', async () => {
+    await bot.targets.postgres?.query('SELECT 1');
+    const [own] = (await bot.targets.postgres?.ownPids()) ?? [];
+    expect(own).toBeDefined();
+    expect(await refused(`db terminate ${own}`)).toContain(`pid ${own} is one of the bot's own connections`);
+  });
+
+  it('a backend of another database on the same server', async () => {
+    const other = new pg.Client({ connectionString: ADMIN_URL, application_name: 'elsewhere' });
+    await other.connect();
+    clients.push(other);
+    const [row] = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+    expect(await refused(`db terminate ${row?.pid}`)).toContain(
+      'is connected to another database (postgres)',
+    );
+  });
+
+  it('a pid no backend has, and text that is not a pid', async () => {
+    expect(await refused('db terminate 2147483000')).toContain('No backend has pid 2147483000');
+    expect(await refused("db terminate 12'; SELECT pg_terminate_backend(1)")).toContain(
+      'expected a process id',
+    );
+    expect(await refused('db terminate -1')).toContain('expected a process id');
+    expect(await refused('db terminate ١٢٣')).toContain('expected a process id');
+  });
+
+  it('a backend whose details the bot’s database user cannot see', async () => {
+    const role = `oatie_test_viewer_${Math.random().toString(36).slice(2, 8)}`;
+    await oatie.sql(`CREATE ROLE ${role} LOGIN`);
+    const url = new URL(oatie.url);
+    url.username = role;
+    const limited = await startFixHarness({ db, env: { OATIE_DATABASE_URL: url.toString() } });
+    try {
+      const { client, pid } = await startQuery(oatie, 'someone-else', 'SELECT pg_sleep(60)');
+      clients.push(client);
+      const answer = repliesText(await limited.type(`db terminate ${pid}`, 'alice'));
+      expect(answer).toContain(`cannot see the details of pid ${pid} (grant it pg_read_all_stats)`);
+      expect(await limited.approvals()).toEqual([]);
+    } finally {
+      await limited.close();
+      await oatie.sql(`DROP ROLE ${role}`).catch(() => undefined);
+    }
+  });
+
+  it('a backend that ended before approval is not signalled, and the card says so', async () => {
+    const { client, pid } = await startQuery(oatie, 'short-lived', 'SELECT pg_sleep(60)');
+    clients.push(client);
+    await bot.type(`db terminate ${pid}`, 'alice');
+    const card = bot.lastCard();
+    await oatie.sql('SELECT pg_terminate_backend($1, 2000)', [pid]);
+    await bot.press(card.approve, 'bob');
+    expect(bot.cardText(card)).toContain(`Nothing ran: backend ${pid} has ended.`);
+    await db.query('DELETE FROM approvals');
+  });
+});

@@ -1,0 +1,202 @@
+// `k8s restart` and `k8s set-memory` against the fake Kubernetes API (the real client library talks
+// HTTP to it): the exact PATCH body, its merge type, the rollout watched to done or stuck, and the
+// allowlist and bounds that keep anything from being sent.
+import type { Db } from '../../src/store/db.js';
+import type { TestDatabase } from '../support/databases.js';
+import { FakeKube } from '../support/fake-kube.js';
+import { createFixStore, repliesText, startFixHarness, type FixHarness } from '../support/fix-harness.js';
+import { deployment, type Json } from '../support/kube-fixtures.js';
+
+let kube: FakeKube;
+let storeDb: TestDatabase;
+let db: Db;
+let bot: FixHarness;
+const NOW = new Date('2026-11-28T14:30:00.000Z');
+
+const patches = () => kube.requests.filter((r) => r.method === 'PATCH');
+
+/** Plays the deployment controller for one deployment: it catches up with its latest generation. */
+function rollOut(name: string, outcome: 'done' | 'stuck'): void {
+  const d = kube.fixtures.deployments.find((o) => (o.metadata as { name: string }).name === name);
+  if (!d) return;
+  const generation = (d.metadata as { generation: number }).generation;
+  const replicas = (d.spec as { replicas: number }).replicas;
+  d.status =
+    outcome === 'done'
+      ? {
+          observedGeneration: generation,
+          replicas,
+          updatedReplicas: replicas,
+          readyReplicas: replicas,
+          availableReplicas: replicas,
+          conditions: [],
+        }
+      : {
+          observedGeneration: generation,
+          replicas,
+          updatedReplicas: 1,
+          readyReplicas: 1,
+          availableReplicas: 1,
+          unavailableReplicas: replicas - 1,
+          conditions: [
+            {
+              type: 'Progressing',
+              status: 'False',
+              reason: 'ProgressDeadlineExceeded',
+              message: `ReplicaSet "${name}-5d" has timed out progressing.`,
+            },
+          ],
+        };
+}
+
+async function refused(text: string): Promise<string> {
+  const before = bot.chat.calls.length;
+  const answer = repliesText(await bot.type(text, 'alice'));
+  expect(bot.chat.calls.slice(before).filter((c) => c.op === 'post')).toEqual([]);
+  return answer;
+}
+
+beforeAll(async () => {
+  kube = await FakeKube.start({
+    deployments: [
+      deployment({
+        name: 'report-service',
+        replicas: 2,
+        requests: { memory: '512Mi' },
+        limits: { memory: '1Gi' },
+      }),
+      deployment({ name: 'coredns', namespace: 'kube-system', replicas: 2 }),
+      deployment({ name: 'billing', replicas: 1 }),
+    ],
+  });
+  const store = await createFixStore();
+  storeDb = store.database;
+  db = await store.open();
+  bot = await startFixHarness({ db, env: kube.env({ OATIE_ROLLOUT_WATCH_MS: '1500' }), now: () => NOW });
+});
+
+afterAll(async () => {
+  await bot.close();
+  await kube.stop();
+  await db.close();
+  await storeDb.drop();
+});
+
+beforeEach(() => {
+  kube.requests.length = 0;
+});
+
+describe('k8s restart', () => {
+  it('sends the restartedAt patch once approved and reports the finished rollout', async () => {
+    await bot.type('k8s restart report-service', 'alice');
+    const card = bot.lastCard();
+    const body =
+      '{"spec":{"template":{"metadata":{"annotations":{"kubectl.kubernetes.io/restartedAt":"2026-11-28T14:30:00.000Z"}}}}}';
+    expect(bot.cardText(card)).toContain(
+      `PATCH deployment oatie/report-service (strategic merge)\n    ${body}`,
+    );
+    expect(patches()).toEqual([]);
+
+    const controller = setInterval(() => rollOut('report-service', 'done'), 100);
+    try {
+      await bot.press(card.approve, 'bob');
+    } finally {
+      clearInterval(controller);
+    }
+    expect(patches()).toHaveLength(1);
+    expect(patches()[0]).toMatchObject({
+      path: '/apis/apps/v1/namespaces/oatie/deployments/report-service',
+      body,
+    });
+    expect(patches()[0]?.headers['content-type']).toBe('application/strategic-merge-patch+json');
+    const after = bot.cardText(card);
+    expect(after).toContain('oatie/report-service restarted; the rollout is done.');
+    expect(after).toMatch(/rollout done in \d+ ms: 2\/2 updated, 2 available/);
+  });
+
+  it('restarts coredns in the namespace the allowlist gives it, and reports a stuck rollout', async () => {
+    await bot.type('k8s restart coredns', 'alice');
+    const card = bot.lastCard();
+    const controller = setInterval(() => rollOut('coredns', 'stuck'), 100);
+    try {
+      await bot.press(card.approve, 'bob');
+    } finally {
+      clearInterval(controller);
+    }
+    expect(patches()[0]?.path).toBe('/apis/apps/v1/namespaces/kube-system/deployments/coredns');
+    const after = bot.cardText(card);
+    expect(after).toContain('❌ Fix failed: k8s restart');
+    expect(after).toContain(
+      'The restart of kube-system/coredns was applied, but the rollout is not done: rollout stuck after',
+    );
+    expect(after).toContain('ProgressDeadlineExceeded: ReplicaSet "coredns-5d" has timed out progressing.');
+  });
+
+  it('refuses a deployment off the allowlist without sending anything', async () => {
+    expect(await refused('k8s restart billing')).toContain(
+      'billing is not on the allowlist of deployments fixes may touch',
+    );
+    expect(await refused('k8s restart ../../secrets')).toContain('expected a Kubernetes name');
+    expect(kube.requests).toEqual([]);
+  });
+});
+
+describe('k8s set-memory', () => {
+  it('patches the container’s memory limit with a strategic merge, exactly as shown', async () => {
+    await bot.type('k8s set-memory report-service 2Gi', 'alice');
+    const card = bot.lastCard();
+    const body =
+      '{"spec":{"template":{"spec":{"containers":[{"name":"report-service","resources":{"limits":{"memory":"2Gi"}}}]}}}}';
+    expect(bot.cardText(card)).toContain(body);
+    expect(bot.cardText(card)).toContain('from 1Gi to 2Gi');
+    const controller = setInterval(() => rollOut('report-service', 'done'), 100);
+    try {
+      await bot.press(card.approve, 'carol');
+    } finally {
+      clearInterval(controller);
+    }
+    expect(patches().map((p) => [p.body, p.headers['content-type']])).toEqual([
+      [body, 'application/strategic-merge-patch+json'],
+    ]);
+    expect(bot.cardText(card)).toContain(
+      'oatie/report-service now runs with the memory limit 2Gi; the rollout is done.',
+    );
+    const container = (
+      (kube.fixtures.deployments[0]?.spec as Json).template as { spec: { containers: Json[] } }
+    ).spec.containers[0];
+    expect(container).toMatchObject({
+      name: 'report-service',
+      resources: { limits: { memory: '2Gi' }, requests: { memory: '512Mi' } },
+    });
+  });
+
+  it('refuses limits beyond the policy bound, below the request, or not a quantity, without sending anything', async () => {
+    expect(await refused('k8s set-memory report-service 8Gi')).toContain(
+      'The memory limit must be at most 4Gi (policy kubernetes.maxMemoryLimit).',
+    );
+    expect(await refused('k8s set-memory report-service 999Ti')).toContain(
+      'expected a memory limit such as 512Mi or 2Gi',
+    );
+    expect(await refused('k8s set-memory report-service 256Mi')).toContain(
+      "256Mi is below the container's memory request (512Mi)",
+    );
+    expect(await refused('k8s set-memory report-service 2Gi')).toContain('already has the memory limit 2Gi');
+    expect(await refused('k8s set-memory billing 1Gi')).toContain('billing is not on the allowlist');
+    expect(patches()).toEqual([]);
+  });
+
+  it('runs nothing when the limit was changed by someone else since the request', async () => {
+    await bot.type('k8s set-memory report-service 3Gi', 'alice');
+    const card = bot.lastCard();
+    const spec = (kube.fixtures.deployments[0]?.spec as Json).template as {
+      spec: { containers: Array<{ resources: { limits: Json } }> };
+    };
+    const [first] = spec.spec.containers;
+    if (first) first.resources.limits.memory = '2500Mi';
+    await bot.press(card.approve, 'bob');
+    expect(bot.cardText(card)).toContain(
+      'Nothing ran: the memory limit changed to 2500Mi since the request.',
+    );
+    expect(patches()).toEqual([]);
+  });
+});
