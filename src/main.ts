@@ -4,10 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.js';
 import { ConsolePlatform } from './chat/console/console-platform.js';
 import { ConsoleSession, runConsole } from './chat/console/console-session.js';
-import { readConfig } from './config/env.js';
+import { startSlack } from './chat/slack/start-slack.js';
+import { chatMode, readConfig } from './config/env.js';
 import { loadPolicy } from './config/policy.js';
 import { describeError } from './core/errors.js';
 import { createLogger } from './core/logger.js';
+import { stopOnSignals } from './core/shutdown.js';
+import { createMetrics } from './http/metrics.js';
+import { HttpServer } from './http/server.js';
 import { describeStore, openStore } from './store/open-store.js';
 import { buildTargets } from './targets/build-targets.js';
 import { loadTemplates } from './templates/load-templates.js';
@@ -32,7 +36,7 @@ async function main(): Promise<void> {
 
   let templates;
   try {
-    templates = await loadTemplates(config.OATIE_TEMPLATES_DIR);
+    templates = await loadTemplates(config.OATIE_TEMPLATES_DIR, config.OATIE_TIMEZONE);
   } catch (error) {
     stop(2, `invalid template — ${describeError(error)}`);
   }
@@ -45,18 +49,46 @@ async function main(): Promise<void> {
     stop(1, `cannot open the store at ${describeStore(storeSettings)}: ${describeError(error)}`);
   }
 
-  const chat = new ConsolePlatform(process.stdout);
-  const app = buildApp({
+  const parts = {
     config,
     policy: policyResult.policy,
     log,
     db,
-    chat,
     templates,
     targets: buildTargets(config, log),
-  });
+  };
+  const ready = (fields: object) =>
+    log.info(
+      { ms: Math.round(performance.now() - started), store: describeStore(storeSettings), ...fields },
+      'ready',
+    );
+
+  if (chatMode(config) === 'slack') {
+    const storeDb = db;
+    const http = new HttpServer({
+      log,
+      metrics: createMetrics(),
+      check: async () => {
+        await storeDb.query('SELECT 1');
+      },
+    });
+    const slack = await startSlack({ config, log, http, buildCore: (chat) => buildApp({ ...parts, chat }) });
+    const port = await http.listen(config.PORT);
+    slack.core.scheduler.start();
+    ready({ chat: 'slack', mode: slack.mode, port });
+    stopOnSignals(log, async () => {
+      await http.close();
+      await slack.stop();
+      await slack.core.stop();
+      await storeDb.close();
+    });
+    return;
+  }
+
+  const chat = new ConsolePlatform(process.stdout);
+  const app = buildApp({ ...parts, chat });
   app.scheduler.start();
-  log.info({ ms: Math.round(performance.now() - started), store: describeStore(storeSettings), chat: chat.name }, 'ready');
+  ready({ chat: chat.name });
 
   const session = new ConsoleSession(chat, app.router, { user: config.OATIE_CONSOLE_USER, channel: 'console' });
   await runConsole(session, process.stdin, process.stdout, process.stdin.isTTY);

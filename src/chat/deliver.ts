@@ -11,7 +11,7 @@ export async function deliverReplies(
   for (const reply of replies) {
     if (reply.kind === 'form') {
       if (platform.supportsForms && where.trigger !== undefined) {
-        await platform.openForm(where.trigger, reply.form);
+        await platform.openForm(where.trigger, reply.form, where.channel);
       } else {
         await platform.postPrivate(where.channel, where.caller, textMessage(`${reply.form.title}: this needs a form, which ${platform.name} cannot show; type the command with its arguments instead.`));
       }

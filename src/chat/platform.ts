@@ -24,6 +24,9 @@ export interface ChatPlatform {
   /** Resolves a channel name (`incidents`) or id to the id to post to. */
   resolveChannel(nameOrId: string): Promise<string>;
   displayName(user: string): Promise<string>;
-  /** Opens a form for the user; `trigger` is the platform's short-lived handle (Slack trigger_id). */
-  openForm(trigger: string, form: Form): Promise<void>;
+  /**
+   * Opens a form for the user; `trigger` is the platform's short-lived handle (Slack trigger_id).
+   * `channel` is where the command was typed: answers to the submission go there.
+   */
+  openForm(trigger: string, form: Form, channel?: string): Promise<void>;
 }

@@ -1,0 +1,108 @@
+// Starts the Slack adapter: a Bolt app over HTTP on the shared server (POST /slack/events, with Bolt's
+// own request signing check) or over Socket Mode when SLACK_APP_TOKEN is set; the SlackPlatform; the
+// core built around it; the listeners.
+import { App as BoltApp, HTTPReceiver, type webApi } from '@slack/bolt';
+import type { App } from '../../app.js';
+import type { Config } from '../../config/env.js';
+import { ErrorCode, OpsError, describeError, isOpsError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import type { HttpServer } from '../../http/server.js';
+import { boltLogger } from './bolt-logger.js';
+import { toOpsError } from './slack-errors.js';
+import { registerListeners } from './slack-listeners.js';
+import { SlackPlatform } from './slack-platform.js';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+/** Each Web API attempt gives up after 10 s. */
+const CALL_TIMEOUT_MS = 10_000;
+/**
+ * Bounded retries (the WebClient default is 10 over ~30 minutes): at most 3 more attempts within 2 minutes.
+ * HTTP 429 is retried after its Retry-After on top of this backoff; rejectRateLimitedCalls stays false.
+ */
+const RETRY_CONFIG = {
+  retries: 3,
+  factor: 3,
+  minTimeout: 500,
+  maxTimeout: 10_000,
+  maxRetryTime: 120_000,
+  randomize: true,
+};
+
+export interface SlackOptions {
+  config: Config;
+  log: Logger;
+  /** The process's HTTP server: HTTP mode adds POST /slack/events to it (Socket Mode leaves it to /health and /metrics). */
+  http: HttpServer;
+  /** Builds the core around the Slack platform (main: buildApp; tests: the test wiring). */
+  buildCore: (chat: SlackPlatform) => App | Promise<App>;
+}
+
+export interface SlackBot {
+  core: App;
+  platform: SlackPlatform;
+  mode: 'http' | 'socket';
+  /** Disconnects Socket Mode (HTTP mode stops with the server); the core and store are the caller's to stop. */
+  stop(): Promise<void>;
+}
+
+/** fetch with a deadline, for what Bolt sends outside the WebClient (response_url answers). */
+const fetchWithTimeout: typeof fetch = (input, init) =>
+  fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(CALL_TIMEOUT_MS) });
+
+/** Bolt over HTTP (its receiver checks every request's signature) or over Socket Mode. */
+function createBolt(config: Config, log: Logger, token: string): { bolt: BoltApp; receiver?: HTTPReceiver } {
+  const logger = boltLogger(log, config.LOG_LEVEL);
+  const clientOptions: webApi.WebClientOptions = {
+    slackApiUrl: config.SLACK_API_URL,
+    timeout: CALL_TIMEOUT_MS,
+    retryConfig: RETRY_CONFIG,
+    rejectRateLimitedCalls: false,
+    fetch: fetchWithTimeout,
+    logger,
+  };
+  const common = { token, logger, clientOptions, deferInitialization: true };
+  if (config.SLACK_APP_TOKEN !== undefined) {
+    return { bolt: new BoltApp({ ...common, appToken: config.SLACK_APP_TOKEN, socketMode: true }) };
+  }
+  const signingSecret = config.SLACK_SIGNING_SECRET ?? '';
+  const receiver = new HTTPReceiver({ signingSecret, endpoints: SLACK_EVENTS_PATH, logger });
+  return { bolt: new BoltApp({ ...common, receiver }), receiver };
+}
+
+/** A start-up step (auth.test, the Socket Mode connection): its failure becomes one readable line with a hint. */
+async function startupStep(what: string, step: () => Promise<unknown>): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    const reason = toOpsError(what, error);
+    const hint = isOpsError(reason) && reason.hint ? ` ${reason.hint}` : '';
+    throw new OpsError(ErrorCode.TargetDown, `${describeError(reason)}${hint}`);
+  }
+}
+
+export async function startSlack(options: SlackOptions): Promise<SlackBot> {
+  const { config, log, http } = options;
+  const token = config.SLACK_BOT_TOKEN;
+  if (token === undefined) throw new OpsError(ErrorCode.NotConfigured, 'Slack needs SLACK_BOT_TOKEN.');
+  const { bolt, receiver } = createBolt(config, log, token);
+  await startupStep('auth.test', () => bolt.init()); // a wrong token or an unreachable Slack fails here
+  const slackLog = log.child({ part: 'slack' });
+  const platform = new SlackPlatform(bolt.client, slackLog);
+  const core = await options.buildCore(platform);
+  core.router.onCommand((observation) => http.metrics.observeCommand(observation));
+  registerListeners(bolt, { router: core.router, platform, log: slackLog });
+
+  if (receiver) http.route('POST', SLACK_EVENTS_PATH, receiver.requestListener);
+  else await startupStep('apps.connections.open (Socket Mode)', () => bolt.start());
+  const mode = receiver ? 'http' : 'socket';
+  log.info({ mode, path: receiver ? SLACK_EVENTS_PATH : undefined }, 'slack adapter ready');
+  return {
+    core,
+    platform,
+    mode,
+    async stop() {
+      if (!receiver) await bolt.stop();
+    },
+  };
+}

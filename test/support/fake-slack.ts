@@ -1,0 +1,248 @@
+// An in-process fake of the Slack Web API (and of response_url), speaking Slack's HTTP protocol so
+// Bolt's real WebClient runs unmodified. Records every call with its params; answers like Slack
+// (ok, channel, ts …); can be told to answer a Slack error or HTTP 429 with Retry-After, once.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SlackCall {
+  method: string;
+  /** Form fields, with JSON-encoded ones (blocks, view) decoded. */
+  params: Record<string, unknown>;
+  /** Whether the call carried a bot token (the token itself is never kept). */
+  authorized: boolean;
+  /** The HTTP status the fake answered (429 when it rate-limited the call). */
+  status: number;
+  /** What the fake answered (e.g. the `ts` of a posted message). */
+  answer: Record<string, unknown>;
+}
+
+export interface ResponseUrlPost {
+  id: string;
+  body: Record<string, unknown>;
+}
+
+type Answer = { status?: number; headers?: Record<string, string>; body: Record<string, unknown> };
+type Override = (call: SlackCall) => Answer;
+
+export const BOT_USER_ID = 'U0BOTUSER';
+const JSON_FIELD = /^\s*[[{]/;
+
+export class FakeSlack {
+  readonly calls: SlackCall[] = [];
+  readonly responses: ResponseUrlPost[] = [];
+  /** Channels that exist, by name → id (conversations.list, name_taken). */
+  readonly channels = new Map<string, string>([['incidents', 'C0INCIDENTS']]);
+  /** Display names users.info answers with. */
+  readonly users = new Map<string, string>();
+  private readonly overrides = new Map<string, Override[]>();
+  private server: Server | undefined;
+  private port = 0;
+  private seq = 0;
+
+  static async start(): Promise<FakeSlack> {
+    const fake = new FakeSlack();
+    const server = createServer((req, res) => void fake.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    fake.server = server;
+    fake.port = (server.address() as AddressInfo).port;
+    return fake;
+  }
+
+  /** The Web API base address, for SLACK_API_URL. */
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  /** A fresh response_url (as Slack puts in commands and clicks); posts to it land in `responses`. */
+  responseUrl(): string {
+    return `http://127.0.0.1:${this.port}/response/${randomBytes(6).toString('hex')}`;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  callsTo(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** The next call of `method` answers `{ ok: false, error }` (e.g. name_taken, not_in_channel). */
+  failNext(method: string, error: string): void {
+    this.once(method, () => ({ body: { ok: false, error } }));
+  }
+
+  /** The next call of `method` answers HTTP 429 with Retry-After (seconds). */
+  rateLimitNext(method: string, retryAfterSeconds = 1): void {
+    this.once(method, () => ({
+      status: 429,
+      headers: { 'retry-after': String(retryAfterSeconds) },
+      body: { ok: false, error: 'ratelimited' },
+    }));
+  }
+
+  /** Waits until a call of `method` matching `predicate` has arrived, and returns it. */
+  async waitFor(
+    method: string,
+    predicate: (call: SlackCall) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<SlackCall> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.calls.find((c) => c.method === method && predicate(c));
+      if (found) return found;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `no ${method} within ${timeoutMs} ms; calls: ${this.calls.map((c) => c.method).join(', ') || 'none'}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Waits for a post to a response_url. */
+  async waitForResponse(
+    predicate: (post: ResponseUrlPost) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<ResponseUrlPost> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.responses.find(predicate);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no response_url post within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  private once(method: string, override: Override): void {
+    this.overrides.set(method, [...(this.overrides.get(method) ?? []), override]);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    if (path.startsWith('/response/')) {
+      this.responses.push({
+        id: path.slice('/response/'.length),
+        body: JSON.parse(raw || '{}') as Record<string, unknown>,
+      });
+      return send(res, { body: { ok: true } });
+    }
+    const method = path.replace(/^\/api\//, '');
+    const authorized = /^Bearer xoxb-/.test(req.headers.authorization ?? '');
+    const call: SlackCall = {
+      method,
+      params: parseParams(raw, req.headers['content-type'] ?? ''),
+      authorized,
+      status: 200,
+      answer: {},
+    };
+    const override = this.overrides.get(method)?.shift();
+    const answer = override
+      ? override(call)
+      : { body: authorized ? this.answer(call) : { ok: false, error: 'not_authed' } };
+    call.status = answer.status ?? 200;
+    call.answer = answer.body;
+    this.calls.push(call);
+    send(res, answer);
+  }
+
+  private ts(): string {
+    this.seq += 1;
+    return `${Math.floor(Date.now() / 1000)}.${String(this.seq).padStart(6, '0')}`;
+  }
+
+  private answer({ method, params }: SlackCall): Record<string, unknown> {
+    const p = (name: string) => {
+      const value = params[name];
+      return typeof value === 'string' ? value : '';
+    };
+    switch (method) {
+      case 'auth.test':
+        return {
+          ok: true,
+          url: 'https://oatie.slack.com/',
+          team: 'Oatie',
+          user: 'oatie-ops',
+          team_id: 'T0OATIE',
+          user_id: BOT_USER_ID,
+          bot_id: 'B0BOT',
+        };
+      case 'chat.postMessage':
+        return { ok: true, channel: p('channel'), ts: this.ts(), message: { text: p('text') } };
+      case 'chat.update':
+        return { ok: true, channel: p('channel'), ts: p('ts'), text: p('text') };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: this.ts() };
+      case 'conversations.open':
+        return {
+          ok: true,
+          channel: {
+            id: `D${p('users')
+              .replace(/[^A-Z0-9]/g, '')
+              .slice(0, 10)}`,
+          },
+        };
+      case 'conversations.create': {
+        const name = p('name');
+        if (this.channels.has(name)) return { ok: false, error: 'name_taken' };
+        this.seq += 1;
+        const id = `C0NEW${this.seq}`;
+        this.channels.set(name, id);
+        return { ok: true, channel: { id, name, is_channel: true } };
+      }
+      case 'conversations.setTopic':
+      case 'conversations.invite':
+        return { ok: true, channel: { id: p('channel') } };
+      case 'conversations.list':
+        return {
+          ok: true,
+          channels: [...this.channels].map(([name, id]) => ({ id, name })),
+          response_metadata: { next_cursor: '' },
+        };
+      case 'users.info': {
+        const id = p('user');
+        const name = this.users.get(id) ?? id.toLowerCase();
+        return {
+          ok: true,
+          user: { id, name, real_name: name, profile: { display_name: name, real_name: name } },
+        };
+      }
+      case 'views.open':
+        return { ok: true, view: { id: `V${this.ts().replace('.', '')}` } };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+}
+
+function parseParams(raw: string, contentType: string): Record<string, unknown> {
+  if (contentType.includes('application/json')) return JSON.parse(raw || '{}') as Record<string, unknown>;
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    if (key === 'token') continue;
+    params[key] = JSON_FIELD.test(value) ? safeJson(value) : value;
+  }
+  return params;
+}
+
+function safeJson(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function send(res: ServerResponse, answer: Answer): void {
+  res.writeHead(answer.status ?? 200, {
+    'content-type': 'application/json; charset=utf-8',
+    ...answer.headers,
+  });
+  res.end(JSON.stringify(answer.body));
+}
