@@ -154,7 +154,8 @@ export async function loadPolicy(file: string): Promise<PolicyResult> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unreadable';
+    // Not `instanceof Error`: fs errors may come from another realm (jest's VM contexts).
+    const reason = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'unreadable';
     return { ok: false, message: `${file}: cannot read the policy file (${reason})` };
   }
   return parsePolicy(text, file);

@@ -62,8 +62,9 @@ export class Scheduler {
     this.handlers.set(kind, handler);
   }
 
-  async schedule(kind: string, dueAt: Date, payload: unknown = {}, key?: string): Promise<number> {
-    const result = await this.db.query<{ id: number }>(
+  /** Adds a timer; `via` is a transaction of the caller's, so the timer commits with the caller's own change. */
+  async schedule(kind: string, dueAt: Date, payload: unknown = {}, key?: string, via: Db = this.db): Promise<number> {
+    const result = await via.query<{ id: number }>(
       'INSERT INTO timers (kind, key, due_at, payload) VALUES ($1, $2, $3, $4::jsonb) RETURNING id',
       [kind, key ?? null, dueAt, JSON.stringify(payload)],
     );

@@ -52,13 +52,14 @@ export async function startTestApp(
   options: Partial<Omit<AppParts, 'db'>> & { db: Db; env?: Record<string, string> },
 ): Promise<TestApp & { chat: RecordingPlatform | ChatPlatform }> {
   const chat = options.chat ?? new RecordingPlatform();
+  const config = options.config ?? testConfig(options.env);
   const app = buildApp({
-    config: options.config ?? testConfig(options.env),
+    config,
     policy: options.policy ?? (await defaultPolicy()),
     log: options.log ?? silentLogger,
     db: options.db,
     chat,
-    templates: options.templates ?? (await loadTemplates(undefined)),
+    templates: options.templates ?? (await loadTemplates(undefined, config.OATIE_TIMEZONE)),
     targets: options.targets ?? ({ close: () => Promise.resolve() } satisfies Targets),
     scheduler: options.scheduler ?? { pollMs: 50 },
     now: options.now,

@@ -1,0 +1,75 @@
+// Change severity: re-plans reminders, escalation and the status page deadline for the new
+// severity, and brings in the new severity's contacts. The incident keeps its channel: a P2 raised
+// to P1 does not move into a new war room.
+import type { Severity } from '../../commands/args.js';
+import { badArgument, conflict } from '../../core/errors.js';
+import type { Services } from '../../core/services.js';
+import { incidentData, refreshAlert, templateMessage } from '../incident-messages.js';
+import { bestEffort, postToIncident, recordEvent } from '../incident-lookup.js';
+import { BOT_ACTOR, guardTransition, incidentRef, severityLabel, type Incident } from '../incident-model.js';
+import { addNotified, findIncident, markSeverity } from '../incident-store.js';
+import { planEscalation, planReminder, planStatusPageDeadline } from '../incident-timers.js';
+import { contactsFor, platformUserId } from '../severity-policy.js';
+
+export async function changeSeverity(
+  services: Services,
+  incident: Incident,
+  severity: Severity,
+  author: string,
+): Promise<void> {
+  const zone = services.config.OATIE_TIMEZONE;
+  guardTransition(incident, 'change severity', zone);
+  if (incident.severity === severity) {
+    throw badArgument(`${incidentRef(incident)} is already ${severityLabel(severity)}.`);
+  }
+  const changed = await markSeverity(services.db, incident.id, severity);
+  if (!changed) {
+    const now = await findIncident(services.db, incident.id);
+    if (now) guardTransition(now, 'change severity', zone);
+    throw conflict(`${incidentRef(incident)} could not be changed; try again.`);
+  }
+  const previous = severityLabel(incident.severity);
+  await recordEvent(services, changed, author, 'severity', `${previous} → ${severityLabel(severity)}`);
+  const nextUpdateDue = await planReminder(services, changed, changed.lastUpdateAt);
+  await planEscalation(services, changed, changed.startedAt);
+  await planStatusPageDeadline(services, changed);
+  const added = await notifyNewContacts(services, changed);
+  await postToIncident(
+    services,
+    changed,
+    templateMessage(services, 'incident-severity', {
+      ...incidentData(services, changed),
+      previous,
+      author,
+      nextUpdateDue,
+      added: added.ids,
+    }),
+  );
+  await refreshAlert(services, { ...changed, notified: [...changed.notified, ...added.keys] });
+}
+
+/** Invites (war room) or messages (no war room) the contacts of the new severity not yet notified. */
+async function notifyNewContacts(
+  services: Services,
+  incident: Incident,
+): Promise<{ keys: string[]; ids: string[] }> {
+  const fresh = contactsFor(services.policy, incident.severity).filter(
+    (p) => !incident.notified.includes(p.key),
+  );
+  if (fresh.length === 0) return { keys: [], ids: [] };
+  await addNotified(
+    services.db,
+    incident.id,
+    fresh.map((p) => p.key),
+  );
+  const ids = fresh.flatMap((p) => platformUserId(p, services.chat.name) ?? []);
+  if (incident.warRoom) {
+    await bestEffort(services, 'invite the new contacts', () => services.chat.invite(incident.channel, ids));
+  } else {
+    const message = templateMessage(services, 'incident-announce', incidentData(services, incident));
+    for (const id of ids)
+      await bestEffort(services, 'notify a new contact', () => services.chat.directMessage(id, message));
+  }
+  await recordEvent(services, incident, BOT_ACTOR, 'notified', fresh.map((p) => p.name).join(', '));
+  return { keys: fresh.map((p) => p.key), ids };
+}

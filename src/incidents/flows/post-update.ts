@@ -1,0 +1,93 @@
+// Post an update: new status, the text in "Actions taken", the update clock restarted (the next
+// reminder moves to one interval after now), and with --public the status page too.
+import { toCaller, type Reply } from '../../commands/handler.js';
+import type { UpdateStatus } from '../../commands/args.js';
+import { textMessage } from '../../chat/message.js';
+import { badArgument, conflict, describeError, isOpsError } from '../../core/errors.js';
+import type { Services } from '../../core/services.js';
+import { incidentData, refreshAlert, templateMessage } from '../incident-messages.js';
+import { cleanText, postToIncident, recordEvent } from '../incident-lookup.js';
+import { BOT_ACTOR, guardTransition, incidentRef, type Incident } from '../incident-model.js';
+import { findIncident, markUpdated, saveStatusPage } from '../incident-store.js';
+import { planReminder, timerKey } from '../incident-timers.js';
+
+export const UPDATE_USAGE = 'incident update <investigating|identified|monitoring> <text> [--public]';
+export const MAX_UPDATE = 2000;
+
+export interface Update {
+  status: UpdateStatus;
+  text: string;
+  public: boolean;
+  author: string;
+}
+
+export async function postIncidentUpdate(
+  services: Services,
+  incident: Incident,
+  update: Update,
+): Promise<Reply[]> {
+  const zone = services.config.OATIE_TIMEZONE;
+  const text = cleanText(update.text);
+  if (text === '') throw badArgument('An update needs a text saying what changed.', UPDATE_USAGE);
+  if (text.length > MAX_UPDATE)
+    throw badArgument(`The update is too long (at most ${MAX_UPDATE} characters).`, UPDATE_USAGE);
+  guardTransition(incident, 'update', zone);
+  const updated = await markUpdated(services.db, incident.id, update.status, services.now());
+  if (!updated) {
+    const now = await findIncident(services.db, incident.id);
+    if (now) guardTransition(now, 'update', zone);
+    throw conflict(`${incidentRef(incident)} could not be updated; try again.`);
+  }
+  await recordEvent(services, updated, update.author, 'update', text);
+  const nextUpdateDue = await planReminder(services, updated, updated.lastUpdateAt);
+  const publicResult = update.public ? await postPublicly(services, updated, update.status, text) : undefined;
+  await postToIncident(
+    services,
+    updated,
+    templateMessage(services, 'incident-update', {
+      ...incidentData(services, updated),
+      text,
+      author: update.author,
+      publicPosted: publicResult?.ok === true,
+      nextUpdateDue,
+    }),
+  );
+  await refreshAlert(services, updated);
+  return publicResult && !publicResult.ok ? [toCaller(textMessage(publicResult.note))] : [];
+}
+
+type PublicResult = { ok: true } | { ok: false; note: string };
+
+/** Posts the update to the status page: opens its incident there the first time. A failure leaves the update posted in chat. */
+async function postPublicly(
+  services: Services,
+  incident: Incident,
+  status: UpdateStatus,
+  text: string,
+): Promise<PublicResult> {
+  const page = services.targets.statusPage;
+  if (!page) {
+    return {
+      ok: false,
+      note: '⚙️ The update is posted here, but not on the status page: it is not configured (set STATUSPAGE_API_KEY and STATUSPAGE_PAGE_ID).',
+    };
+  }
+  try {
+    const id =
+      incident.statusPageId ??
+      (await page.open({ name: incident.title, status, body: text, impact: impactOf(incident) }));
+    if (incident.statusPageId !== undefined) await page.update(id, { status, body: text });
+    await saveStatusPage(services.db, incident.id, id, services.now());
+    await services.scheduler.cancel(timerKey(incident.id, 'status-page'));
+    await recordEvent(services, incident, BOT_ACTOR, 'status-page', `Posted to the status page (${status})`);
+    return { ok: true };
+  } catch (error) {
+    const reason = isOpsError(error) ? error.message : 'the status page call failed';
+    services.log.warn({ incident: incident.id, err: describeError(error) }, 'status page update failed');
+    return { ok: false, note: `🔌 The update is posted here, but not on the status page: ${reason}` };
+  }
+}
+
+function impactOf(incident: Incident): 'critical' | 'major' | 'minor' | 'none' {
+  return ({ p0: 'critical', p1: 'major', p2: 'minor', p3: 'none' } as const)[incident.severity];
+}

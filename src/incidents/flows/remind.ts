@@ -1,0 +1,44 @@
+// The update reminder timer: "Reminder" in the war room, naming the commander and the time since
+// the last update, then the next one on the same beat. The claim and the next timer commit together,
+// so a reminder is posted once however many replicas poll, and the chain never breaks.
+import { z } from 'zod';
+import type { Services } from '../../core/services.js';
+import type { Timer } from '../../scheduler/scheduler.js';
+import { buttonsBlock, incidentData, templateMessage, updateButton } from '../incident-messages.js';
+import { postToIncident } from '../incident-lookup.js';
+import { BOT_ACTOR, type Incident } from '../incident-model.js';
+import { appendEvent } from '../incident-events.js';
+import { claimReminder, findIncident } from '../incident-store.js';
+import { nextBeat, scheduleNextReminder } from '../incident-timers.js';
+import { severityPolicy } from '../severity-policy.js';
+
+const payloadSchema = z.object({ incidentId: z.number().int(), seq: z.number().int() });
+
+export async function remindToUpdate(services: Services, timer: Timer): Promise<void> {
+  const payload = payloadSchema.parse(timer.payload);
+  const incident = await services.db.transaction(async (tx): Promise<Incident | undefined> => {
+    // Re-checked in the store: resolved, updated since (newer generation) or already sent → nothing.
+    if (!(await claimReminder(tx, payload.incidentId, payload.seq))) return undefined;
+    const current = await findIncident(tx, payload.incidentId);
+    const interval = current ? severityPolicy(services.policy, current.severity).updateInterval : null;
+    if (!current || interval === null) return undefined;
+    const next = nextBeat(timer.dueAt, interval, services.now());
+    await scheduleNextReminder(services, tx, { incidentId: current.id, seq: current.reminderSeq }, next);
+    return current;
+  });
+  if (!incident) return;
+  const sinceLastUpdate = services.now().getTime() - incident.lastUpdateAt.getTime();
+  const data = { ...incidentData(services, incident), sinceLastUpdate };
+  await postToIncident(
+    services,
+    incident,
+    templateMessage(services, 'reminder', data, buttonsBlock(updateButton(incident))),
+  );
+  await appendEvent(services.db, incident.id, {
+    at: services.now(),
+    actor: BOT_ACTOR,
+    kind: 'reminder',
+    text: 'Reminder to post an update',
+    detail: { seq: payload.seq },
+  });
+}

@@ -1,0 +1,115 @@
+// Resolve: the resolution notice (the guide's template, with the duration computed) in the war room
+// and the incidents channel, every timer stopped, the post-incident review scheduled.
+import { badArgument, conflict, describeError } from '../../core/errors.js';
+import type { Services } from '../../core/services.js';
+import { nextBusinessDayAt } from '../business-day.js';
+import { incidentData, refreshAlert, templateMessage } from '../incident-messages.js';
+import { cleanText, postToIncident, recordEvent } from '../incident-lookup.js';
+import { BOT_ACTOR, guardTransition, incidentRef, type Incident } from '../incident-model.js';
+import { ACTION_KINDS, listEvents } from '../incident-events.js';
+import { findIncident, markResolved } from '../incident-store.js';
+import { scheduleReview, stopIncidentTimers } from '../incident-timers.js';
+import { formatDateTime } from '../../core/time-zone.js';
+
+export const RESOLVE_USAGE = 'incident resolve <root cause>';
+const MAX_TEXT = 2000;
+
+export interface ResolutionInput {
+  rootCause: string;
+  resolution?: string;
+  prevention?: string;
+  by: string;
+}
+
+export async function resolveIncident(
+  services: Services,
+  incident: Incident,
+  input: ResolutionInput,
+): Promise<Incident> {
+  const zone = services.config.OATIE_TIMEZONE;
+  const rootCause = boundedText(input.rootCause, 'The root cause');
+  if (rootCause === undefined) throw badArgument('Resolving needs the root cause.', RESOLVE_USAGE);
+  guardTransition(incident, 'resolve', zone);
+  const now = services.now();
+  const reviewAt = nextBusinessDayAt(now, services.policy.review.time, zone);
+  const resolved = await markResolved(services.db, incident.id, {
+    by: input.by,
+    at: now,
+    rootCause,
+    resolution: boundedText(input.resolution, 'The resolution'),
+    prevention: boundedText(input.prevention, 'The prevention'),
+    reviewAt,
+  });
+  if (!resolved) {
+    const current = await findIncident(services.db, incident.id);
+    if (current) guardTransition(current, 'resolve', zone);
+    throw conflict(`${incidentRef(incident)} could not be resolved; try again.`);
+  }
+  await stopIncidentTimers(services, resolved.id);
+  await scheduleReview(services, resolved.id, reviewAt);
+  await recordEvent(services, resolved, input.by, 'resolved', rootCause);
+  await recordEvent(
+    services,
+    resolved,
+    BOT_ACTOR,
+    'review-scheduled',
+    `Post-incident review ${formatDateTime(reviewAt, zone)}`,
+  );
+  await services.audit.record({
+    actor: input.by,
+    platform: services.chat.name,
+    channel: resolved.channel,
+    event: 'incident.resolved',
+    target: incidentRef(resolved),
+    outcome: 'ok',
+    detail: { durationMs: now.getTime() - resolved.startedAt.getTime(), reviewAt: reviewAt.toISOString() },
+  });
+  await closeStatusPage(services, resolved);
+  await announceResolution(services, resolved);
+  await refreshAlert(services, resolved);
+  return resolved;
+}
+
+function boundedText(text: string | undefined, what: string): string | undefined {
+  const cleaned = text === undefined ? '' : cleanText(text);
+  if (cleaned.length > MAX_TEXT)
+    throw badArgument(`${what} is too long (at most ${MAX_TEXT} characters).`, RESOLVE_USAGE);
+  return cleaned === '' ? undefined : cleaned;
+}
+
+async function announceResolution(services: Services, incident: Incident): Promise<void> {
+  const actions = (await listEvents(services.db, incident.id, ACTION_KINDS)).map((e) => e.text);
+  const message = templateMessage(services, 'incident-resolved', {
+    ...incidentData(services, incident),
+    actions,
+  });
+  await postToIncident(services, incident, message);
+  try {
+    const channel = await services.chat.resolveChannel(services.config.OATIE_INCIDENTS_CHANNEL);
+    if (channel !== incident.channel) await services.chat.post(channel, message);
+  } catch (error) {
+    services.log.warn(
+      { incident: incident.id, err: describeError(error) },
+      'could not post the resolution in the incidents channel',
+    );
+  }
+}
+
+/** Marks the status page incident resolved, when one was opened. */
+async function closeStatusPage(services: Services, incident: Incident): Promise<void> {
+  const page = services.targets.statusPage;
+  if (!page || incident.statusPageId === undefined) return;
+  try {
+    // The root cause stays internal; the public page only hears that it is over.
+    await page.update(incident.statusPageId, {
+      status: 'resolved',
+      body: 'This incident has been resolved.',
+    });
+    await recordEvent(services, incident, BOT_ACTOR, 'status-page', 'Status page incident resolved');
+  } catch (error) {
+    services.log.warn(
+      { incident: incident.id, err: describeError(error) },
+      'could not resolve the status page incident',
+    );
+  }
+}

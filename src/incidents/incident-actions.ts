@@ -1,0 +1,116 @@
+// The handlers of incident buttons (Acknowledge, Post update, Resolve) and form submissions. Payloads
+// and submitted values are validated here; the incident is looked up again, never trusted.
+import { z } from 'zod';
+import { textMessage } from '../chat/message.js';
+import { channelRef } from '../chat/message.js';
+import {
+  defineAction,
+  toCaller,
+  type ActionContext,
+  type ActionHandler,
+  type ActionOutcome,
+} from '../commands/handler.js';
+import { severity as severityArg, updateStatus } from '../commands/args.js';
+import { badArgument } from '../core/errors.js';
+import { acknowledgeIncident } from './flows/acknowledge.js';
+import { declareIncident } from './flows/declare.js';
+import { postIncidentUpdate } from './flows/post-update.js';
+import { resolveIncident } from './flows/resolve.js';
+import { IncidentAction } from './incident-action-kinds.js';
+import { canOpenForm, resolveForm, updateForm } from './incident-forms.js';
+import { incidentById } from './incident-lookup.js';
+import { guardTransition, type Incident } from './incident-model.js';
+
+const incidentPayload = z.object({ incidentId: z.number().int().positive() });
+const channelPayload = z.object({ channel: z.string().min(1).max(200) });
+
+/** Submitted values, validated; a bad value is a clear answer, not a crash. */
+function valuesOf<S extends z.ZodType>(schema: S, ctx: ActionContext): z.output<S> {
+  const parsed = schema.safeParse(ctx.values ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw badArgument(`${String(issue?.path[0] ?? 'The form')}: ${issue?.message ?? 'invalid value'}.`);
+  }
+  return parsed.data;
+}
+
+async function incidentOf(ctx: ActionContext): Promise<Incident> {
+  return incidentById(ctx.services, incidentPayload.parse(ctx.payload).incidentId);
+}
+
+const optionalText = z.string().optional();
+
+const ack = defineAction(IncidentAction.Ack, async (ctx) => {
+  await acknowledgeIncident(ctx.services, await incidentOf(ctx), ctx.caller);
+  return {};
+});
+
+const updateButton = defineAction(IncidentAction.Update, async (ctx): Promise<ActionOutcome> => {
+  const incident = await incidentOf(ctx);
+  guardTransition(incident, 'update', ctx.services.config.OATIE_TIMEZONE);
+  if (canOpenForm(ctx.services, ctx.trigger))
+    return { replies: [{ kind: 'form', form: await updateForm(ctx.services, incident, {}) }] };
+  return typeIt(`incident update <investigating|identified|monitoring> <text>`, incident);
+});
+
+const resolveButton = defineAction(IncidentAction.Resolve, async (ctx): Promise<ActionOutcome> => {
+  const incident = await incidentOf(ctx);
+  guardTransition(incident, 'resolve', ctx.services.config.OATIE_TIMEZONE);
+  if (canOpenForm(ctx.services, ctx.trigger))
+    return { replies: [{ kind: 'form', form: await resolveForm(ctx.services, incident, {}) }] };
+  return typeIt('incident resolve <root cause>', incident);
+});
+
+function typeIt(usage: string, incident: Incident): ActionOutcome {
+  return { replies: [toCaller(textMessage(`Type \`${usage}\` in ${channelRef(incident.channel)}.`))] };
+}
+
+const declareSubmitted = defineAction(IncidentAction.DeclareForm, async (ctx) => {
+  const { channel } = channelPayload.parse(ctx.payload);
+  const v = valuesOf(
+    z.object({ severity: severityArg, title: z.string(), service: optionalText, impact: optionalText }),
+    ctx,
+  );
+  const replies = await declareIncident(ctx.services, { ...v, caller: ctx.caller, channel });
+  // A form submission arrives from a modal, not from a channel: what was meant for the channel the
+  // form was opened in goes there directly.
+  for (const reply of replies) {
+    if (reply.kind === 'message' && reply.to === 'channel')
+      await ctx.services.chat.post(channel, reply.message);
+  }
+  return { replies: replies.filter((r) => !(r.kind === 'message' && r.to === 'channel')) };
+});
+
+const updateSubmitted = defineAction(IncidentAction.UpdateForm, async (ctx) => {
+  const incident = await incidentOf(ctx);
+  const v = valuesOf(
+    z.object({ status: updateStatus, text: z.string(), public: z.enum(['yes', 'no']).optional() }),
+    ctx,
+  );
+  const replies = await postIncidentUpdate(ctx.services, incident, {
+    status: v.status,
+    text: v.text,
+    public: v.public === 'yes',
+    author: ctx.caller,
+  });
+  return { replies };
+});
+
+const resolveSubmitted = defineAction(IncidentAction.ResolveForm, async (ctx) => {
+  const incident = await incidentOf(ctx);
+  const v = valuesOf(
+    z.object({ rootCause: z.string(), resolution: optionalText, prevention: optionalText }),
+    ctx,
+  );
+  await resolveIncident(ctx.services, incident, { ...v, by: ctx.caller });
+  return {};
+});
+
+export const incidentActions: readonly ActionHandler[] = [
+  ack,
+  updateButton,
+  resolveButton,
+  declareSubmitted,
+  updateSubmitted,
+  resolveSubmitted,
+];

@@ -1,0 +1,92 @@
+// The handlers of the `incident …` commands. Commands about one incident act on the incident that
+// lives in the channel they are typed in; `incident` and `incident list` work anywhere.
+import { defineCommand, toChannel, type CommandHandler } from '../commands/handler.js';
+import { badArgument } from '../core/errors.js';
+import { acknowledgeIncident } from './flows/acknowledge.js';
+import { changeSeverity } from './flows/change-severity.js';
+import { DECLARE_USAGE, declareIncident } from './flows/declare.js';
+import { UPDATE_USAGE, postIncidentUpdate } from './flows/post-update.js';
+import { RESOLVE_USAGE, resolveIncident } from './flows/resolve.js';
+import { canOpenForm, declareForm, resolveForm, updateForm } from './incident-forms.js';
+import { incidentOfChannel } from './incident-lookup.js';
+import { guardTransition } from './incident-model.js';
+import { listEvents } from './incident-events.js';
+import { listOpenIncidents } from './incident-store.js';
+import { listMessage, timelineMessage } from './incident-views.js';
+
+const declare = defineCommand('incident declare', async ({ args, caller, channel, trigger, services }) => {
+  const { severity, title } = args;
+  if (severity === undefined || title === undefined) {
+    if (canOpenForm(services, trigger))
+      return { kind: 'form', form: await declareForm(services, channel, args) };
+    throw badArgument(
+      severity === undefined
+        ? 'Which severity? Start with p0, p1, p2 or p3.'
+        : 'An incident needs a title that says what is broken.',
+      DECLARE_USAGE,
+    );
+  }
+  return declareIncident(services, { severity, title, caller, channel });
+});
+
+const ack = defineCommand('incident ack', async ({ caller, channel, services }) => {
+  await acknowledgeIncident(services, await incidentOfChannel(services, channel), caller);
+  return undefined;
+});
+
+const update = defineCommand('incident update', async ({ args, caller, channel, trigger, services }) => {
+  const incident = await incidentOfChannel(services, channel);
+  if (args.status === undefined || args.text === undefined) {
+    guardTransition(incident, 'update', services.config.OATIE_TIMEZONE);
+    if (canOpenForm(services, trigger))
+      return { kind: 'form', form: await updateForm(services, incident, args) };
+    throw badArgument(
+      args.status === undefined
+        ? 'Which status: investigating, identified or monitoring?'
+        : 'An update needs a text saying what changed.',
+      UPDATE_USAGE,
+    );
+  }
+  return postIncidentUpdate(services, incident, {
+    status: args.status,
+    text: args.text,
+    public: args.public,
+    author: caller,
+  });
+});
+
+const severity = defineCommand('incident severity', async ({ args, caller, channel, services }) => {
+  await changeSeverity(services, await incidentOfChannel(services, channel), args.severity, caller);
+  return undefined;
+});
+
+const resolve = defineCommand('incident resolve', async ({ args, caller, channel, trigger, services }) => {
+  const incident = await incidentOfChannel(services, channel);
+  if (args.rootCause === undefined) {
+    guardTransition(incident, 'resolve', services.config.OATIE_TIMEZONE);
+    if (canOpenForm(services, trigger))
+      return { kind: 'form', form: await resolveForm(services, incident, args) };
+    throw badArgument('Resolving needs the root cause.', RESOLVE_USAGE);
+  }
+  await resolveIncident(services, incident, { rootCause: args.rootCause, by: caller });
+  return undefined;
+});
+
+const list = defineCommand('incident list', async ({ services }) =>
+  toChannel(listMessage(services, await listOpenIncidents(services.db))),
+);
+
+const timeline = defineCommand('incident timeline', async ({ channel, services }) => {
+  const incident = await incidentOfChannel(services, channel);
+  return toChannel(timelineMessage(services, incident, await listEvents(services.db, incident.id)));
+});
+
+export const incidentCommands: readonly CommandHandler[] = [
+  declare,
+  ack,
+  update,
+  severity,
+  resolve,
+  list,
+  timeline,
+];

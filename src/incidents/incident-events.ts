@@ -1,0 +1,44 @@
+// Store queries of an incident's timeline: every event, with who and when. "Actions taken" are the
+// events of the kinds that record work done (updates, actions other domains record).
+import { z } from 'zod';
+import type { Db } from '../store/db.js';
+import type { IncidentEvent } from './incident-model.js';
+
+export interface NewEvent {
+  at: Date;
+  actor: string;
+  kind: string;
+  text?: string;
+  detail?: Record<string, unknown>;
+}
+
+export async function appendEvent(db: Db, incidentId: number, event: NewEvent): Promise<void> {
+  await db.query(
+    'INSERT INTO incident_events (incident_id, at, actor, kind, text, detail) VALUES ($1, $2, $3, $4, $5, $6::jsonb)',
+    [incidentId, event.at, event.actor, event.kind, event.text ?? '', JSON.stringify(event.detail ?? {})],
+  );
+}
+
+const eventSchema = z.object({
+  id: z.number(),
+  at: z.coerce.date(),
+  actor: z.string(),
+  kind: z.string(),
+  text: z.string(),
+});
+
+export async function listEvents(
+  db: Db,
+  incidentId: number,
+  kinds?: readonly string[],
+): Promise<IncidentEvent[]> {
+  const result = await db.query(
+    `SELECT id, at, actor, kind, text FROM incident_events
+      WHERE incident_id = $1 AND ($2::text[] IS NULL OR kind = ANY($2::text[])) ORDER BY at, id`,
+    [incidentId, kinds ? [...kinds] : null],
+  );
+  return result.rows.map((r) => eventSchema.parse(r));
+}
+
+/** Timeline kinds that are "actions taken": status updates and actions recorded by other domains. */
+export const ACTION_KINDS = ['update', 'action'] as const;

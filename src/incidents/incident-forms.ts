@@ -1,0 +1,96 @@
+// The forms (Slack modals) of incidents: declare, post an update, resolve. Each submits to a stored
+// action of its kind; platforms without forms get the command's usage instead.
+import type { Form } from '../chat/message.js';
+import { severities, updateStatuses, type Severity, type UpdateStatus } from '../commands/args.js';
+import type { Services } from '../core/services.js';
+import { IncidentAction } from './incident-action-kinds.js';
+import { incidentRef, severityLabel, type Incident } from './incident-model.js';
+
+/** Whether this request can open a form: the platform has them and gave a handle to open one. */
+export const canOpenForm = (services: Services, trigger: string | undefined): trigger is string =>
+  services.chat.supportsForms && trigger !== undefined;
+
+export async function declareForm(
+  services: Services,
+  channel: string,
+  initial: { severity?: Severity; title?: string },
+): Promise<Form> {
+  return {
+    title: 'Declare an incident',
+    submitLabel: 'Declare',
+    actionId: await services.actions.create(IncidentAction.DeclareForm, { channel }),
+    fields: [
+      {
+        name: 'severity',
+        label: 'Severity',
+        type: 'select',
+        initial: initial.severity,
+        options: severities.map((s) => ({
+          value: s,
+          label: `${severityLabel(s)}: ${services.policy.severities[s].label}`,
+        })),
+      },
+      { name: 'title', label: 'Title (what is broken)', type: 'text', initial: initial.title },
+      { name: 'service', label: 'Service', type: 'text', optional: true },
+      { name: 'impact', label: 'Impact on users', type: 'textarea', optional: true },
+    ],
+  };
+}
+
+export async function updateForm(
+  services: Services,
+  incident: Incident,
+  initial: { status?: UpdateStatus; text?: string },
+): Promise<Form> {
+  return {
+    title: `Update ${incidentRef(incident)}`,
+    submitLabel: 'Post update',
+    actionId: await services.actions.create(IncidentAction.UpdateForm, { incidentId: incident.id }),
+    fields: [
+      {
+        name: 'status',
+        label: 'Status',
+        type: 'select',
+        initial: initial.status ?? (incident.status === 'resolved' ? undefined : incident.status),
+        options: updateStatuses.map((s) => ({
+          value: s,
+          label: `${s.charAt(0).toUpperCase()}${s.slice(1)}`,
+        })),
+      },
+      { name: 'text', label: 'What changed', type: 'textarea', initial: initial.text },
+      {
+        name: 'public',
+        label: 'Also post to the status page',
+        type: 'select',
+        optional: true,
+        initial: 'no',
+        options: [
+          { value: 'no', label: 'No' },
+          { value: 'yes', label: 'Yes' },
+        ],
+      },
+    ],
+  };
+}
+
+export async function resolveForm(
+  services: Services,
+  incident: Incident,
+  initial: { rootCause?: string },
+): Promise<Form> {
+  return {
+    title: `Resolve ${incidentRef(incident)}`,
+    submitLabel: 'Resolve',
+    actionId: await services.actions.create(IncidentAction.ResolveForm, { incidentId: incident.id }),
+    fields: [
+      { name: 'rootCause', label: 'Root cause', type: 'textarea', initial: initial.rootCause },
+      { name: 'resolution', label: 'Resolution (what was done)', type: 'textarea', optional: true },
+      {
+        name: 'prevention',
+        label: 'Prevention (what will stop it recurring)',
+        type: 'textarea',
+        optional: true,
+      },
+    ],
+  };
+}

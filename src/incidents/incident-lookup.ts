@@ -1,0 +1,66 @@
+// Finding the incident a command is about (the one that lives in the channel it was typed in), and
+// the small steps every flow shares: timeline events, posting where the incident lives.
+import { stripControl, type Message } from '../chat/message.js';
+import type { PostedMessage } from '../chat/platform.js';
+import { describeError, notFound } from '../core/errors.js';
+import type { Services } from '../core/services.js';
+import { appendEvent } from './incident-events.js';
+import { findIncident, findIncidentInChannel } from './incident-store.js';
+import type { Incident } from './incident-model.js';
+
+/** The incident that lives in `channel` (its war room, or the channel a P2/P3 was declared in). */
+export async function incidentOfChannel(services: Services, channel: string): Promise<Incident> {
+  const incident = await findIncidentInChannel(services.db, channel);
+  if (!incident) {
+    throw notFound(
+      'No incident lives in this channel. Type incident commands in the incident’s war room (or, for a P2 or P3, in the channel it was declared in); `incident list` shows where each open incident lives.',
+    );
+  }
+  return incident;
+}
+
+/** The incident a stored button or form points at. */
+export async function incidentById(services: Services, id: number): Promise<Incident> {
+  const incident = await findIncident(services.db, id);
+  if (!incident) throw notFound(`INC-${id} does not exist.`);
+  return incident;
+}
+
+/** Free text from a form or a command: no control characters, no surrounding blanks. */
+export function cleanText(text: string): string {
+  return stripControl(text).trim();
+}
+
+export async function recordEvent(
+  services: Services,
+  incident: Pick<Incident, 'id'>,
+  actor: string,
+  kind: string,
+  text = '',
+): Promise<void> {
+  await appendEvent(services.db, incident.id, { at: services.now(), actor, kind, text });
+}
+
+/** Posts in the channel the incident lives in. */
+export async function postToIncident(
+  services: Services,
+  incident: Incident,
+  message: Message,
+): Promise<PostedMessage> {
+  return services.chat.post(incident.channel, message);
+}
+
+/** Runs a side step (invite, topic, announcement) whose failure must not undo the incident: logged, and returned as a note. */
+export async function bestEffort(
+  services: Services,
+  what: string,
+  step: () => Promise<unknown>,
+): Promise<string | undefined> {
+  try {
+    await step();
+    return undefined;
+  } catch (error) {
+    services.log.warn({ err: describeError(error), step: what }, 'incident side step failed');
+    return `Could not ${what}.`;
+  }
+}

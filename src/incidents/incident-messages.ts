@@ -1,0 +1,142 @@
+// Turns incidents into messages: the data each template gets, the rendered text split into
+// sections that fit chat limits, and the buttons. Wording lives in templates/*.hbs.
+import type { Block, Button, Message } from '../chat/message.js';
+import type { Services } from '../core/services.js';
+import { ACTION_KINDS, listEvents } from './incident-events.js';
+import { incidentRef, severityLabel, type Incident } from './incident-model.js';
+import { platformUserId, responseDue, severityPolicy } from './severity-policy.js';
+
+/** Slack sections hold 3,000 characters; keep a margin for escaping. */
+const MAX_SECTION = 2800;
+/** The alert lists the latest actions; the timeline has them all. */
+const MAX_ALERT_ACTIONS = 10;
+
+/** What every incident template may use. */
+export function incidentData(services: Services, incident: Incident): Record<string, unknown> {
+  const sp = severityPolicy(services.policy, incident.severity);
+  const end = incident.resolvedAt ?? services.now();
+  return {
+    ref: incidentRef(incident),
+    id: incident.id,
+    severity: severityLabel(incident.severity),
+    label: sp.label,
+    definition: sp.definition,
+    title: incident.title,
+    service: incident.service,
+    impact: incident.impact,
+    started: incident.startedAt,
+    status: incident.status,
+    state: incident.state,
+    commander: incident.commander,
+    channel: incident.channel,
+    channelName: incident.channelName,
+    warRoom: incident.warRoom,
+    updateInterval: sp.updateInterval,
+    lastUpdateAt: incident.lastUpdateAt,
+    acknowledgedBy: incident.acknowledgedBy,
+    acknowledgedAt: incident.acknowledgedAt,
+    resolvedBy: incident.resolvedBy,
+    resolvedAt: incident.resolvedAt,
+    durationMs: end.getTime() - incident.startedAt.getTime(),
+    rootCause: incident.rootCause,
+    resolution: incident.resolution,
+    prevention: incident.prevention,
+    reviewAt: incident.reviewAt,
+  };
+}
+
+/** Rendered text as a message: sections cut at blank lines to fit, then the extra blocks. */
+export function templateMessage(
+  services: Services,
+  template: string,
+  data: object,
+  extra: Block[] = [],
+): Message {
+  const text = services.templates.render(template, data);
+  return { text: firstLine(text), blocks: [...textBlocks(text), ...extra] };
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n').find((l) => l.trim() !== '') ?? text).slice(0, 300);
+}
+
+/** Splits text into sections of at most MAX_SECTION characters, at paragraph then line boundaries. */
+export function textBlocks(text: string): Block[] {
+  const blocks: Block[] = [];
+  let current = '';
+  const flush = (): void => {
+    if (current.trim() !== '') blocks.push({ kind: 'section', text: current.trim() });
+    current = '';
+  };
+  for (const line of text.split('\n')) {
+    for (let rest = line; ;) {
+      const piece = rest.slice(0, MAX_SECTION);
+      if (current.length + piece.length + 1 > MAX_SECTION) flush();
+      current += `${piece}\n`;
+      rest = rest.slice(MAX_SECTION);
+      if (rest === '') break;
+    }
+  }
+  flush();
+  return blocks;
+}
+
+export function buttonsBlock(buttons: Button[]): Block[] {
+  return buttons.length === 0 ? [] : [{ kind: 'actions', buttons }];
+}
+
+/** The alert's buttons for the incident's state: none once resolved. */
+function alertButtons(incident: Incident): Button[] {
+  if (incident.state === 'resolved') return [];
+  const { ack, update, resolve } = incident.buttons;
+  const buttons: Button[] = [];
+  if (ack && incident.state === 'open')
+    buttons.push({ actionId: ack, label: 'Acknowledge', style: 'primary' });
+  if (update) buttons.push({ actionId: update, label: 'Post update' });
+  if (resolve) buttons.push({ actionId: resolve, label: 'Resolve', style: 'danger' });
+  return buttons;
+}
+
+/** The alert, as it stands now: status, latest actions taken, who acknowledged, the buttons that still apply. */
+export async function alertMessage(services: Services, incident: Incident): Promise<Message> {
+  const events = await listEvents(services.db, incident.id, ACTION_KINDS);
+  const actions = events.map((e) => e.text);
+  const shown = actions.slice(-MAX_ALERT_ACTIONS);
+  const notified = incident.notified.flatMap((key) => {
+    const person = services.policy.people[key];
+    const id = person ? platformUserId({ ...person, key }, services.chat.name) : undefined;
+    return id === undefined ? [] : [id];
+  });
+  const data = {
+    ...incidentData(services, incident),
+    actions: shown,
+    earlierActions: actions.length - shown.length,
+    notified,
+    responseDue:
+      incident.state === 'open'
+        ? responseDue(services.policy, incident.severity, incident.startedAt, services.config.OATIE_TIMEZONE)
+        : undefined,
+  };
+  return templateMessage(services, 'incident-alert', data, buttonsBlock(alertButtons(incident)));
+}
+
+/** Replaces the posted alert with its current state; a failure to edit is logged, not fatal. */
+export async function refreshAlert(services: Services, incident: Incident): Promise<void> {
+  if (!incident.alertMessage) return;
+  try {
+    await services.chat.update(incident.alertMessage, await alertMessage(services, incident));
+  } catch (error) {
+    services.log.warn({ incident: incident.id, err: String(error) }, 'could not refresh the incident alert');
+  }
+}
+
+/** A button that opens the update form (or says how to type the update). */
+export function updateButton(incident: Incident): Button[] {
+  return incident.buttons.update ? [{ actionId: incident.buttons.update, label: 'Post update' }] : [];
+}
+
+export function ackButton(incident: Incident): Button[] {
+  return incident.buttons.ack && incident.state === 'open'
+    ? [{ actionId: incident.buttons.ack, label: 'Acknowledge', style: 'primary' }]
+    : [];
+}

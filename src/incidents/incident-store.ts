@@ -1,0 +1,289 @@
+// Store queries of incidents and their timeline. State changes are conditional updates: the row
+// decides the one winner among concurrent commands, clicks and replicas.
+import { z } from 'zod';
+import { severities, updateStatuses, type Severity, type UpdateStatus } from '../commands/args.js';
+import type { Db } from '../store/db.js';
+import type { Incident, IncidentButtons } from './incident-model.js';
+import { appendEvent } from './incident-events.js';
+
+const postedSchema = z.object({ channel: z.string(), id: z.string() });
+const buttonsSchema = z.object({
+  ack: z.string().optional(),
+  update: z.string().optional(),
+  resolve: z.string().optional(),
+});
+
+const rowSchema = z.object({
+  id: z.number(),
+  severity: z.enum(severities),
+  title: z.string(),
+  service: z.string().nullable(),
+  impact: z.string().nullable(),
+  state: z.enum(['open', 'acknowledged', 'resolved']),
+  status: z.enum([...updateStatuses, 'resolved']),
+  platform: z.string(),
+  commander: z.string(),
+  declared_in: z.string(),
+  channel: z.string(),
+  channel_name: z.string(),
+  war_room: z.boolean(),
+  started_at: z.coerce.date(),
+  last_update_at: z.coerce.date(),
+  acknowledged_at: z.coerce.date().nullable(),
+  acknowledged_by: z.string().nullable(),
+  resolved_at: z.coerce.date().nullable(),
+  resolved_by: z.string().nullable(),
+  root_cause: z.string().nullable(),
+  resolution: z.string().nullable(),
+  prevention: z.string().nullable(),
+  review_at: z.coerce.date().nullable(),
+  notified: z.array(z.string()),
+  reminder_seq: z.number(),
+  escalation_step: z.number(),
+  status_page_id: z.string().nullable(),
+  status_page_at: z.coerce.date().nullable(),
+  alert_message: postedSchema.nullable(),
+  buttons: buttonsSchema,
+});
+
+const un = <T>(value: T | null): T | undefined => value ?? undefined;
+
+function toIncident(raw: unknown): Incident {
+  const r = rowSchema.parse(raw);
+  return {
+    id: r.id,
+    severity: r.severity,
+    title: r.title,
+    service: un(r.service),
+    impact: un(r.impact),
+    state: r.state,
+    status: r.status,
+    platform: r.platform,
+    commander: r.commander,
+    declaredIn: r.declared_in,
+    channel: r.channel,
+    channelName: r.channel_name,
+    warRoom: r.war_room,
+    startedAt: r.started_at,
+    lastUpdateAt: r.last_update_at,
+    acknowledgedAt: un(r.acknowledged_at),
+    acknowledgedBy: un(r.acknowledged_by),
+    resolvedAt: un(r.resolved_at),
+    resolvedBy: un(r.resolved_by),
+    rootCause: un(r.root_cause),
+    resolution: un(r.resolution),
+    prevention: un(r.prevention),
+    reviewAt: un(r.review_at),
+    notified: r.notified,
+    reminderSeq: r.reminder_seq,
+    escalationStep: r.escalation_step,
+    statusPageId: un(r.status_page_id),
+    statusPageAt: un(r.status_page_at),
+    alertMessage: un(r.alert_message),
+    buttons: r.buttons,
+  };
+}
+
+const first = (rows: readonly object[]): Incident | undefined => (rows[0] ? toIncident(rows[0]) : undefined);
+
+export interface NewIncident {
+  severity: Severity;
+  title: string;
+  service?: string;
+  impact?: string;
+  platform: string;
+  commander: string;
+  declaredIn: string;
+  channel: string;
+  channelName: string;
+  warRoom: boolean;
+  startedAt: Date;
+  notified: string[];
+}
+
+/** Inserts the incident and its `declared` event in one transaction. */
+export async function insertIncident(db: Db, fields: NewIncident): Promise<Incident> {
+  return db.transaction(async (tx) => {
+    const result = await tx.query(
+      `INSERT INTO incidents (severity, title, service, impact, platform, commander, declared_in, channel,
+                              channel_name, war_room, started_at, last_update_at, notified)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12::jsonb) RETURNING *`,
+      [
+        fields.severity,
+        fields.title,
+        fields.service ?? null,
+        fields.impact ?? null,
+        fields.platform,
+        fields.commander,
+        fields.declaredIn,
+        fields.channel,
+        fields.channelName,
+        fields.warRoom,
+        fields.startedAt,
+        JSON.stringify(fields.notified),
+      ],
+    );
+    const incident = first(result.rows);
+    if (!incident) throw new Error('incident insert returned no row');
+    await appendEvent(tx, incident.id, {
+      at: fields.startedAt,
+      actor: fields.commander,
+      kind: 'declared',
+      text: fields.title,
+    });
+    return incident;
+  });
+}
+
+export async function findIncident(db: Db, id: number): Promise<Incident | undefined> {
+  return first((await db.query('SELECT * FROM incidents WHERE id = $1', [id])).rows);
+}
+
+/** The open incident of a channel, else its most recent one (a resolved war room still has a timeline). */
+export async function findIncidentInChannel(db: Db, channel: string): Promise<Incident | undefined> {
+  const result = await db.query(
+    "SELECT * FROM incidents WHERE channel = $1 ORDER BY (state <> 'resolved') DESC, id DESC LIMIT 1",
+    [channel],
+  );
+  return first(result.rows);
+}
+
+export async function findOpenIncidentInChannel(db: Db, channel: string): Promise<Incident | undefined> {
+  return first(
+    (await db.query("SELECT * FROM incidents WHERE channel = $1 AND state <> 'resolved'", [channel])).rows,
+  );
+}
+
+/** Whether an incident already lived in a channel of that name (war rooms are never reused). */
+export async function channelNameUsed(db: Db, name: string): Promise<boolean> {
+  const result = await db.query('SELECT 1 FROM incidents WHERE channel_name = $1 OR channel = $1 LIMIT 1', [
+    name,
+  ]);
+  return result.rows.length > 0;
+}
+
+export async function listOpenIncidents(db: Db, limit = 100): Promise<Incident[]> {
+  const result = await db.query("SELECT * FROM incidents WHERE state <> 'resolved' ORDER BY id LIMIT $1", [
+    limit,
+  ]);
+  return result.rows.map(toIncident);
+}
+
+/** open → acknowledged; undefined when the incident was not open (someone else won). */
+export async function markAcknowledged(
+  db: Db,
+  id: number,
+  by: string,
+  at: Date,
+): Promise<Incident | undefined> {
+  const result = await db.query(
+    `UPDATE incidents SET state = 'acknowledged', acknowledged_at = $3, acknowledged_by = $2
+      WHERE id = $1 AND state = 'open' RETURNING *`,
+    [id, by, at],
+  );
+  return first(result.rows);
+}
+
+export interface Resolution {
+  by: string;
+  at: Date;
+  rootCause: string;
+  resolution: string | undefined;
+  prevention: string | undefined;
+  reviewAt: Date;
+}
+
+/** open|acknowledged → resolved; undefined when it was already resolved. */
+export async function markResolved(db: Db, id: number, r: Resolution): Promise<Incident | undefined> {
+  const result = await db.query(
+    `UPDATE incidents SET state = 'resolved', status = 'resolved', resolved_at = $2, resolved_by = $3,
+            root_cause = $4, resolution = $5, prevention = $6, review_at = $7
+      WHERE id = $1 AND state <> 'resolved' RETURNING *`,
+    [id, r.at, r.by, r.rootCause, r.resolution ?? null, r.prevention ?? null, r.reviewAt],
+  );
+  return first(result.rows);
+}
+
+/** Records an update: new status, the update clock restarts, and older reminder timers lapse. */
+export async function markUpdated(
+  db: Db,
+  id: number,
+  status: UpdateStatus,
+  at: Date,
+): Promise<Incident | undefined> {
+  const result = await db.query(
+    `UPDATE incidents SET status = $2, last_update_at = $3, reminder_seq = reminder_seq + 1
+      WHERE id = $1 AND state <> 'resolved' RETURNING *`,
+    [id, status, at],
+  );
+  return first(result.rows);
+}
+
+/** Changes the severity; older reminder timers lapse (the clock is re-planned). */
+export async function markSeverity(db: Db, id: number, severity: Severity): Promise<Incident | undefined> {
+  const result = await db.query(
+    `UPDATE incidents SET severity = $2, reminder_seq = reminder_seq + 1
+      WHERE id = $1 AND state <> 'resolved' RETURNING *`,
+    [id, severity],
+  );
+  return first(result.rows);
+}
+
+/** Takes reminder generation `seq`: true for exactly one caller, and only while the incident is unresolved. */
+export async function claimReminder(db: Db, id: number, seq: number): Promise<boolean> {
+  const result = await db.query(
+    "UPDATE incidents SET reminder_seq = reminder_seq + 1 WHERE id = $1 AND reminder_seq = $2 AND state <> 'resolved'",
+    [id, seq],
+  );
+  return result.rowCount === 1;
+}
+
+/** Takes escalation step `step`: true for exactly one caller, and only while nobody acknowledged. */
+export async function claimEscalation(
+  db: Db,
+  id: number,
+  step: number,
+  notify: readonly string[],
+): Promise<boolean> {
+  const result = await db.query(
+    `UPDATE incidents SET escalation_step = escalation_step + 1,
+            notified = (SELECT coalesce(jsonb_agg(DISTINCT k), '[]'::jsonb)
+                          FROM jsonb_array_elements_text(notified || $3::jsonb) AS k)
+      WHERE id = $1 AND escalation_step = $2 AND state = 'open'`,
+    [id, step, JSON.stringify(notify)],
+  );
+  return result.rowCount === 1;
+}
+
+export async function addNotified(db: Db, id: number, keys: readonly string[]): Promise<void> {
+  await db.query(
+    `UPDATE incidents SET notified = (SELECT coalesce(jsonb_agg(DISTINCT k), '[]'::jsonb)
+                                        FROM jsonb_array_elements_text(notified || $2::jsonb) AS k)
+      WHERE id = $1`,
+    [id, JSON.stringify(keys)],
+  );
+}
+
+export async function saveAlert(
+  db: Db,
+  id: number,
+  posted: { channel: string; id: string },
+  buttons: IncidentButtons,
+): Promise<void> {
+  await db.query('UPDATE incidents SET alert_message = $2::jsonb, buttons = $3::jsonb WHERE id = $1', [
+    id,
+    JSON.stringify(posted),
+    JSON.stringify(buttons),
+  ]);
+}
+
+export async function saveStatusPage(db: Db, id: number, statusPageId: string, at: Date): Promise<void> {
+  await db.query('UPDATE incidents SET status_page_id = $2, status_page_at = $3 WHERE id = $1', [
+    id,
+    statusPageId,
+    at,
+  ]);
+}
+
+// The timeline's queries live in incident-events.ts; re-exported for callers that look here.
+export { listEvents } from './incident-events.js';

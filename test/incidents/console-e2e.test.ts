@@ -1,0 +1,58 @@
+// The console end to end, as the issue states it: with a policy whose P1 update interval is 3s,
+// `printf 'incident p1 Report generation down\nwait 7s\n' | npm start` prints the alert and two reminders.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { policyYaml } from '../support/incident-harness.js';
+import { ROOT } from '../support/run-bot.js';
+
+function run(
+  command: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', command], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm start with a 3-second P1 update interval', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'oatie-incident-e2e-'));
+    await writeFile(join(dir, 'policy.yaml'), await policyYaml({ p1: { updateInterval: '3s' } }));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('prints the alert and two reminders', async () => {
+    const result = await run(`printf 'incident p1 Report generation down\\nwait 7s\\n' | npm start`, {
+      OATIE_POLICY_FILE: join(dir, 'policy.yaml'),
+      OATIE_DATA_DIR: join(dir, 'data'),
+      LOG_LEVEL: 'warn',
+    });
+    expect(result.stderr).not.toMatch(/oatie-ops:|Error/);
+    expect(result.code).toBe(0);
+    const out = result.stdout;
+    expect(out).toMatch(/--- #inc-\d{8}-report-generation-down created ---/);
+    expect(out).toMatch(/--- #inc-\d{8}-report-generation-down: invited @alice, @bob ---/);
+    expect(out).toContain('🚨 INCIDENT ALERT 🚨\n\nINC-1: Report generation down\n\nSeverity: P1 (High)');
+    expect(out).toContain('Current Status: INVESTIGATING');
+    expect(out).toContain('Updates will be provided every 3 seconds.');
+    const reminders =
+      out.match(
+        /⏰ Reminder: INC-1 needs a status update\n\n@alice, it has been \d+ seconds since the last update/g,
+      ) ?? [];
+    expect(reminders).toHaveLength(2);
+    expect(reminders[0]).toMatch(/been [34] seconds/);
+    expect(reminders[1]).toMatch(/been [67] seconds/);
+  }, 60_000);
+});

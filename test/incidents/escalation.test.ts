@@ -1,0 +1,85 @@
+// Escalation: when nobody acknowledges within the response time, the next person of the chain is
+// told in the war room and by direct message, until someone acknowledges or the chain is exhausted.
+// A P0 without a status page update by its deadline gets one reminder.
+import { formatDate } from '../../src/core/time-zone.js';
+import type { Db } from '../../src/store/db.js';
+import {
+  buttonIn,
+  eventually,
+  fastPolicy,
+  sleep,
+  startIncidentHarness,
+  type IncidentHarness,
+  openIncidentStore,
+} from '../support/incident-harness.js';
+
+describe('escalation when nobody acknowledges', () => {
+  let db: Db;
+  let store: Awaited<ReturnType<typeof openIncidentStore>>;
+  let h: IncidentHarness;
+  const day = formatDate(new Date(), 'UTC').replace(/-/g, '');
+
+  beforeAll(async () => {
+    store = await openIncidentStore('incidents_escalation');
+    db = store.db;
+    const policy = await fastPolicy({
+      p0: { responseTime: '1s', statusPageDeadline: '1s' },
+      p1: { responseTime: '1s' },
+    });
+    h = await startIncidentHarness({ db, policy });
+  });
+  afterAll(async () => {
+    await h.stop();
+    await store.close();
+  });
+
+  it('walks the chain (on-call → team lead → engineering manager), then says everyone was told', async () => {
+    // dave declares a P0: the on-call (alice) is notified at once; bob and carol come by escalation.
+    await h.say('incident p0 Complete outage of the API', { as: 'dave', in: 'ops' });
+    const room = `inc-${day}-complete-outage-of-the-api`;
+    const escalations = () => h.posts(room).filter((p) => p.startsWith('📟'));
+    await eventually('the chain to be exhausted', () => escalations().length >= 3, 8000);
+
+    const [toBob, toCarol, exhausted] = escalations();
+    expect(toBob).toMatch(
+      /^📟 Escalation: INC-1 is not acknowledged after \d+ seconds?\n\n@bob \(team-lead\), please take a look: P0: Complete outage of the API/,
+    );
+    expect(toBob).toContain('[Acknowledge] Acknowledge');
+    expect(toCarol).toMatch(/@carol \(engineering-manager\), please take a look/);
+    expect(exhausted).toMatch(/Everyone in the escalation chain has been notified \(@alice, @bob, @carol\)/);
+    expect(h.dms('bob')).toEqual([toBob]);
+    expect(h.dms('carol')).toEqual([toCarol]);
+    // Those reached by escalation are brought into the war room.
+    expect(
+      h.chat.calls
+        .filter((c) => c.op === 'invite' && c.channel === room)
+        .map((c) => (c.op === 'invite' ? c.users : [])),
+    ).toEqual([['dave', 'alice'], ['bob'], ['carol']]);
+
+    const statusPage = h.posts(room).filter((p) => p.startsWith('📢'));
+    expect(statusPage).toEqual([
+      expect.stringContaining(
+        '📢 Status page: INC-1 (P0) has had no status page update in the 1 second since it started.',
+      ),
+    ]);
+
+    await sleep(1300);
+    expect(escalations()).toHaveLength(3);
+    expect(await h.app.scheduler.pending('incident:1:escalation')).toEqual([]);
+  });
+
+  it('stops escalating once someone acknowledges', async () => {
+    await h.say('incident p1 Reports fail for one organisation', { as: 'alice', in: 'ops' });
+    const room = `inc-${day}-reports-fail-for-one-organisation`;
+    const escalations = () => h.posts(room).filter((p) => p.startsWith('📟'));
+    // P1 notifies bob and alice at once: the first escalation goes to carol.
+    await eventually('the first escalation', () => escalations().length >= 1, 4000);
+    expect(escalations()[0]).toContain('@carol (engineering-manager)');
+
+    await h.press(buttonIn(h.chat, room, 'Acknowledge'), { as: 'carol', in: room });
+    expect(h.posts(room).at(-1)).toMatch(/^✅ INC-2 acknowledged by @carol/);
+    await sleep(1500);
+    expect(escalations()).toHaveLength(1);
+    expect(await h.app.scheduler.pending('incident:2:escalation')).toEqual([]);
+  });
+});
