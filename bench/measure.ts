@@ -12,7 +12,10 @@ export function percentile(sortedMs: readonly number[], p: number): number {
 }
 
 /** Runs `fn` `n` times in sequence; returns per-call milliseconds, sorted, and the total. */
-export async function timeEach(n: number, fn: (i: number) => Promise<unknown> | unknown): Promise<{ sorted: number[]; totalMs: number }> {
+export async function timeEach(
+  n: number,
+  fn: (i: number) => unknown,
+): Promise<{ sorted: number[]; totalMs: number }> {
   const times: number[] = [];
   const start = performance.now();
   for (let i = 0; i < n; i += 1) {
@@ -24,5 +27,6 @@ export async function timeEach(n: number, fn: (i: number) => Promise<unknown> | 
 }
 
 export const fmt = (ms: number): string => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(1)} ms`);
-export const rate = (n: number, ms: number): string => `${Math.round((n / ms) * 1000).toLocaleString('en-US')}/s`;
+export const rate = (n: number, ms: number): string =>
+  `${Math.round((n / ms) * 1000).toLocaleString('en-US')}/s`;
 export const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;

@@ -27,7 +27,11 @@ export async function run(): Promise<Figure[]> {
   const n = 3000;
   const before = process.memoryUsage().rss;
   const { sorted, totalMs } = await timeEach(n, (i) =>
-    app.router.handleText({ text: i % 2 === 0 ? 'help db' : 'db conections', caller: 'alice', channel: 'bench' }),
+    app.router.handleText({
+      text: i % 2 === 0 ? 'help db' : 'db conections',
+      caller: 'alice',
+      channel: 'bench',
+    }),
   );
   const after = process.memoryUsage().rss;
   await app.stop();

@@ -7,7 +7,7 @@ import type { Figure } from './measure.js';
 
 function readyMs(stderr: string): number {
   const line = stderr.split('\n').find((l) => l.includes('"msg":"ready"'));
-  return line ? Number((JSON.parse(line) as { ms: number }).ms) : NaN;
+  return line ? (JSON.parse(line) as { ms: number }).ms : NaN;
 }
 
 export async function run(): Promise<Figure[]> {
@@ -20,8 +20,14 @@ export async function run(): Promise<Figure[]> {
     const again = await runBot('', { OATIE_DATA_DIR: dir });
     const againWall = performance.now() - t1;
     return [
-      { name: 'start-up to ready, new data dir (in-process / whole process incl. exit)', value: `${readyMs(fresh.stderr)} ms / ${Math.round(freshWall)} ms` },
-      { name: 'start-up to ready, existing data dir', value: `${readyMs(again.stderr)} ms / ${Math.round(againWall)} ms` },
+      {
+        name: 'start-up to ready, new data dir (in-process / whole process incl. exit)',
+        value: `${readyMs(fresh.stderr)} ms / ${Math.round(freshWall)} ms`,
+      },
+      {
+        name: 'start-up to ready, existing data dir',
+        value: `${readyMs(again.stderr)} ms / ${Math.round(againWall)} ms`,
+      },
     ];
   } finally {
     await rm(dir, { recursive: true, force: true });

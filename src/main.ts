@@ -90,7 +90,10 @@ async function main(): Promise<void> {
   app.scheduler.start();
   ready({ chat: chat.name });
 
-  const session = new ConsoleSession(chat, app.router, { user: config.OATIE_CONSOLE_USER, channel: 'console' });
+  const session = new ConsoleSession(chat, app.router, {
+    user: config.OATIE_CONSOLE_USER,
+    channel: 'console',
+  });
   await runConsole(session, process.stdin, process.stdout, process.stdin.isTTY);
   await app.stop();
   await db.close();

@@ -32,6 +32,8 @@ export class ActionStore {
       [id],
     );
     const row = result.rows[0];
-    return row ? { id: row.id, kind: row.kind, payload: row.payload, createdAt: new Date(row.created_at) } : undefined;
+    return row
+      ? { id: row.id, kind: row.kind, payload: row.payload, createdAt: new Date(row.created_at) }
+      : undefined;
   }
 }

@@ -13,7 +13,13 @@ export async function deliverReplies(
       if (platform.supportsForms && where.trigger !== undefined) {
         await platform.openForm(where.trigger, reply.form, where.channel);
       } else {
-        await platform.postPrivate(where.channel, where.caller, textMessage(`${reply.form.title}: this needs a form, which ${platform.name} cannot show; type the command with its arguments instead.`));
+        await platform.postPrivate(
+          where.channel,
+          where.caller,
+          textMessage(
+            `${reply.form.title}: this needs a form, which ${platform.name} cannot show; type the command with its arguments instead.`,
+          ),
+        );
       }
     } else if (reply.to === 'caller') {
       await platform.postPrivate(where.channel, where.caller, reply.message);

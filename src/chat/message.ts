@@ -30,7 +30,12 @@ export type Block =
   | { kind: 'section'; text: string }
   | { kind: 'fields'; fields: Field[] }
   | { kind: 'code'; text: string }
-  | { kind: 'table'; columns: string[]; rows: string[][]; /** rows left out before rendering */ omitted?: number }
+  | {
+      kind: 'table';
+      columns: string[];
+      rows: string[][];
+      /** rows left out before rendering */ omitted?: number;
+    }
   | { kind: 'context'; text: string }
   | { kind: 'divider' }
   | { kind: 'actions'; buttons: Button[] };
@@ -61,6 +66,7 @@ export interface Form {
 
 const MENTION_START = '\u0001';
 const MENTION_END = '\u0002';
+// eslint-disable-next-line no-control-regex -- the control characters delimit mention tokens on purpose
 const MENTION = /\u0001(user|channel):([^\u0001\u0002]{1,200})\u0002/g;
 
 /** A token that adapters render as a mention of the user (`<@U123>` in Slack, `@alice` in the console). */

@@ -7,7 +7,8 @@ export interface PostedMessage {
   id: string;
 }
 
-export type CreateChannelResult = { ok: true; id: string; name: string } | { ok: false; reason: 'name_taken' };
+export type CreateChannelResult =
+  { ok: true; id: string; name: string } | { ok: false; reason: 'name_taken' };
 
 export interface ChatPlatform {
   readonly name: 'console' | 'slack' | 'teams';

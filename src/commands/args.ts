@@ -99,4 +99,7 @@ export const jwt = z.string().min(1, 'expected a token').max(16_384, 'the token 
 
 export const topPods = lower.pipe(z.enum(['pods', 'nodes'], { error: 'expected pods or nodes' }));
 
-export const word = z.string().max(40, 'expected a single word').regex(/^[a-z0-9-]+$/i, 'expected a single word');
+export const word = z
+  .string()
+  .max(40, 'expected a single word')
+  .regex(/^[a-z0-9-]+$/i, 'expected a single word');

@@ -25,11 +25,13 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
-function spec<S extends z.ZodType>(s: Omit<CommandSpec, 'schema' | 'flags' | 'positional'> & {
-  schema: S;
-  positional?: readonly string[];
-  flags?: CommandSpec['flags'];
-}) {
+function spec<S extends z.ZodType>(
+  s: Omit<CommandSpec, 'schema' | 'flags' | 'positional'> & {
+    schema: S;
+    positional?: readonly string[];
+    flags?: CommandSpec['flags'];
+  },
+) {
   return { positional: [], flags: {}, ...s } as const;
 }
 

@@ -5,8 +5,7 @@ import type { PostedMessage } from '../chat/platform.js';
 import type { ArgsOf, CommandName } from './catalog.js';
 
 export type Reply =
-  | { kind: 'message'; message: Message; to: 'channel' | 'caller' }
-  | { kind: 'form'; form: Form };
+  { kind: 'message'; message: Message; to: 'channel' | 'caller' } | { kind: 'form'; form: Form };
 
 export const toChannel = (message: Message): Reply => ({ kind: 'message', message, to: 'channel' });
 export const toCaller = (message: Message): Reply => ({ kind: 'message', message, to: 'caller' });
@@ -62,6 +61,9 @@ export interface ActionHandler {
   run(ctx: ActionContext): Promise<ActionOutcome>;
 }
 
-export function defineAction(kind: string, run: (ctx: ActionContext) => Promise<ActionOutcome>): ActionHandler {
+export function defineAction(
+  kind: string,
+  run: (ctx: ActionContext) => Promise<ActionOutcome>,
+): ActionHandler {
   return { kind, run };
 }

@@ -60,13 +60,17 @@ function unknownCommand(tokens: readonly string[]): ParseResult {
   if (groups.includes(first)) {
     // A known group with an unknown subcommand, e.g. `db conections`.
     const subs = commandNames.filter((n) => catalog[n].words[0] === first && catalog[n].words.length > 1);
-    const guess = closest(tokens[1] ?? '', subs.map((n) => catalog[n].words[1] ?? ''));
+    const guess = closest(
+      tokens[1] ?? '',
+      subs.map((n) => catalog[n].words[1] ?? ''),
+    );
     const guessed = subs.find((n) => catalog[n].words[1] === guess);
     return fail({
       code: ErrorCode.UnknownCommand,
-      message: tokens[1] === undefined
-        ? `\`${first}\` needs a subcommand.`
-        : `\`${first}\` has no subcommand \`${shortWord(tokens[1])}\`.`,
+      message:
+        tokens[1] === undefined
+          ? `\`${first}\` needs a subcommand.`
+          : `\`${first}\` has no subcommand \`${shortWord(tokens[1])}\`.`,
       suggestion: guessed ? catalog[guessed].usage : undefined,
       usage: subs.map((n) => catalog[n].usage).join('\n'),
     });
@@ -100,7 +104,9 @@ function bindArguments(name: CommandName, spec: CommandSpec, tokens: readonly st
       const flagName = (flagMatch[1] ?? '').toLowerCase();
       const flag = spec.flags[flagName];
       if (!flag) {
-        const known = Object.keys(spec.flags).map((f) => `--${f}`).join(', ');
+        const known = Object.keys(spec.flags)
+          .map((f) => `--${f}`)
+          .join(', ');
         return usageError(`\`${name}\` has no option --${shortWord(flagName)}; it takes ${known}.`);
       }
       if (flag.kind === 'boolean') {
@@ -136,7 +142,9 @@ function bindArguments(name: CommandName, spec: CommandSpec, tokens: readonly st
     return usageError(missing ? `Missing ${shown}.` : `${shown}: ${issue?.message ?? 'invalid value'}.`);
   }
   if (spec.rest === undefined && extra.length > 0) {
-    return usageError(`\`${name}\` takes ${spec.positional.length === 0 ? 'no arguments' : `at most ${spec.positional.length} argument(s)`}.`);
+    return usageError(
+      `\`${name}\` takes ${spec.positional.length === 0 ? 'no arguments' : `at most ${spec.positional.length} argument(s)`}.`,
+    );
   }
   return { ok: true, command: { name, args: parsed.data } as Command };
 }
@@ -145,9 +153,14 @@ function bindArguments(name: CommandName, spec: CommandSpec, tokens: readonly st
 function subcommandTypo(spec: CommandSpec, word: string | undefined): ParseResult | undefined {
   if (word === undefined) return undefined;
   const children = commandNames.filter(
-    (n) => catalog[n].words.length === spec.words.length + 1 && spec.words.every((w, i) => catalog[n].words[i] === w),
+    (n) =>
+      catalog[n].words.length === spec.words.length + 1 &&
+      spec.words.every((w, i) => catalog[n].words[i] === w),
   );
-  const guess = closest(word, children.map((n) => catalog[n].words[spec.words.length] ?? ''));
+  const guess = closest(
+    word,
+    children.map((n) => catalog[n].words[spec.words.length] ?? ''),
+  );
   const guessed = children.find((n) => catalog[n].words[spec.words.length] === guess);
   if (!guessed) return undefined;
   return fail({

@@ -35,7 +35,10 @@ const severity = z.strictObject({
     if (text === 'next-business-day') return text;
     const ms = parseDuration(text);
     if (ms !== undefined) return ms;
-    ctx.addIssue({ code: 'custom', message: `"${text}" is not a duration like 20s, 5m, 1h or 2d, nor next-business-day` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${text}" is not a duration like 20s, 5m, 1h or 2d, nor next-business-day`,
+    });
     return z.NEVER;
   }),
   /** How often the war room is reminded to post an update; null for never. */
@@ -50,7 +53,9 @@ const riskLevel = z.enum(['low', 'medium', 'high']);
 
 const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a DNS label');
 
-const memoryQuantity = z.string().regex(/^\d{1,6}(Mi|Gi)$/, 'expected a memory quantity such as 512Mi or 4Gi');
+const memoryQuantity = z
+  .string()
+  .regex(/^\d{1,6}(Mi|Gi)$/, 'expected a memory quantity such as 512Mi or 4Gi');
 
 export const policySchema = z.strictObject({
   people: z.record(personKey, person),
@@ -69,7 +74,11 @@ export const policySchema = z.strictObject({
     /** Channels where fixes may be requested; `*` for any. */
     channels: z.array(z.string()).default(['*']),
     /** People or groups who may approve fixes of each risk level. */
-    approvers: z.strictObject({ low: z.array(z.string()), medium: z.array(z.string()), high: z.array(z.string()) }),
+    approvers: z.strictObject({
+      low: z.array(z.string()),
+      medium: z.array(z.string()),
+      high: z.array(z.string()),
+    }),
     /** Risk level of each fix, by command (`db terminate`); unlisted fixes are high. */
     risk: z.record(z.string(), riskLevel).default({}),
     approvalTtl: duration.default(900_000),
@@ -110,7 +119,10 @@ export function parsePolicy(text: string, file: string): PolicyResult {
     const path = (issue?.path ?? []).map((p) => (typeof p === 'symbol' ? String(p) : p));
     const node = findNode(doc, path);
     const line = node?.range ? lineCounter.linePos(node.range[0]).line : 1;
-    return { ok: false, message: `${file}:${line}: ${path.join('.') || '(top)'}: ${issue?.message ?? 'invalid'}` };
+    return {
+      ok: false,
+      message: `${file}:${line}: ${path.join('.') || '(top)'}: ${issue?.message ?? 'invalid'}`,
+    };
   }
   const problem = checkReferences(parsed.data);
   if (problem) return { ok: false, message: `${file}: ${problem}` };
@@ -121,7 +133,8 @@ function findNode(doc: ReturnType<typeof parseDocument>, path: ReadonlyArray<str
   // The deepest node that exists on the issue's path: a missing key points at its parent.
   for (let depth = path.length; depth >= 0; depth -= 1) {
     const node: unknown = doc.getIn(path.slice(0, depth), true);
-    if (node && typeof node === 'object' && 'range' in node) return node as { range?: [number, number, number] };
+    if (node && typeof node === 'object' && 'range' in node)
+      return node as { range?: [number, number, number] };
   }
   return undefined;
 }
@@ -155,7 +168,8 @@ export async function loadPolicy(file: string): Promise<PolicyResult> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     // Not `instanceof Error`: fs errors may come from another realm (jest's VM contexts).
-    const reason = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'unreadable';
+    const reason =
+      typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'unreadable';
     return { ok: false, message: `${file}: cannot read the policy file (${reason})` };
   }
   return parsePolicy(text, file);
@@ -174,13 +188,18 @@ export function resolvePerson(policy: Policy, platform: string, userId: string):
 }
 
 /** Whether a person is named by a list of people, `group:<name>` entries or `*`. */
-export function isListed(policy: Policy, list: readonly string[], personKeyValue: string | undefined): boolean {
+export function isListed(
+  policy: Policy,
+  list: readonly string[],
+  personKeyValue: string | undefined,
+): boolean {
   if (personKeyValue === undefined) return false;
   return list.some(
     (ref) =>
       ref === '*' ||
       ref === personKeyValue ||
-      (ref.startsWith('group:') && (policy.groups[ref.slice('group:'.length)] ?? []).includes(personKeyValue)),
+      (ref.startsWith('group:') &&
+        (policy.groups[ref.slice('group:'.length)] ?? []).includes(personKeyValue)),
   );
 }
 

@@ -16,7 +16,16 @@ export function createLogger(level: string): Logger {
       base: { service: 'oatie-ops' },
       // Secrets never reach a log: whatever field carries one is censored wherever it appears.
       redact: {
-        paths: ['token', '*.token', 'password', '*.password', 'authorization', '*.authorization', 'jwt', '*.jwt'],
+        paths: [
+          'token',
+          '*.token',
+          'password',
+          '*.password',
+          'authorization',
+          '*.authorization',
+          'jwt',
+          '*.jwt',
+        ],
         censor: '[redacted]',
       },
     },

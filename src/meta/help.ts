@@ -29,7 +29,9 @@ export const help = defineCommand('help', async ({ args }) => {
     );
   }
   const shown = topic === undefined ? topics : [topic as (typeof topics)[number]];
-  const blocks: Block[] = [{ kind: 'header', text: topic === undefined ? 'oatie-ops commands' : `Help: ${topic}` }];
+  const blocks: Block[] = [
+    { kind: 'header', text: topic === undefined ? 'oatie-ops commands' : `Help: ${topic}` },
+  ];
   for (const t of shown) {
     const lines = commandsOf(t).map((n) => `${catalog[n].usage} — ${catalog[n].summary}`);
     blocks.push({ kind: 'section', text: TOPIC_TITLES[t] }, { kind: 'code', text: lines.join('\n') });

@@ -63,7 +63,13 @@ export class Scheduler {
   }
 
   /** Adds a timer; `via` is a transaction of the caller's, so the timer commits with the caller's own change. */
-  async schedule(kind: string, dueAt: Date, payload: unknown = {}, key?: string, via: Db = this.db): Promise<number> {
+  async schedule(
+    kind: string,
+    dueAt: Date,
+    payload: unknown = {},
+    key?: string,
+    via: Db = this.db,
+  ): Promise<number> {
     const result = await via.query<{ id: number }>(
       'INSERT INTO timers (kind, key, due_at, payload) VALUES ($1, $2, $3, $4::jsonb) RETURNING id',
       [kind, key ?? null, dueAt, JSON.stringify(payload)],
@@ -173,7 +179,13 @@ export class Scheduler {
         `UPDATE timers SET state = $3, last_error = $4,
                 due_at = now() + make_interval(secs => $5::double precision)
           WHERE id = $1 AND owner = $2`,
-        [timer.id, this.owner, giveUp ? 'failed' : 'pending', describeError(error).slice(0, 500), 2 ** timer.attempts],
+        [
+          timer.id,
+          this.owner,
+          giveUp ? 'failed' : 'pending',
+          describeError(error).slice(0, 500),
+          2 ** timer.attempts,
+        ],
       );
     }
   }

@@ -8,7 +8,10 @@ export interface QueryResult<R> {
 export interface Db {
   readonly kind: 'postgres' | 'pglite';
   /** One statement with bound parameters ($1, $2 …). jsonb parameters: pass JSON text and cast `$1::jsonb`. */
-  query<R extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R extends object = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+  ): Promise<QueryResult<R>>;
   /** Several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /** Runs `fn` in one transaction on one connection; commits when it resolves, rolls back when it throws. */

@@ -53,7 +53,12 @@ describe('the parser under random and hostile input', () => {
   it('only ever accepts ASCII identifiers, pids and DNS labels where the catalog expects them', () => {
     fc.assert(
       fc.property(word, word, (a, b) => {
-        for (const text of [`db vacuum ${a}`, `db create-index ${a} ${b}`, `db terminate ${a}`, `k8s restart ${a}`]) {
+        for (const text of [
+          `db vacuum ${a}`,
+          `db create-index ${a} ${b}`,
+          `db terminate ${a}`,
+          `k8s restart ${a}`,
+        ]) {
           const result = parseCommand(text);
           if (!result.ok) continue;
           const values = Object.values(result.command.args).flat().map(String);

@@ -19,7 +19,10 @@ describe('the /oatie grammar', () => {
       name: 'incident declare',
       args: { severity: 'p1', title: 'Report generation down' },
     });
-    expect(ok('incident P0 "DB down"')).toEqual({ name: 'incident declare', args: { severity: 'p0', title: 'DB down' } });
+    expect(ok('incident P0 "DB down"')).toEqual({
+      name: 'incident declare',
+      args: { severity: 'p0', title: 'DB down' },
+    });
   });
 
   it('reads every subcommand group of the catalog', () => {
@@ -29,7 +32,9 @@ describe('the /oatie grammar', () => {
       args: { status: 'identified', text: 'pool exhausted', public: true },
     });
     expect(ok('incident severity p2').args).toEqual({ severity: 'p2' });
-    expect(ok('incident resolve connection pool exhaustion').args).toEqual({ rootCause: 'connection pool exhaustion' });
+    expect(ok('incident resolve connection pool exhaustion').args).toEqual({
+      rootCause: 'connection pool exhaustion',
+    });
     expect(ok('auth user Ann@Example.com reports:create').args).toEqual({
       email: 'ann@example.com',
       permission: 'reports:create',
@@ -42,7 +47,10 @@ describe('the /oatie grammar', () => {
       columns: ['organization_id', 'status'],
     });
     expect(ok('k8s top nodes').args).toEqual({ resource: 'nodes' });
-    expect(ok('k8s set-memory report-service 2Gi').args).toEqual({ deployment: 'report-service', limit: '2Gi' });
+    expect(ok('k8s set-memory report-service 2Gi').args).toEqual({
+      deployment: 'report-service',
+      limit: '2Gi',
+    });
     expect(ok('health oracle-bi').name).toBe('health oracle-bi');
     expect(ok('').name).toBe('help');
   });

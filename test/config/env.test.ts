@@ -28,7 +28,9 @@ describe('configuration from the environment', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.message).toContain('PORT: expected a whole number');
-    expect(result.message).toContain('DATABASE_URL: expected a URL starting with postgres:// or postgresql://');
+    expect(result.message).toContain(
+      'DATABASE_URL: expected a URL starting with postgres:// or postgresql://',
+    );
     expect(result.message).toContain('OATIE_TIMEZONE: expected an IANA time zone');
     expect(result.message).toContain('SLACK_BOT_TOKEN: expected a bot token starting with xoxb-');
     expect(result.message).not.toContain('not-a-token');

@@ -27,7 +27,9 @@ describe('the severity and fix policy', () => {
   });
 
   it('reports a bad value with the file, the line and the reason', () => {
-    const text = ['people:', '  alice: { name: A }', 'severities:', '  p0:', '    responseTime: soon'].join('\n');
+    const text = ['people:', '  alice: { name: A }', 'severities:', '  p0:', '    responseTime: soon'].join(
+      '\n',
+    );
     const result = parsePolicy(text, 'policy.yaml');
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.message).toMatch(/^policy\.yaml:\d+: /);
@@ -36,7 +38,10 @@ describe('the severity and fix policy', () => {
   it('points at the line of the wrong duration', async () => {
     const { readFile } = await import('node:fs/promises');
     const { DEFAULT_POLICY_FILE } = await import('../support/test-app.js');
-    const text = (await readFile(DEFAULT_POLICY_FILE, 'utf8')).replace('responseTime: 1h', 'responseTime: one hour');
+    const text = (await readFile(DEFAULT_POLICY_FILE, 'utf8')).replace(
+      'responseTime: 1h',
+      'responseTime: one hour',
+    );
     const line = text.split('\n').findIndex((l) => l.includes('one hour')) + 1;
     const result = parsePolicy(text, 'p.yaml');
     expect(result).toEqual({
@@ -50,7 +55,10 @@ describe('the severity and fix policy', () => {
     expect(broken.ok || broken.message).toMatch(/^x\.yaml:1: /);
     const { readFile } = await import('node:fs/promises');
     const { DEFAULT_POLICY_FILE } = await import('../support/test-app.js');
-    const text = (await readFile(DEFAULT_POLICY_FILE, 'utf8')).replace('leads: [bob, carol]', 'leads: [bob, mallory]');
+    const text = (await readFile(DEFAULT_POLICY_FILE, 'utf8')).replace(
+      'leads: [bob, carol]',
+      'leads: [bob, mallory]',
+    );
     const result = parsePolicy(text, 'p.yaml');
     expect(result.ok || result.message).toBe('p.yaml: groups.leads: unknown person "mallory"');
   });

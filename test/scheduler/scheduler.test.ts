@@ -60,14 +60,19 @@ describe('durable timers on Postgres', () => {
     await scheduler.runDue();
     await db.query("UPDATE timers SET due_at = now() - interval '1 second' WHERE state = 'pending'");
     await scheduler.runDue();
-    const rows = await db.query<{ state: string; attempts: number; last_error: string }>('SELECT state, attempts, last_error FROM timers');
+    const rows = await db.query<{ state: string; attempts: number; last_error: string }>(
+      'SELECT state, attempts, last_error FROM timers',
+    );
     expect(calls).toBe(2);
     expect(rows.rows[0]).toEqual({ state: 'failed', attempts: 2, last_error: 'chat down' });
   });
 
   it('takes over a timer whose owner died mid-run once its lease ran out', async () => {
     const id = await new Scheduler(db, silentLogger).schedule('ping', inMs(-10));
-    await db.query("UPDATE timers SET state = 'running', owner = 'dead', locked_until = now() - interval '1 second' WHERE id = $1", [id]);
+    await db.query(
+      "UPDATE timers SET state = 'running', owner = 'dead', locked_until = now() - interval '1 second' WHERE id = $1",
+      [id],
+    );
     const scheduler = new Scheduler(db, silentLogger);
     const fired: number[] = [];
     scheduler.on('ping', (t) => {

@@ -54,11 +54,30 @@ describe.each(kinds)('the store on %s', (kind) => {
 
   it('keeps the audit log in order, newest first', async () => {
     const audit = new AuditLog(db);
-    await audit.record({ actor: 'alice', platform: 'console', event: 'command', command: 'db connections', outcome: 'ok' });
-    await audit.record({ actor: 'bob', platform: 'console', event: 'fix.approved', command: 'db terminate', target: 'pid 42', statement: 'SELECT pg_terminate_backend($1)', outcome: 'ok', detail: { pid: 42 } });
+    await audit.record({
+      actor: 'alice',
+      platform: 'console',
+      event: 'command',
+      command: 'db connections',
+      outcome: 'ok',
+    });
+    await audit.record({
+      actor: 'bob',
+      platform: 'console',
+      event: 'fix.approved',
+      command: 'db terminate',
+      target: 'pid 42',
+      statement: 'SELECT pg_terminate_backend($1)',
+      outcome: 'ok',
+      detail: { pid: 42 },
+    });
     const rows = await audit.since(new Date(Date.now() - 60_000));
     expect(rows.map((r) => r.actor)).toEqual(['bob', 'alice']);
-    expect(rows[0]).toMatchObject({ event: 'fix.approved', statement: 'SELECT pg_terminate_backend($1)', detail: { pid: 42 } });
+    expect(rows[0]).toMatchObject({
+      event: 'fix.approved',
+      statement: 'SELECT pg_terminate_backend($1)',
+      detail: { pid: 42 },
+    });
   });
 
   it('rolls a failed transaction back completely', async () => {
@@ -97,7 +116,12 @@ describe('opening the store', () => {
     const dir = await mkdtemp(join(tmpdir(), 'oatie-store-'));
     try {
       const first = await openStore({ databaseUrl: undefined, dataDir: dir });
-      await new AuditLog(first).record({ actor: 'alice', platform: 'console', event: 'command', outcome: 'ok' });
+      await new AuditLog(first).record({
+        actor: 'alice',
+        platform: 'console',
+        event: 'command',
+        outcome: 'ok',
+      });
       await first.close();
       const second = await openStore({ databaseUrl: undefined, dataDir: dir });
       expect((await new AuditLog(second).since(new Date(0))).map((r) => r.actor)).toEqual(['alice']);
@@ -108,6 +132,8 @@ describe('opening the store', () => {
   });
 
   it('fails with the reason when the Postgres server cannot be reached', async () => {
-    await expect(openStore({ databaseUrl: 'postgres://postgres@127.0.0.1:1/x', dataDir: '' })).rejects.toThrow(/ECONNREFUSED/);
+    await expect(
+      openStore({ databaseUrl: 'postgres://postgres@127.0.0.1:1/x', dataDir: '' }),
+    ).rejects.toThrow(/ECONNREFUSED/);
   });
 });

@@ -31,7 +31,10 @@ export async function createTestDatabase(purpose: string): Promise<TestDatabase>
     url: url.toString(),
     drop: () =>
       admin(async (c) => {
-        await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+        await c.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [name],
+        );
         await c.query(`DROP DATABASE IF EXISTS ${name}`);
       }),
   };

@@ -65,6 +65,8 @@ export class RecordingPlatform implements ChatPlatform {
 
   /** Every message posted to a channel, as console text. */
   postsIn(channel: string): string[] {
-    return this.calls.flatMap((c) => (c.op === 'post' && c.channel === channel ? [renderText(c.message, (b) => b.label)] : []));
+    return this.calls.flatMap((c) =>
+      c.op === 'post' && c.channel === channel ? [renderText(c.message, (b) => b.label)] : [],
+    );
   }
 }

@@ -78,7 +78,8 @@ export class ConsolePlatform implements ChatPlatform {
   }
 
   invite(channel: string, users: readonly string[]): Promise<void> {
-    if (users.length > 0) this.out.write(`--- #${channel}: invited ${users.map((u) => `@${u}`).join(', ')} ---\n\n`);
+    if (users.length > 0)
+      this.out.write(`--- #${channel}: invited ${users.map((u) => `@${u}`).join(', ')} ---\n\n`);
     return Promise.resolve();
   }
 

@@ -61,7 +61,8 @@ export class ConsoleSession {
         return true;
       case 'wait': {
         const ms = parseDuration(restText);
-        if (ms === undefined || ms > MAX_WAIT_MS) return this.say(channel, user, 'Usage: wait <duration>, such as wait 5s (at most 1h)');
+        if (ms === undefined || ms > MAX_WAIT_MS)
+          return this.say(channel, user, 'Usage: wait <duration>, such as wait 5s (at most 1h)');
         await sleep(ms);
         return true;
       }
@@ -93,7 +94,12 @@ export class ConsoleSession {
 }
 
 /** Reads lines until the end of input (or `quit`), running each in turn. */
-export async function runConsole(session: ConsoleSession, input: Readable, output: Writable, interactive: boolean): Promise<void> {
+export async function runConsole(
+  session: ConsoleSession,
+  input: Readable,
+  output: Writable,
+  interactive: boolean,
+): Promise<void> {
   const rl = createInterface({ input, output: interactive ? output : undefined, terminal: interactive });
   const prompt = () => {
     if (interactive) {

@@ -52,9 +52,14 @@ describe('the console, scripted through a pipe', () => {
   });
 
   it('stops with exit code 1 and one clear line when the store cannot be reached', async () => {
-    const run = await runBot('', { DATABASE_URL: 'postgres://postgres:hunter2@127.0.0.1:1/oatie', OATIE_DATA_DIR: dataDir });
+    const run = await runBot('', {
+      DATABASE_URL: 'postgres://postgres:hunter2@127.0.0.1:1/oatie',
+      OATIE_DATA_DIR: dataDir,
+    });
     expect(run.code).toBe(1);
-    expect(run.stderr.trim()).toMatch(/^oatie-ops: cannot open the store at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/oatie: .*ECONNREFUSED/);
+    expect(run.stderr.trim()).toMatch(
+      /^oatie-ops: cannot open the store at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/oatie: .*ECONNREFUSED/,
+    );
     expect(run.stderr).not.toContain('hunter2');
   });
 });
