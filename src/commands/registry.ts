@@ -4,17 +4,27 @@ import type { CommandName } from './catalog.js';
 import type { ActionHandler, CommandHandler } from './handler.js';
 import { help } from '../meta/help.js';
 import { audit } from '../meta/audit.js';
+import { diagnosticHandlers } from '../diagnostics/index.js';
+import { approvalActionHandlers, approvalCommandHandlers } from '../approvals/index.js';
+import { incidentActions, incidentCommands } from '../incidents/index.js';
 
 // Each entry is typed by its command at definition (defineCommand); `run` is a method, so the list
 // holds them all as CommandHandler.
-const commandHandlers: readonly CommandHandler[] = [help, audit];
+const commandHandlers: readonly CommandHandler[] = [help, audit, ...diagnosticHandlers, ...approvalCommandHandlers, ...incidentCommands];
 
-const actionHandlers: readonly ActionHandler[] = [];
+const actionHandlers: readonly ActionHandler[] = [...approvalActionHandlers, ...incidentActions];
 
 export function handlerFor(name: CommandName): CommandHandler | undefined {
   return commandHandlers.find((h) => h.name === name);
 }
 
+/** Button kinds added at run time: tests register tiny ones; nothing in src/ does. */
+const addedActionHandlers: ActionHandler[] = [];
+
+export function addActionHandler(handler: ActionHandler): void {
+  if (!addedActionHandlers.some((h) => h.kind === handler.kind)) addedActionHandlers.push(handler);
+}
+
 export function actionHandlerFor(kind: string): ActionHandler | undefined {
-  return actionHandlers.find((h) => h.kind === kind);
+  return actionHandlers.find((h) => h.kind === kind) ?? addedActionHandlers.find((h) => h.kind === kind);
 }

@@ -31,15 +31,39 @@ const SECRET_ARGS = new Set(['token']);
 
 const asList = (result: HandlerResult): Reply[] => (result === undefined ? [] : Array.isArray(result) ? result : [result]);
 
+/** What an adapter may observe of every command (metrics): the catalog name, or `unparsed`, never raw text. */
+export interface CommandObservation {
+  command: string;
+  outcome: string;
+  ms: number;
+}
+
 export class Router {
+  private readonly observers: Array<(observation: CommandObservation) => void> = [];
+
   constructor(private readonly services: Services) {}
+
+  /** Calls `observer` after every command (HTTP metrics); it must not throw. */
+  onCommand(observer: (observation: CommandObservation) => void): void {
+    this.observers.push(observer);
+  }
+
+  private observe(command: string, outcome: string, ms: number): void {
+    for (const observer of this.observers) observer({ command, outcome, ms });
+  }
 
   async handleText(input: TextInput): Promise<Reply[]> {
     const parsed = parseCommand(input.text);
-    if (!parsed.ok) return [toCaller(parseErrorMessage(parsed.error))];
+    if (!parsed.ok) {
+      this.observe('unparsed', parsed.error.code, 0);
+      return [toCaller(parseErrorMessage(parsed.error))];
+    }
     const { command } = parsed;
     const handler = handlerFor(command.name);
-    if (!handler) return [toCaller(notAvailableMessage(catalog[command.name].usage))];
+    if (!handler) {
+      this.observe(command.name, 'NOT_AVAILABLE', 0);
+      return [toCaller(notAvailableMessage(catalog[command.name].usage))];
+    }
     const started = Date.now();
     try {
       const replies = asList(
@@ -100,6 +124,7 @@ export class Router {
     outcome: string,
     ms: number,
   ): Promise<void> {
+    this.observe(name, outcome, ms);
     const shown = Object.fromEntries(
       Object.entries(args).map(([k, v]) => [k, SECRET_ARGS.has(k) ? '[redacted]' : (v as unknown)]),
     );

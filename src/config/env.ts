@@ -10,7 +10,7 @@ const optionalString = z
 const optionalUrl = (protocols: readonly string[]) =>
   optionalString.refine(
     (v) => v === undefined || (URL.canParse(v) && protocols.includes(new URL(v).protocol)),
-    { message: `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+    { error: `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   );
 
 const int = (min: number, max: number, fallback: number) =>
@@ -40,7 +40,7 @@ const ianaZone = z
         return false;
       }
     },
-    { message: 'expected an IANA time zone such as UTC or Europe/Paris' },
+    { error: 'expected an IANA time zone such as UTC or Europe/Paris' },
   );
 
 /** The variables, their defaults and what each one means (also in .env.example and the README). */
@@ -59,11 +59,11 @@ export const envSchema = z.object({
   OATIE_CHAT: z.enum(['auto', 'console', 'slack']).default('auto'),
   // Slack.
   SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xoxb-'), {
-    message: 'expected a bot token starting with xoxb-',
+    error: 'expected a bot token starting with xoxb-',
   }),
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xapp-'), {
-    message: 'expected an app-level token starting with xapp-',
+    error: 'expected an app-level token starting with xapp-',
   }),
   SLACK_API_URL: optionalUrl(['http:', 'https:']),
   // Targets: the systems the bot diagnoses and fixes.
@@ -76,10 +76,27 @@ export const envSchema = z.object({
     .string()
     .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a Kubernetes namespace name')
     .default('oatie'),
+  // Services of OATIE_NAMESPACE whose endpoints `k8s dns` checks, comma-separated.
+  OATIE_PLATFORM_SERVICES: z
+    .string()
+    .trim()
+    .default('postgres,redis')
+    .pipe(
+      z
+        .string()
+        .regex(
+          /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(,[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?){0,19}$/,
+          'expected Kubernetes service names separated by commas, such as postgres,redis',
+        )
+        .transform((v) => v.split(',')),
+    ),
   OATIE_API_URL: optionalUrl(['http:', 'https:']),
   OATIE_API_TOKEN: optionalString,
   ORACLE_BI_URL: optionalUrl(['http:', 'https:']),
   OATIE_TARGET_TIMEOUT_MS: int(100, 120_000, 5000),
+  // Fixes: statement_timeout of VACUUM / CREATE INDEX CONCURRENTLY / REINDEX, and how long a restart's rollout is watched.
+  OATIE_FIX_TIMEOUT_MS: int(1000, 86_400_000, 1_800_000),
+  OATIE_ROLLOUT_WATCH_MS: int(1000, 3_600_000, 120_000),
   JWT_CLOCK_TOLERANCE: int(0, 86_400, 300),
   // Optional status page (Atlassian Statuspage).
   STATUSPAGE_API_KEY: optionalString,
@@ -94,7 +111,36 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; message: 
 /** Validates the environment; on failure, one message naming every wrong variable and what is expected. */
 export function readConfig(env: Record<string, string | undefined>): ConfigResult {
   const parsed = envSchema.safeParse(env);
-  if (parsed.success) return { ok: true, config: parsed.data };
+  if (parsed.success) {
+    const problem = chatProblem(parsed.data);
+    return problem === undefined
+      ? { ok: true, config: parsed.data }
+      : { ok: false, message: `Invalid configuration — ${problem}` };
+  }
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   return { ok: false, message: `Invalid configuration — ${problems.join('; ')}` };
+}
+
+const slackReady = (c: Config): boolean =>
+  c.SLACK_BOT_TOKEN !== undefined &&
+  (c.SLACK_SIGNING_SECRET !== undefined || c.SLACK_APP_TOKEN !== undefined);
+
+/** Which chat adapter runs: OATIE_CHAT when set; with `auto`, Slack when its credentials are set, else the console. */
+export function chatMode(config: Config): Exclude<Config['OATIE_CHAT'], 'auto'> {
+  if (config.OATIE_CHAT !== 'auto') return config.OATIE_CHAT;
+  return slackReady(config) ? 'slack' : 'console';
+}
+
+/** Half-configured Slack is an error, not a silent fall-back to the console. */
+function chatProblem(c: Config): string | undefined {
+  const someSlack =
+    c.SLACK_BOT_TOKEN !== undefined ||
+    c.SLACK_SIGNING_SECRET !== undefined ||
+    c.SLACK_APP_TOKEN !== undefined;
+  if (!(c.OATIE_CHAT === 'slack' || (c.OATIE_CHAT === 'auto' && someSlack)) || slackReady(c))
+    return undefined;
+  const why = c.OATIE_CHAT === 'slack' ? 'OATIE_CHAT=slack' : 'another SLACK_ variable is set';
+  if (c.SLACK_BOT_TOKEN === undefined)
+    return `SLACK_BOT_TOKEN: required for Slack (${why}); set it, or set OATIE_CHAT=console`;
+  return `SLACK_SIGNING_SECRET: required for Slack over HTTP (${why}); set it, or SLACK_APP_TOKEN for Socket Mode, or OATIE_CHAT=console`;
 }

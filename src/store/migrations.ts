@@ -2,6 +2,8 @@
 // two processes at once: the whole run holds a transaction-scoped advisory lock.
 import type { Db } from './db.js';
 import { coreMigration } from './core-schema.js';
+import { approvalsMigration } from '../approvals/approval-schema.js';
+import { incidentsMigration } from '../incidents/incident-schema.js';
 
 export interface Migration {
   /** Unique, never renamed: it is what the store records as applied. */
@@ -10,7 +12,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Domains append theirs here. */
-export const migrations: readonly Migration[] = [coreMigration];
+export const migrations: readonly Migration[] = [coreMigration, approvalsMigration, incidentsMigration];
 
 // An arbitrary constant that names "oatie-ops migrations" among advisory locks.
 const MIGRATION_LOCK = 7_245_001;

@@ -1,5 +1,12 @@
 // The systems the bot diagnoses and fixes, each behind its own port; absent when not configured.
 // Adapters (pg, ioredis, @kubernetes/client-node, fetch) live beside this file; the core sees ports.
+import type { KubeTarget } from './kube-port.js';
+import type { OatieApiTarget, OracleBiTarget } from './oatie-api-port.js';
+import type { StatusPageTarget } from './statuspage-port.js';
+
+export type * from './kube-port.js';
+export type * from './oatie-api-port.js';
+export type * from './statuspage-port.js';
 
 /** The platform's Postgres (OATIE_DATABASE_URL). */
 export interface SqlTarget {
@@ -30,6 +37,14 @@ export interface CacheTarget {
 export interface Targets {
   postgres?: SqlTarget;
   redis?: CacheTarget;
+  /** The cluster (KUBECONFIG or OATIE_KUBE_IN_CLUSTER=true). */
+  kube?: KubeTarget;
+  /** The Oatie API (OATIE_API_URL, OATIE_API_TOKEN). */
+  oatieApi?: OatieApiTarget;
+  /** Oracle BI Publisher, reached directly (ORACLE_BI_URL). */
+  oracleBi?: OracleBiTarget;
+  /** The public status page (STATUSPAGE_API_KEY, STATUSPAGE_PAGE_ID); incidents post public updates there. */
+  statusPage?: StatusPageTarget;
   /** Closes every client (shutdown). */
   close(): Promise<void>;
 }

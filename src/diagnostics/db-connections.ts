@@ -1,0 +1,138 @@
+// `db connections`: connection pool exhaustion — connections by state against max_connections and
+// the database's own limit, and which applications and users hold them.
+import type { Block } from '../chat/message.js';
+import { defineCommand, toChannel } from '../commands/handler.js';
+import type { SqlTarget } from '../targets/targets.js';
+import { postgresOf } from './require-target.js';
+import { visibilityWarning } from './stats-visibility.js';
+import { count, plural, table, verdict, type Level } from './verdict.js';
+
+interface Capacity {
+  max_connections: number;
+  reserved: number;
+  server_used: number;
+  database: string;
+  database_limit: number;
+}
+
+interface StateRow {
+  state: string;
+  connections: number;
+}
+
+interface ClientRow {
+  application: string;
+  user: string;
+  total: number;
+  active: number;
+  idle: number;
+  idle_in_transaction: number;
+}
+
+// Only client backends count against max_connections; background workers have their own slots.
+const CAPACITY_SQL = `
+SELECT current_setting('max_connections')::int AS max_connections,
+       current_setting('superuser_reserved_connections')::int AS reserved,
+       (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend') AS server_used,
+       current_database() AS database,
+       (SELECT datconnlimit FROM pg_database WHERE datname = current_database()) AS database_limit`;
+
+const STATES_SQL = `
+SELECT coalesce(state, 'unknown') AS state, count(*)::int AS connections
+FROM pg_stat_activity
+WHERE backend_type = 'client backend' AND datname = current_database()
+GROUP BY 1 ORDER BY 2 DESC, 1`;
+
+const CLIENTS_SQL = `
+SELECT coalesce(nullif(application_name, ''), '(none)') AS application,
+       coalesce(usename, '?') AS "user",
+       count(*)::int AS total,
+       count(*) FILTER (WHERE state = 'active')::int AS active,
+       count(*) FILTER (WHERE state = 'idle')::int AS idle,
+       count(*) FILTER (WHERE state LIKE 'idle in transaction%')::int AS idle_in_transaction
+FROM pg_stat_activity
+WHERE backend_type = 'client backend' AND datname = current_database()
+GROUP BY 1, 2 ORDER BY total DESC, 1, 2
+LIMIT 50`;
+
+const percent = (used: number, of: number): number => (of <= 0 ? 100 : Math.round((used / of) * 100));
+
+function capacityVerdict(c: Capacity, databaseUsed: number): { level: Level; text: string } {
+  const serverPct = percent(c.server_used, c.max_connections);
+  const server = `${count(c.server_used)} of ${count(c.max_connections)} connections in use on the server (${serverPct}%)`;
+  if (c.database_limit >= 0 && databaseUsed >= c.database_limit) {
+    return {
+      level: 'bad',
+      text: `No free connection slots for database ${c.database}: ${count(databaseUsed)} of its ${count(c.database_limit)} (CONNECTION LIMIT) are taken. ${server}.`,
+    };
+  }
+  if (c.server_used >= c.max_connections - c.reserved) {
+    return {
+      level: 'bad',
+      text: `The server is out of connection slots: ${server}; only the ${c.reserved} reserved for superusers remain.`,
+    };
+  }
+  if (serverPct >= 80) return { level: 'warn', text: `Connections are running out: ${server}.` };
+  return { level: 'ok', text: `Connections are fine: ${server}.` };
+}
+
+/** Reads the three figures one after the other, on the warm connection: during an exhaustion a
+ * second connection would be refused. */
+async function readConnections(target: SqlTarget) {
+  const [capacity] = await target.query<Capacity>(CAPACITY_SQL);
+  const states = await target.query<StateRow>(STATES_SQL);
+  const clients = await target.query<ClientRow>(CLIENTS_SQL);
+  if (!capacity) throw new Error('the capacity query returned no row');
+  return { capacity, states, clients };
+}
+
+export const dbConnections = defineCommand('db connections', async ({ services }) => {
+  const target = postgresOf(services);
+  const { capacity, states, clients } = await readConnections(target);
+  const databaseUsed = states.reduce((sum, s) => sum + s.connections, 0);
+  const { level, text } = capacityVerdict(capacity, databaseUsed);
+  const idleInTransaction = clients.reduce((sum, c) => sum + c.idle_in_transaction, 0);
+  const limit = capacity.database_limit >= 0 ? ` of ${count(capacity.database_limit)} allowed` : '';
+
+  const blocks: Block[] = [
+    { kind: 'header', text: `Database connections — ${target.description}` },
+    { kind: 'section', text: verdict(level, text) },
+    {
+      kind: 'fields',
+      fields: [
+        {
+          label: `Database ${capacity.database}`,
+          value: `${plural(databaseUsed, 'connection', 'connections')}${limit}`,
+        },
+        {
+          label: 'By state',
+          value: states.map((s) => `${s.state} ${count(s.connections)}`).join(', ') || 'none',
+        },
+        {
+          label: 'max_connections',
+          value: `${count(capacity.max_connections)} (${capacity.reserved} reserved for superusers)`,
+        },
+      ],
+    },
+    table(
+      ['application', 'user', 'total', 'active', 'idle', 'idle in tx'],
+      clients.map((c) =>
+        [c.application, c.user, c.total, c.active, c.idle, c.idle_in_transaction].map(String),
+      ),
+    ),
+  ];
+  if (idleInTransaction > 0) {
+    blocks.push({
+      kind: 'context',
+      text: `${plural(idleInTransaction, 'connection is', 'connections are')} idle in a transaction: they hold a slot and their locks. See \`db long-running\` and \`db blocking\`.`,
+    });
+  }
+  blocks.push(...(await visibilityWarning(target)));
+  if (level !== 'ok') {
+    blocks.push({
+      kind: 'context',
+      text: 'Look for the application holding the most idle connections (pool too large or leaking), and at `db long-running` for queries to end.',
+    });
+  }
+  return toChannel({ text: verdict(level, text), blocks });
+});

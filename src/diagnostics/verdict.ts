@@ -1,0 +1,40 @@
+// The shared shape of a diagnostic's answer: a verdict line in words, then figures, then hints.
+import { limitRows, type Block } from '../chat/message.js';
+
+export type Level = 'ok' | 'warn' | 'bad' | 'info';
+
+const ICON: Record<Level, string> = { ok: '✅', warn: '⚠️', bad: '🔴', info: 'ℹ️' };
+
+/** A verdict sentence with the icon of its level. */
+export const verdict = (level: Level, text: string): string => `${ICON[level]} ${text}`;
+
+/** The worst of several levels (bad > warn > ok > info). */
+export function worst(levels: readonly Level[]): Level {
+  const order: Level[] = ['bad', 'warn', 'ok', 'info'];
+  return order.find((l) => levels.includes(l)) ?? 'info';
+}
+
+/** Rows shown in one table: enough to act on, few enough for a chat message. */
+export const MAX_TABLE_ROWS = 15;
+
+/** A table cut to `max` rows; the rest is counted ("… N more rows"). */
+export function table(columns: string[], rows: string[][], max = MAX_TABLE_ROWS): Block {
+  const limited = limitRows(rows, max);
+  return { kind: 'table', columns, rows: limited.rows, omitted: limited.omitted };
+}
+
+const counter = new Intl.NumberFormat('en-US');
+
+/** 12345 → "12,345". */
+export const count = (n: number): string => counter.format(Math.round(n));
+
+/** "1 query" / "3 queries": a count with the right noun. */
+export const plural = (n: number, one: string, many: string): string => `${count(n)} ${n === 1 ? one : many}`;
+
+/** Milliseconds for tables: 850 ms, 3.2 s, 2m10s. */
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}

@@ -1,0 +1,181 @@
+// The Oatie database (OATIE_DATABASE_URL) through `pg`: a small dedicated pool that keeps one
+// connection warm, so the bot can still diagnose a server whose connection slots are all taken.
+import pg from 'pg';
+import { isOpsError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { isStatementError, lockTimeoutFor, postgresError } from './postgres-errors.js';
+import type { SqlTarget } from './targets.js';
+
+export const APPLICATION_NAME = 'oatie-ops';
+
+export interface PostgresTargetOptions {
+  /** statement_timeout, lock_timeout and the connection timeout, in milliseconds. */
+  timeoutMs: number;
+  log: Logger;
+}
+
+/** host:port/database as people read it; never the user's password. */
+export function describePostgresUrl(url: string): string {
+  const parsed = new URL(url);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || 'postgres';
+  return `${parsed.hostname || 'localhost'}:${parsed.port || '5432'}/${database}`;
+}
+
+// A client-side read timeout beyond statement_timeout catches a server that stopped answering at all.
+const READ_GRACE_MS = 2000;
+const MAX_REWARM_DELAY_MS = 30_000;
+
+export class PostgresTarget implements SqlTarget {
+  readonly description: string;
+  private readonly pool: pg.Pool;
+  private readonly pids = new Set<number>();
+  private closed = false;
+  private rewarmDelay = 1000;
+  private rewarmTimer: NodeJS.Timeout | undefined;
+  /** The warm-up in progress, resolving to its failure if any: queries wait for it rather than open a
+   * second connection beside it, and share its failure rather than wait a second timeout. */
+  private warming: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly options: PostgresTargetOptions,
+  ) {
+    this.description = describePostgresUrl(url);
+    this.pool = new pg.Pool({
+      ...this.connectionSettings(options.timeoutMs),
+      max: 2,
+      // `min: 1` exempts the warm connection from the idle timeout; the second one closes when idle.
+      min: 1,
+      idleTimeoutMillis: 60_000,
+      allowExitOnIdle: true,
+    });
+    this.pool.on('connect', (client) => this.track(client));
+    // An idle client dropped by the server (restart, pg_terminate_backend) must not crash the process.
+    this.pool.on('error', (error) =>
+      options.log.warn({ err: error.message, target: this.description }, 'warm connection lost'),
+    );
+    this.pool.on('remove', (client) => {
+      this.untrack(client);
+      if (this.pool.totalCount === 0) this.scheduleRewarm();
+    });
+    this.warm();
+  }
+
+  async query<R extends object = Record<string, unknown>>(
+    sql: string,
+    params: readonly unknown[] = [],
+  ): Promise<R[]> {
+    let client: pg.PoolClient;
+    try {
+      const warmFailure = this.warming ? await this.warming : undefined;
+      if (warmFailure !== undefined)
+        throw postgresError(warmFailure, this.description, this.options.timeoutMs);
+      client = await this.pool.connect();
+    } catch (error) {
+      throw isOpsError(error) ? error : postgresError(error, this.description, this.options.timeoutMs);
+    }
+    let broken: Error | undefined;
+    try {
+      const result = await client.query<R>(sql, params as unknown[]);
+      return result.rows;
+    } catch (error) {
+      // A failed statement leaves the connection usable; keep it warm. Anything else discards it.
+      if (!isStatementError(error)) broken = error instanceof Error ? error : new Error('connection failed');
+      throw postgresError(error, this.description, this.options.timeoutMs);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async maintenance(sql: string, options: { timeoutMs: number }): Promise<{ rowCount: number }> {
+    const client = new pg.Client({
+      ...this.connectionSettings(this.options.timeoutMs),
+      statement_timeout: options.timeoutMs,
+      lock_timeout: lockTimeoutFor(options.timeoutMs),
+      query_timeout: options.timeoutMs + READ_GRACE_MS,
+    });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      this.track(client);
+      const result = await client.query(sql);
+      return { rowCount: result.rowCount ?? 0 };
+    } catch (error) {
+      throw postgresError(error, this.description, options.timeoutMs);
+    } finally {
+      this.untrack(client);
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  ownPids(): Promise<number[]> {
+    return Promise.resolve([...this.pids].sort((a, b) => a - b));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.rewarmTimer) clearTimeout(this.rewarmTimer);
+    if (!this.pool.ended) await this.pool.end();
+  }
+
+  private connectionSettings(timeoutMs: number): pg.ClientConfig {
+    return {
+      connectionString: this.url,
+      application_name: APPLICATION_NAME,
+      statement_timeout: timeoutMs,
+      lock_timeout: lockTimeoutFor(timeoutMs),
+      // A diagnostic never holds a transaction open; if one is left open by mistake, the server ends it.
+      idle_in_transaction_session_timeout: Math.max(timeoutMs * 2, 10_000),
+      query_timeout: timeoutMs + READ_GRACE_MS,
+      connectionTimeoutMillis: timeoutMs,
+      keepAlive: true,
+    };
+  }
+
+  /** Opens the warm connection now, while the server still has free slots. */
+  private warm(): void {
+    if (this.closed) return;
+    this.warming = this.pool
+      .connect()
+      .then((client) => {
+        this.rewarmDelay = 1000;
+        client.release();
+        return undefined;
+      })
+      .catch((error: unknown) => {
+        this.options.log.warn(
+          { err: postgresError(error, this.description, this.options.timeoutMs).message },
+          'cannot open the warm connection to the Oatie database; retrying',
+        );
+        this.scheduleRewarm();
+        return error;
+      })
+      .finally(() => {
+        this.warming = undefined;
+      });
+  }
+
+  private scheduleRewarm(): void {
+    if (this.closed || this.rewarmTimer) return;
+    this.rewarmTimer = setTimeout(() => {
+      this.rewarmTimer = undefined;
+      if (this.pool.totalCount === 0) this.warm();
+    }, this.rewarmDelay);
+    this.rewarmTimer.unref();
+    this.rewarmDelay = Math.min(this.rewarmDelay * 2, MAX_REWARM_DELAY_MS);
+  }
+
+  private track(client: pg.Client | pg.PoolClient): void {
+    const pid = (client as { processID?: unknown }).processID;
+    if (typeof pid === 'number') this.pids.add(pid);
+  }
+
+  private untrack(client: pg.Client | pg.PoolClient): void {
+    const pid = (client as { processID?: unknown }).processID;
+    if (typeof pid === 'number') this.pids.delete(pid);
+  }
+}
+
+export function openPostgresTarget(url: string, options: PostgresTargetOptions): PostgresTarget {
+  return new PostgresTarget(url, options);
+}

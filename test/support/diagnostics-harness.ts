@@ -1,0 +1,96 @@
+// The bot's core with real targets built from an environment (as main.ts builds them), for
+// diagnostics tests: type a command, read what the channel (or the caller) would see.
+import { renderText } from '../../src/chat/console/render-text.js';
+import type { Button } from '../../src/chat/message.js';
+import type { Reply } from '../../src/commands/handler.js';
+import type { Policy } from '../../src/config/policy.js';
+import { silentLogger } from '../../src/core/logger.js';
+import type { Db } from '../../src/store/db.js';
+import { buildTargets } from '../../src/targets/build-targets.js';
+import type { Targets } from '../../src/targets/targets.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
+import { openTestDb, startTestApp, testConfig, type TestApp } from './test-app.js';
+
+export interface Answer {
+  replies: Reply[];
+  /** Every reply as console text, joined. */
+  text: string;
+  /** Where the replies went. */
+  to: Array<'channel' | 'caller' | 'form'>;
+  buttons: Button[];
+  ms: number;
+}
+
+export interface DiagnosticsHarness {
+  app: TestApp;
+  targets: Targets;
+  run(text: string, caller?: string): Promise<Answer>;
+  /** The stored payload of a button (what pressing it would hand to its action). */
+  payloadOf(button: Button): Promise<{ kind: string; payload: unknown } | undefined>;
+  close(): Promise<void>;
+}
+
+let store: { db: Db; database: TestDatabase } | undefined;
+
+/** The bot's own store for this test file: a real Postgres database, migrated once. */
+async function sharedStore(): Promise<Db> {
+  if (!store) {
+    const database = await createTestDatabase('store');
+    store = { database, db: await openTestDb(database.url) };
+  }
+  return store.db;
+}
+
+/** Drops the store database; call in afterAll after closing every harness. */
+export async function dropStore(): Promise<void> {
+  if (!store) return;
+  const { db, database } = store;
+  store = undefined;
+  await db.close();
+  await database.drop();
+}
+
+function answerOf(replies: Reply[], ms: number): Answer {
+  const buttons: Button[] = [];
+  const texts = replies.map((reply) => {
+    if (reply.kind === 'form') return `[form] ${reply.form.title}`;
+    for (const block of reply.message.blocks) if (block.kind === 'actions') buttons.push(...block.buttons);
+    return renderText(reply.message, (b) => b.label);
+  });
+  return {
+    replies,
+    text: texts.join('\n'),
+    to: replies.map((r) => (r.kind === 'form' ? 'form' : r.to)),
+    buttons,
+    ms,
+  };
+}
+
+export async function startDiagnostics(
+  env: Record<string, string>,
+  options: { policy?: Policy; now?: () => Date } = {},
+): Promise<DiagnosticsHarness> {
+  const config = testConfig({ OATIE_TARGET_TIMEOUT_MS: '2000', ...env });
+  const targets = buildTargets(config, silentLogger);
+  const app = await startTestApp({
+    db: await sharedStore(),
+    config,
+    targets,
+    policy: options.policy,
+    now: options.now,
+  });
+  return {
+    app,
+    targets,
+    async run(text, caller = 'alice') {
+      const started = performance.now();
+      const replies = await app.router.handleText({ text, caller, channel: 'ops' });
+      return answerOf(replies, performance.now() - started);
+    },
+    async payloadOf(button) {
+      const action = await app.services.actions.get(button.actionId);
+      return action ? { kind: action.kind, payload: action.payload } : undefined;
+    },
+    close: () => app.stop(),
+  };
+}

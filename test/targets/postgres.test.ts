@@ -1,0 +1,177 @@
+// The Postgres target: a small pool that keeps one connection warm (and re-opens it), per-connection
+// statement and lock timeouts, maintenance on its own connection, and errors people can read.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { silentLogger } from '../../src/core/logger.js';
+import { isOpsError } from '../../src/core/errors.js';
+import { openPostgresTarget, type PostgresTarget } from '../../src/targets/postgres.js';
+import { closedPort } from '../support/http-fake.js';
+import { createOatieDatabase, eventually, type OatieDatabase } from '../support/oatie-database.js';
+import { blackhole } from '../support/tcp.js';
+
+let db: OatieDatabase;
+let target: PostgresTarget;
+const opened: PostgresTarget[] = [];
+
+function open(url: string, timeoutMs = 1000): PostgresTarget {
+  const t = openPostgresTarget(url, { timeoutMs, log: silentLogger });
+  opened.push(t);
+  return t;
+}
+
+/** The error a call fails with, as code and message. */
+async function failure(call: Promise<unknown>): Promise<{ code: string; message: string; ms: number }> {
+  const started = performance.now();
+  try {
+    await call;
+  } catch (error) {
+    if (!isOpsError(error)) throw error;
+    return { code: error.code, message: error.message, ms: performance.now() - started };
+  }
+  throw new Error('expected the call to fail');
+}
+
+const warmPid = async (t: PostgresTarget): Promise<number> =>
+  eventually('a warm connection', async () => {
+    const pids = await t.ownPids();
+    return pids.length === 1 ? pids[0] : undefined;
+  });
+
+beforeAll(async () => {
+  db = await createOatieDatabase('pgtarget');
+  target = open(db.url);
+});
+
+afterAll(async () => {
+  await Promise.all(opened.map((t) => t.close()));
+  await db.drop();
+});
+
+describe('Postgres target', () => {
+  test('opens one warm connection at once, named oatie-ops, with its timeouts set', async () => {
+    const pid = await warmPid(target);
+    const [activity] = await db.sql<{ application_name: string }>(
+      'SELECT application_name FROM pg_stat_activity WHERE pid = $1',
+      [pid],
+    );
+    expect(activity?.application_name).toBe('oatie-ops');
+    const [settings] = await target.query<{ statement: string; lock: string; pid: number }>(
+      `SELECT current_setting('statement_timeout') AS statement, current_setting('lock_timeout') AS lock, pg_backend_pid() AS pid`,
+    );
+    // lock_timeout is a little shorter, so a lock wait is reported as one rather than as a slow query.
+    expect(settings).toEqual({ statement: '1s', lock: '800ms', pid });
+    expect(target.description).toBe(`127.0.0.1:5432/${db.name}`);
+  });
+
+  test('a query longer than statement_timeout is cancelled, and the warm connection survives', async () => {
+    const pid = await warmPid(target);
+    const error = await failure(target.query('SELECT pg_sleep(3)'));
+    expect(error.code).toBe('TIMEOUT');
+    expect(error.message).toBe(
+      `The query on the Oatie database at ${target.description} was cancelled after 1 s (statement_timeout).`,
+    );
+    expect(error.ms).toBeLessThan(2000);
+    expect(await target.ownPids()).toEqual([pid]);
+  });
+
+  test('a query waiting for a lock gives up after lock_timeout', async () => {
+    const holder = await db.client('migration');
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE reports IN ACCESS EXCLUSIVE MODE');
+      const error = await failure(target.query('SELECT count(*) FROM reports'));
+      expect(error.code).toBe('TIMEOUT');
+      expect(error.message).toContain('waited more than 0.8 s for a lock (lock_timeout) and gave up');
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+  });
+
+  test('the warm connection is opened again after the server drops it', async () => {
+    const before = await warmPid(target);
+    await db.sql('SELECT pg_terminate_backend($1)', [before]);
+    const after = await eventually('a new warm connection', async () => {
+      const pids = await target.ownPids();
+      return pids.length === 1 && pids[0] !== before ? pids[0] : undefined;
+    });
+    const [row] = await target.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    expect(row?.pid).toBe(after);
+  });
+
+  test('maintenance runs outside a transaction, on its own connection, under its own timeout', async () => {
+    const warm = await warmPid(target);
+    await expect(target.maintenance('VACUUM (ANALYZE) reports', { timeoutMs: 10_000 })).resolves.toEqual({
+      rowCount: 0,
+    });
+    const [created] = await db.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_user_tables WHERE relname = 'reports' AND last_vacuum IS NOT NULL`,
+    );
+    expect(created?.n).toBe(1);
+    const slow = target.maintenance('SELECT pg_sleep(5)', { timeoutMs: 500 });
+    const maintenancePid = await eventually('the maintenance connection', async () => {
+      const pids = (await target.ownPids()).filter((p) => p !== warm);
+      return pids[0];
+    });
+    expect(maintenancePid).not.toBe(warm);
+    const error = await failure(slow);
+    expect(error.code).toBe('TIMEOUT');
+    expect(error.message).toContain('cancelled after 0.5 s (statement_timeout)');
+    expect(await target.ownPids()).toEqual([warm]);
+  });
+
+  test('nothing listening: refused at once, and the password is never shown', async () => {
+    const port = await closedPort();
+    const down = open(`postgres://ops:hunter2-secret@127.0.0.1:${port}/oatie`);
+    const error = await failure(down.query('SELECT 1'));
+    expect(error).toMatchObject({
+      code: 'TARGET_DOWN',
+      message: `The Oatie database at 127.0.0.1:${port}/oatie refused the connection (nothing listens on that port).`,
+    });
+    expect(error.ms).toBeLessThan(1000);
+    expect(error.message).not.toContain('hunter2');
+    await expect(down.maintenance('VACUUM', { timeoutMs: 1000 })).rejects.toThrow('refused the connection');
+  });
+
+  test('a server that accepts and never answers: timed out within the timeout', async () => {
+    const silent = await blackhole();
+    try {
+      const hung = open(`postgres://postgres@127.0.0.1:${silent.port}/oatie`);
+      const error = await failure(hung.query('SELECT 1'));
+      expect(error.code).toBe('TIMEOUT');
+      expect(error.message).toBe(
+        `The Oatie database at 127.0.0.1:${silent.port}/oatie did not answer within 1 s.`,
+      );
+      expect(error.ms).toBeLessThan(1500);
+      await hung.close();
+    } finally {
+      await silent.close();
+    }
+  });
+
+  test('no such database, and a role that may not log in: said plainly', async () => {
+    const missing = open(db.url.replace(db.name, `${db.name}_nope`));
+    expect((await failure(missing.query('SELECT 1'))).message).toContain('has no such database');
+
+    const role = `oatie_nologin_${randomBytes(3).toString('hex')}`;
+    await db.sql(`CREATE ROLE ${role} NOLOGIN`);
+    try {
+      const url = new URL(db.url);
+      url.username = role;
+      const refused = open(url.toString());
+      const error = await failure(refused.query('SELECT 1'));
+      expect(error.code).toBe('TARGET_DOWN');
+      expect(error.message).toContain('rejected the login: auth failed');
+      await refused.close();
+    } finally {
+      await db.sql(`DROP ROLE ${role}`);
+    }
+  });
+
+  test('a SQL error leaves the warm connection in place', async () => {
+    const pid = await warmPid(target);
+    const error = await failure(target.query('SELECT * FROM no_such_table'));
+    expect(error.message).toContain('rejected a query (SQLSTATE 42P01)');
+    expect(await target.ownPids()).toEqual([pid]);
+  });
+});

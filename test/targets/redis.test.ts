@@ -1,0 +1,99 @@
+// The Redis target: the key prefix applied to every key, timeouts, a readable "refused", and no
+// reconnect loop standing between a call and its answer — the next call simply connects again.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { isOpsError } from '../../src/core/errors.js';
+import { silentLogger } from '../../src/core/logger.js';
+import { openRedisTarget, type RedisTarget } from '../../src/targets/redis.js';
+import { closedPort } from '../support/http-fake.js';
+import { blackhole, tcpProxy } from '../support/tcp.js';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_PORT = Number(new URL(REDIS_URL).port || 6379);
+const prefix = `oatie-test:${randomBytes(4).toString('hex')}:`;
+let raw: Redis;
+const opened: RedisTarget[] = [];
+
+function open(url: string, timeoutMs = 1000): RedisTarget {
+  const target = openRedisTarget(url, { timeoutMs, keyPrefix: prefix, log: silentLogger });
+  opened.push(target);
+  return target;
+}
+
+async function failure(call: Promise<unknown>): Promise<{ code: string; message: string; ms: number }> {
+  const started = performance.now();
+  try {
+    await call;
+  } catch (error) {
+    if (!isOpsError(error)) throw error;
+    return { code: error.code, message: error.message, ms: performance.now() - started };
+  }
+  throw new Error('expected the call to fail');
+}
+
+beforeAll(async () => {
+  raw = new Redis(REDIS_URL, { lazyConnect: true });
+  await raw.connect();
+});
+
+afterAll(async () => {
+  await Promise.all(opened.map((t) => t.close()));
+  const keys = await raw.keys(`${prefix}*`);
+  if (keys.length > 0) await raw.del(...keys);
+  await raw.quit();
+});
+
+describe('Redis target', () => {
+  test('reads, times and deletes keys under OATIE_REDIS_PREFIX', async () => {
+    const cache = open(REDIS_URL);
+    await raw.set(`${prefix}permissions:u1`, '["reports:read"]', 'EX', 600);
+    expect(await cache.get('permissions:u1')).toBe('["reports:read"]');
+    expect(await cache.ttl('permissions:u1')).toBeGreaterThan(590);
+    expect(await cache.ttl('permissions:nobody')).toBe(-2);
+    expect(await cache.del('permissions:u1', 'permissions:nobody')).toBe(1);
+    expect(await raw.exists(`${prefix}permissions:u1`)).toBe(0);
+    expect(await cache.ping()).toBeLessThan(1000);
+    expect(cache.description).toBe('127.0.0.1:6379/0');
+  });
+
+  test('nothing listening: refused at once, without the password; the next call connects when the server is back', async () => {
+    const port = await closedPort();
+    const withPassword = open(`redis://:hunter2-secret@127.0.0.1:${port}`);
+    const refused = await failure(withPassword.get('permissions:u1'));
+    expect(refused.message).not.toContain('hunter2');
+
+    const cache = open(`redis://127.0.0.1:${port}`);
+    const error = await failure(cache.get('permissions:u1'));
+    expect(error).toMatchObject({
+      code: 'TARGET_DOWN',
+      message: `The Oatie Redis at 127.0.0.1:${port}/0 refused the connection (nothing listens on that port).`,
+    });
+    expect(error.ms).toBeLessThan(1000);
+    // The bounded retries are over by now; then a server appears on that port (a proxy to the real one).
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const back = await tcpProxy(port, REDIS_PORT);
+    try {
+      await raw.set(`${prefix}permissions:u2`, 'cached');
+      expect(await cache.get('permissions:u2')).toBe('cached');
+    } finally {
+      await cache.close();
+      await back.close();
+    }
+  });
+
+  test('a server that accepts and never answers: timed out within the timeout', async () => {
+    const silent = await blackhole();
+    try {
+      const cache = open(`redis://127.0.0.1:${silent.port}`);
+      const error = await failure(cache.get('permissions:u1'));
+      expect(error.code).toBe('TIMEOUT');
+      expect(error.message).toBe(
+        `The Oatie Redis at 127.0.0.1:${silent.port}/0 did not answer within 1000 ms.`,
+      );
+      expect(error.ms).toBeLessThan(1400);
+    } finally {
+      await silent.close();
+    }
+  });
+});
