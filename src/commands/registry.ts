@@ -10,7 +10,13 @@ import { incidentActions, incidentCommands } from '../incidents/index.js';
 
 // Each entry is typed by its command at definition (defineCommand); `run` is a method, so the list
 // holds them all as CommandHandler.
-const commandHandlers: readonly CommandHandler[] = [help, audit, ...diagnosticHandlers, ...approvalCommandHandlers, ...incidentCommands];
+const commandHandlers: readonly CommandHandler[] = [
+  help,
+  audit,
+  ...diagnosticHandlers,
+  ...approvalCommandHandlers,
+  ...incidentCommands,
+];
 
 const actionHandlers: readonly ActionHandler[] = [...approvalActionHandlers, ...incidentActions];
 

@@ -5,7 +5,12 @@ import type { Services } from '../core/services.js';
 import { describeError, isOpsError } from '../core/errors.js';
 import type { PostedMessage } from '../chat/platform.js';
 import { catalog } from './catalog.js';
-import { internalErrorMessage, notAvailableMessage, opsErrorMessage, parseErrorMessage } from './error-message.js';
+import {
+  internalErrorMessage,
+  notAvailableMessage,
+  opsErrorMessage,
+  parseErrorMessage,
+} from './error-message.js';
 import { toCaller, type ActionOutcome, type HandlerResult, type Reply } from './handler.js';
 import { parseCommand } from './parse.js';
 import { actionHandlerFor, handlerFor } from './registry.js';
@@ -29,7 +34,8 @@ export interface ActionInput {
 /** Argument values that must never be stored or shown. */
 const SECRET_ARGS = new Set(['token']);
 
-const asList = (result: HandlerResult): Reply[] => (result === undefined ? [] : Array.isArray(result) ? result : [result]);
+const asList = (result: HandlerResult): Reply[] =>
+  result === undefined ? [] : Array.isArray(result) ? result : [result];
 
 /** What an adapter may observe of every command (metrics): the catalog name, or `unparsed`, never raw text. */
 export interface CommandObservation {
@@ -89,7 +95,16 @@ export class Router {
     try {
       const action = await this.services.actions.get(input.actionId);
       if (!action) {
-        return { replies: [toCaller(parseErrorMessage({ code: 'UNKNOWN_COMMAND', message: 'That button is unknown or no longer valid.' }))] };
+        return {
+          replies: [
+            toCaller(
+              parseErrorMessage({
+                code: 'UNKNOWN_COMMAND',
+                message: 'That button is unknown or no longer valid.',
+              }),
+            ),
+          ],
+        };
       }
       const handler = actionHandlerFor(action.kind);
       if (!handler) return { replies: [toCaller(notAvailableMessage(action.kind))] };
@@ -111,7 +126,12 @@ export class Router {
     if (isOpsError(error)) return toCaller(opsErrorMessage(error));
     const reference = randomBytes(4).toString('hex');
     this.services.log.error(
-      { ...context, reference, err: describeError(error), stack: error instanceof Error ? error.stack : undefined },
+      {
+        ...context,
+        reference,
+        err: describeError(error),
+        stack: error instanceof Error ? error.stack : undefined,
+      },
       'handler failed',
     );
     return toCaller(internalErrorMessage(reference));

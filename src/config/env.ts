@@ -71,7 +71,10 @@ export const envSchema = z.object({
   OATIE_REDIS_URL: optionalUrl(['redis:', 'rediss:']),
   OATIE_REDIS_PREFIX: z.string().default(''),
   KUBECONFIG: optionalString,
-  OATIE_KUBE_IN_CLUSTER: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  OATIE_KUBE_IN_CLUSTER: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   OATIE_NAMESPACE: z
     .string()
     .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a Kubernetes namespace name')
