@@ -1,14 +1,18 @@
 // `npm run bench`: runs every benchmark and prints its figures (copy them into the README).
 import type { Figure } from './measure.js';
+import * as diagnostics from './diagnostics.bench.js';
 import * as parser from './parser.bench.js';
 import * as router from './router.bench.js';
 import * as scheduler from './scheduler.bench.js';
+import * as slack from './slack.bench.js';
 import * as startup from './startup.bench.js';
 
 const benches: Array<[string, { run(): Promise<Figure[]> }]> = [
   ['parser', parser],
   ['router', router],
   ['scheduler', scheduler],
+  ['diagnostics', diagnostics],
+  ['slack', slack],
   ['startup', startup],
 ];
 
