@@ -38,7 +38,7 @@ export const help = defineCommand('help', async ({ args }) => {
   }
   blocks.push({
     kind: 'context',
-    text: 'Fixes run only after someone else approves them. Durations read as 90s, 5m, 1h. `help <topic>` shows one topic.',
+    text: 'Fixes run only after someone else approves them. Durations read as 90s, 5m, 1h. `help [topic]` shows one topic.',
   });
   return Promise.resolve(toCaller({ text: 'oatie-ops commands', blocks }));
 });
