@@ -49,14 +49,16 @@ async function main(): Promise<void> {
     stop(1, `cannot open the store at ${describeStore(storeSettings)}: ${describeError(error)}`);
   }
 
-  const parts = {
-    config,
-    policy: policyResult.policy,
-    log,
-    db,
-    templates,
-    targets: buildTargets(config, log),
-  };
+  let targets;
+  try {
+    targets = buildTargets(config, log);
+  } catch (error) {
+    // A target's configuration that cannot be used (an unreadable kubeconfig) is a bad setting.
+    await db.close();
+    stop(2, `invalid target configuration — ${describeError(error)}`);
+  }
+
+  const parts = { config, policy: policyResult.policy, log, db, templates, targets };
   const ready = (fields: object) =>
     log.info(
       { ms: Math.round(performance.now() - started), store: describeStore(storeSettings), ...fields },

@@ -51,6 +51,12 @@ describe('the console, scripted through a pipe', () => {
     expect(run.stderr).not.toContain('at ');
   });
 
+  it('stops with exit code 2 when a target is configured with a file that cannot be read', async () => {
+    const run = await runBot('', { KUBECONFIG: '/nonexistent/kubeconfig', OATIE_DATA_DIR: dataDir });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toMatch(/^oatie-ops: invalid target configuration — .*KUBECONFIG/);
+  });
+
   it('stops with exit code 1 and one clear line when the store cannot be reached', async () => {
     const run = await runBot('', {
       DATABASE_URL: 'postgres://postgres:hunter2@127.0.0.1:1/oatie',
