@@ -17,12 +17,20 @@ function wrap(client: Queryable): Omit<Db, 'transaction' | 'close'> {
   };
 }
 
-export function openPgDb(connectionString: string, options: { max?: number } = {}): Db {
+export function openPgDb(
+  connectionString: string,
+  options: { max?: number; statementTimeoutMs?: number } = {},
+): Db {
+  const statementTimeout = options.statementTimeoutMs ?? 30_000;
   const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 5,
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30_000,
+    // Every wait on the store is bounded: the server cancels a statement after 30 s, and the client
+    // gives up on an answer that never comes (a dead network) a little later.
+    statement_timeout: statementTimeout,
+    query_timeout: statementTimeout + 5000,
     application_name: 'oatie-ops-store',
   });
   // An idle client that errors (server restart) must not crash the process; the next query reconnects.

@@ -111,6 +111,22 @@ describe('migrations from two processes at once', () => {
   });
 });
 
+describe('waits on the store', () => {
+  it('are bounded: a statement that runs too long is cancelled by the server', async () => {
+    const testDb = await createTestDatabase('slowstore');
+    const db = openPgDb(testDb.url, { statementTimeoutMs: 200 });
+    try {
+      const started = Date.now();
+      await expect(db.query('SELECT pg_sleep(5)')).rejects.toThrow(/statement timeout/);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect((await db.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await db.close();
+      await testDb.drop();
+    }
+  });
+});
+
 describe('opening the store', () => {
   it('defaults to an embedded database in the data directory that survives a restart', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'oatie-store-'));
