@@ -1,0 +1,38 @@
+// Logs never carry a secret: by field name, and inside free text from libraries and errors.
+import { Writable } from 'node:stream';
+import { createLogger, scrubSecrets } from '../../src/core/logger.js';
+
+const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXRoYXQtbXVzdC1uZXZlci1sZWFr';
+
+function capture() {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { log: createLogger('debug', sink), lines };
+}
+
+describe('the logger', () => {
+  it('redacts secret fields and secrets inside messages and string fields', () => {
+    const { log, lines } = capture();
+    log.debug(`Slash command body: {"text":"auth token Bearer ${jwt}"}`);
+    log.info({ token: 'abc', url: 'postgres://u:hunter2@db/x', note: `header Bearer ${jwt}` }, 'calling');
+    log.child({ part: 'bolt' }).warn('token xoxb-123456789012-abcdefABCDEF was refused');
+    const out = lines.join('');
+    expect(out).not.toContain('c2lnbmF0dXJl');
+    expect(out).not.toContain('hunter2');
+    expect(out).not.toContain('xoxb-123456789012');
+    expect(out).toContain('[redacted jwt]');
+    expect(out).toContain('"token":"[redacted]"');
+    expect(out).toContain('postgres://u:***@db/x');
+  });
+
+  it('leaves ordinary text alone', () => {
+    expect(scrubSecrets('db long-running --older-than 5m on 127.0.0.1:5432/oatie')).toBe(
+      'db long-running --older-than 5m on 127.0.0.1:5432/oatie',
+    );
+  });
+});
