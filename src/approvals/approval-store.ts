@@ -2,9 +2,10 @@
 // <expected> RETURNING: of two clicks, two deliveries or two replicas, exactly one gets the row back.
 import type { PostedMessage } from '../chat/platform.js';
 import type { RiskLevel } from '../config/policy.js';
+import { badArgument, notFound } from '../core/errors.js';
 import type { Plan } from '../remediations/remediation.js';
 import type { Db } from '../store/db.js';
-import { approvalStates, storedPlan, type Approval, type ApprovalState } from './approval.js';
+import { approvalButton, approvalStates, storedPlan, type Approval, type ApprovalState } from './approval.js';
 
 interface ApprovalRow {
   id: number;
@@ -179,4 +180,13 @@ export class ApprovalStore {
     const row = result.rows[0];
     return row ? toApproval(row) : undefined;
   }
+}
+
+/** Reads the request an Approve or Reject button names; the payload is only an id, checked here. */
+export async function approvalOfButton(payload: unknown, store: ApprovalStore): Promise<Approval> {
+  const parsed = approvalButton.safeParse(payload);
+  if (!parsed.success) throw badArgument('That button does not name a fix request.');
+  const approval = await store.get(parsed.data.approvalId);
+  if (!approval) throw notFound('That fix request no longer exists.');
+  return approval;
 }

@@ -16,9 +16,6 @@ export const approvalStates = [
 ] as const;
 export type ApprovalState = (typeof approvalStates)[number];
 
-/** States after which nothing more happens. */
-export const finalStates: readonly ApprovalState[] = ['succeeded', 'failed', 'rejected', 'expired'];
-
 export const storedPlan = z.object({
   summary: z.string(),
   statement: z.string(),

@@ -1,26 +1,15 @@
 // The Approve button: only an approver of the fix's risk level who is not the requester; then
 // pending → approved decides the one winner among double clicks, repeated deliveries and replicas.
 import { defineAction, type ActionContext, type ActionOutcome } from '../commands/handler.js';
-import { badArgument, notFound } from '../core/errors.js';
 import { fixFor } from '../remediations/index.js';
-import { approvalButton, type Approval } from './approval.js';
 import { mayApprove } from './approval-rules.js';
-import { ApprovalStore } from './approval-store.js';
-import { cannotMessage, notPendingMessage, privately } from './decision-replies.js';
+import { ApprovalStore, approvalOfButton } from './approval-store.js';
+import { notPendingMessage, privately, refusedDecision } from './decision-replies.js';
 import { expireRequest } from './expire-fix.js';
 import { auditFix } from './fix-audit.js';
 import { requestedInP0WarRoom } from './incident-link.js';
 import { APPROVE_KIND, expiryKey } from './request-fix.js';
 import { runApprovedFix } from './run-fix.js';
-
-/** Reads the request a button names; the payload is only an id, checked here. */
-export async function approvalOfButton(payload: unknown, store: ApprovalStore): Promise<Approval> {
-  const parsed = approvalButton.safeParse(payload);
-  if (!parsed.success) throw badArgument('That button does not name a fix request.');
-  const approval = await store.get(parsed.data.approvalId);
-  if (!approval) throw notFound('That fix request no longer exists.');
-  return approval;
-}
 
 async function approve(ctx: ActionContext): Promise<ActionOutcome> {
   const { services, caller } = ctx;
@@ -31,15 +20,7 @@ async function approve(ctx: ActionContext): Promise<ActionOutcome> {
 
   const inP0WarRoom = await requestedInP0WarRoom(services, approval).catch(() => false);
   const verdict = mayApprove(services.policy, services.chat.name, approval, caller, { inP0WarRoom });
-  if (!verdict.ok) {
-    await auditFix(services, {
-      ...base,
-      event: 'fix.refused',
-      outcome: 'forbidden',
-      detail: { stage: 'approve', reason: verdict.reason },
-    });
-    return privately(cannotMessage('approve', verdict.reason));
-  }
+  if (!verdict.ok) return refusedDecision(services, base, 'approve', verdict.reason);
 
   const now = services.now();
   // The timer may not have fired yet: the time on the request decides, not the timer.

@@ -1,11 +1,26 @@
 // What the person who clicked reads when their click changed nothing: refused, or already decided.
 import { mention, textMessage, type Message } from '../chat/message.js';
 import { toCaller, type ActionOutcome } from '../commands/handler.js';
+import type { Services } from '../core/services.js';
 import { formatDateTime } from '../core/time-zone.js';
 import type { Approval } from './approval.js';
+import { auditFix, type FixAuditEntry } from './fix-audit.js';
 
-export const cannotMessage = (what: 'approve' | 'reject', reason: string): Message =>
-  textMessage(`⛔ You cannot ${what} this: ${reason} Nothing was run.`);
+/** A click the approval rules refused: audited, and the person who clicked is told why, privately. */
+export async function refusedDecision(
+  services: Services,
+  entry: Pick<FixAuditEntry, 'actor' | 'channel' | 'command' | 'approval'>,
+  what: 'approve' | 'reject',
+  reason: string,
+): Promise<ActionOutcome> {
+  await auditFix(services, {
+    ...entry,
+    event: 'fix.refused',
+    outcome: 'forbidden',
+    detail: { stage: what, reason },
+  });
+  return privately(textMessage(`⛔ You cannot ${what} this: ${reason} Nothing was run.`));
+}
 
 /** Why a request that is no longer pending cannot be approved or rejected. */
 export function notPendingMessage(approval: Approval, zone: string): Message {

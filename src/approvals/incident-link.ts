@@ -5,33 +5,10 @@ import { recordIncidentAction } from '../incidents/record-action.js';
 import { findOpenIncidentInChannel } from '../incidents/incident-store.js';
 import type { Approval } from './approval.js';
 
-export interface IncidentOfChannel {
-  id: number;
-  severity: string;
-  warRoom: boolean;
-  channel: string;
-}
-
-/** The open incident that lives in `channel`, if any. */
-export async function openIncidentOf(
-  services: Services,
-  channel: string,
-): Promise<IncidentOfChannel | undefined> {
-  const incident = await findOpenIncidentInChannel(services.db, channel);
-  return (
-    incident && {
-      id: incident.id,
-      severity: incident.severity,
-      warRoom: incident.warRoom,
-      channel: incident.channel,
-    }
-  );
-}
-
 /** Whether the request was made in the war room of an incident that is open and a P0 now. */
 export async function requestedInP0WarRoom(services: Services, approval: Approval): Promise<boolean> {
   if (approval.incidentChannel === undefined) return false;
-  const incident = await openIncidentOf(services, approval.incidentChannel);
+  const incident = await findOpenIncidentInChannel(services.db, approval.incidentChannel);
   return (
     incident !== undefined &&
     incident.id === approval.incidentId &&

@@ -4,10 +4,9 @@ import { z } from 'zod';
 import { catalog, type CommandName } from '../commands/catalog.js';
 import { defineAction, type ActionContext, type ActionOutcome } from '../commands/handler.js';
 import { badArgument } from '../core/errors.js';
+import { FIX_PROPOSE } from '../diagnostics/fix-button.js';
 import { fixFor } from '../remediations/index.js';
 import { requestFix } from './request-fix.js';
-
-export const PROPOSE_KIND = 'fix.propose';
 
 /** What diagnostics store: `{ command: 'db terminate', args: { pid: '4242' }, why?: 'db long-running: …' }`.
  * Arguments are as a person would type them (strings); numbers and lists of words are accepted too. */
@@ -44,4 +43,4 @@ async function propose(ctx: ActionContext): Promise<ActionOutcome> {
   return {};
 }
 
-export const proposeFixAction = defineAction(PROPOSE_KIND, propose);
+export const proposeFixAction = defineAction(FIX_PROPOSE, propose);

@@ -1,9 +1,8 @@
 // The Reject button: the requester withdraws, or an approver turns the fix down; nothing runs.
 import { defineAction, type ActionContext, type ActionOutcome } from '../commands/handler.js';
 import { mayReject } from './approval-rules.js';
-import { ApprovalStore } from './approval-store.js';
-import { approvalOfButton } from './approve-fix.js';
-import { cannotMessage, notPendingMessage, privately } from './decision-replies.js';
+import { ApprovalStore, approvalOfButton } from './approval-store.js';
+import { notPendingMessage, privately, refusedDecision } from './decision-replies.js';
 import { auditFix } from './fix-audit.js';
 import { REJECT_KIND, expiryKey } from './request-fix.js';
 import { showOnCard } from './show-on-card.js';
@@ -14,15 +13,7 @@ async function reject(ctx: ActionContext): Promise<ActionOutcome> {
   const approval = await approvalOfButton(ctx.payload, store);
   const base = { actor: caller, channel: ctx.channel, command: approval.command, approval };
   const verdict = mayReject(services.policy, services.chat.name, approval, caller);
-  if (!verdict.ok) {
-    await auditFix(services, {
-      ...base,
-      event: 'fix.refused',
-      outcome: 'forbidden',
-      detail: { stage: 'reject', reason: verdict.reason },
-    });
-    return privately(cannotMessage('reject', verdict.reason));
-  }
+  if (!verdict.ok) return refusedDecision(services, base, 'reject', verdict.reason);
   const rejected = await store.reject(approval.id, caller, services.now());
   if (!rejected)
     return privately(

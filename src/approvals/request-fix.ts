@@ -1,14 +1,15 @@
 // Requesting a fix (typed command or suggested-fix button): check who asks and where, plan against
 // the live system, store the request, post the approval card, and start the expiry clock.
-import type { Services } from '../core/services.js';
+import type { PostedMessage } from '../chat/platform.js';
 import { forbidden, isOpsError } from '../core/errors.js';
-import type { Fix } from '../remediations/remediation.js';
+import type { Services } from '../core/services.js';
+import { findOpenIncidentInChannel } from '../incidents/incident-store.js';
+import type { Fix, Plan } from '../remediations/remediation.js';
 import type { Approval } from './approval.js';
 import { approvalCard } from './approval-card.js';
 import { mayRequest, riskOf } from './approval-rules.js';
 import { ApprovalStore } from './approval-store.js';
-import { auditFix } from './fix-audit.js';
-import { openIncidentOf } from './incident-link.js';
+import { auditFix, type FixAuditEntry } from './fix-audit.js';
 
 export const APPROVE_KIND = 'approval.approve';
 export const REJECT_KIND = 'approval.reject';
@@ -28,8 +29,33 @@ export interface FixRequest {
 }
 
 export async function requestFix(services: Services, request: FixRequest): Promise<Approval> {
-  const { fix, caller, channel } = request;
-  const base = { actor: caller, channel, command: fix.command };
+  const base = { actor: request.caller, channel: request.channel, command: request.fix.command };
+  const plan = await planRequest(services, request, base);
+  const approval = await storeRequest(services, request, plan);
+  // The clock starts before the card is posted: a request whose card failed still expires.
+  await services.scheduler.schedule(
+    EXPIRE_KIND,
+    approval.expiresAt,
+    { approvalId: approval.id },
+    expiryKey(approval.id),
+  );
+  const posted = await postCard(services, approval);
+  await auditFix(services, {
+    ...base,
+    event: 'fix.requested',
+    outcome: 'pending',
+    approval,
+    detail: { args: request.args, why: request.why },
+  });
+  return { ...approval, message: posted };
+}
+
+/** Checks who asks and where, then plans against the live system; a refusal is audited, then thrown. */
+async function planRequest(
+  services: Services,
+  { fix, args, caller, channel }: FixRequest,
+  base: Pick<FixAuditEntry, 'actor' | 'channel' | 'command'>,
+): Promise<Plan> {
   const verdict = await mayRequest(services.policy, services.chat, caller, channel);
   if (!verdict.ok) {
     await auditFix(services, {
@@ -40,53 +66,45 @@ export async function requestFix(services: Services, request: FixRequest): Promi
     });
     throw forbidden(`You cannot request this fix: ${verdict.reason}`);
   }
-  let plan;
   try {
-    plan = await fix.plan(request.args, { services, caller, channel });
+    return await fix.plan(args, { services, caller, channel });
   } catch (error) {
     const reason = isOpsError(error) ? error.message : 'the plan failed';
     const outcome = isOpsError(error) ? error.code : 'INTERNAL';
     await auditFix(services, { ...base, event: 'fix.refused', outcome, detail: { stage: 'plan', reason } });
     throw error;
   }
+}
+
+async function storeRequest(services: Services, request: FixRequest, plan: Plan): Promise<Approval> {
+  const { fix, channel } = request;
   const now = services.now();
-  const incident = await openIncidentOf(services, channel).catch(() => undefined);
-  const store = new ApprovalStore(services.db);
-  const approval = await store.create({
+  const incident = await findOpenIncidentInChannel(services.db, channel).catch(() => undefined);
+  return new ApprovalStore(services.db).create({
     command: fix.command,
     args: request.args,
     plan,
     risk: riskOf(services.policy, fix.command, fix.risk),
     why: request.why,
-    requester: caller,
+    requester: request.caller,
     platform: services.chat.name,
     channel,
     incident: incident && { id: incident.id, channel: incident.channel },
     createdAt: now,
     expiresAt: new Date(now.getTime() + services.policy.fixes.approvalTtl),
   });
-  // The clock starts before the card is posted: a request whose card failed still expires.
-  await services.scheduler.schedule(
-    EXPIRE_KIND,
-    approval.expiresAt,
-    { approvalId: approval.id },
-    expiryKey(approval.id),
-  );
+}
+
+/** Posts the approval card with its Approve and Reject buttons, and stores where it was posted. */
+async function postCard(services: Services, approval: Approval): Promise<PostedMessage> {
   const buttons = {
     approve: await services.actions.create(APPROVE_KIND, { approvalId: approval.id }),
     reject: await services.actions.create(REJECT_KIND, { approvalId: approval.id }),
   };
   const posted = await services.chat.post(
-    channel,
+    approval.channel,
     approvalCard(approval, services.config.OATIE_TIMEZONE, buttons),
   );
-  await store.setMessage(approval.id, posted);
-  await auditFix(services, {
-    ...base,
-    event: 'fix.requested',
-    outcome: 'pending',
-    approval,
-    detail: { args: request.args, why: request.why },
-  });
-  return { ...approval, message: posted };
+  await new ApprovalStore(services.db).setMessage(approval.id, posted);
+  return posted;
 }

@@ -6,7 +6,7 @@ import { failureText } from '../remediations/failure-text.js';
 import type { Fix, FixResult, Recheck } from '../remediations/remediation.js';
 import type { Approval } from './approval.js';
 import { ApprovalStore } from './approval-store.js';
-import { auditFix } from './fix-audit.js';
+import { auditFix, type FixEvent } from './fix-audit.js';
 import { recordFixOnIncident } from './incident-link.js';
 import { showOnCard } from './show-on-card.js';
 
@@ -26,6 +26,43 @@ async function execute(fix: Fix, approval: Approval, services: Services): Promis
   }
 }
 
+/** How a run ends: what the store and the card say, and what the audit log records. */
+interface Ending {
+  state: 'succeeded' | 'failed';
+  result: string;
+  output: string | undefined;
+  event: FixEvent;
+  outcome: string;
+  detail: Record<string, unknown>;
+}
+
+const nothingRan = (reason: string): Ending => ({
+  state: 'failed',
+  result: `Nothing ran: ${reason}`,
+  output: undefined,
+  event: 'fix.failed',
+  outcome: 'changed',
+  detail: { reason },
+});
+
+/** Checks the plan again against the live system, and runs it only if it still holds. */
+async function checkAndExecute(fix: Fix | undefined, running: Approval, services: Services): Promise<Ending> {
+  if (!fix) return nothingRan('this fix no longer exists in this version of the bot.');
+  const check = await recheck(fix, running, services);
+  if (!check.ok) return nothingRan(check.reason);
+  const started = Date.now();
+  const result = await execute(fix, running, services);
+  const ms = Date.now() - started;
+  return {
+    state: result.ok ? 'succeeded' : 'failed',
+    result: result.summary,
+    output: result.output,
+    event: result.ok ? 'fix.executed' : 'fix.failed',
+    outcome: result.ok ? 'succeeded' : 'failed',
+    detail: { result: result.summary, output: result.output, ms },
+  };
+}
+
 /** Runs `approved` if this process wins approved → running; returns the request as it ends up. */
 export async function runApprovedFix(
   services: Services,
@@ -36,60 +73,26 @@ export async function runApprovedFix(
   const running = await store.start(approved.id, services.now());
   if (!running) return (await store.get(approved.id)) ?? approved;
   await showOnCard(services, running);
-  const actor = running.approver ?? running.requester;
-  const base = { actor, channel: running.channel, command: running.command, approval: running };
-
-  const check = fix
-    ? await recheck(fix, running, services)
-    : { ok: false as const, reason: 'this fix no longer exists in this version of the bot.' };
-  if (!check.ok || !fix) {
-    const reason = check.ok ? '' : check.reason;
-    const failed = await store.finish(
-      running.id,
-      'failed',
-      services.now(),
-      `Nothing ran: ${reason}`,
-      undefined,
-    );
-    await auditFix(services, {
-      ...base,
-      approval: failed ?? running,
-      event: 'fix.failed',
-      outcome: 'changed',
-      detail: { reason },
-    });
-    return settle(services, failed ?? running);
-  }
-
-  const started = Date.now();
-  const result = await execute(fix, running, services);
-  const ms = Date.now() - started;
-  const done = await store.finish(
-    running.id,
-    result.ok ? 'succeeded' : 'failed',
-    services.now(),
-    result.summary,
-    result.output,
-  );
+  const ending = await checkAndExecute(fix, running, services);
+  const finished =
+    (await store.finish(running.id, ending.state, services.now(), ending.result, ending.output)) ?? running;
   await auditFix(services, {
-    ...base,
-    approval: done ?? running,
-    event: result.ok ? 'fix.executed' : 'fix.failed',
-    outcome: result.ok ? 'succeeded' : 'failed',
-    detail: { result: result.summary, output: result.output, ms },
+    actor: running.approver ?? running.requester,
+    channel: running.channel,
+    command: running.command,
+    approval: finished,
+    event: ending.event,
+    outcome: ending.outcome,
+    detail: ending.detail,
   });
-  return settle(services, done ?? running);
-}
-
-async function settle(services: Services, approval: Approval): Promise<Approval> {
-  await showOnCard(services, approval);
+  await showOnCard(services, finished);
   try {
-    await recordFixOnIncident(services, approval);
+    await recordFixOnIncident(services, finished);
   } catch (error) {
     services.log.warn(
-      { approval: approval.id, err: describeError(error) },
+      { approval: finished.id, err: describeError(error) },
       'cannot add the fix to the incident',
     );
   }
-  return approval;
+  return finished;
 }

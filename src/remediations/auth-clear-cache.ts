@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { permissionsKey, userByEmail } from './oatie-users.js';
 import { defineFix } from './remediation.js';
-import { postgresOf, redisOf } from './required-targets.js';
+import { postgresOf, redisOf } from '../targets/require-target.js';
 
 const cacheData = z.object({ userId: z.string(), label: z.string() });
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { badArgument, conflict, describeError, isOpsError } from '../core/errors.js';
 import { oatieUser, permissionsKey, userByEmail, userById } from './oatie-users.js';
 import { defineFix } from './remediation.js';
-import { postgresOf, redisOf } from './required-targets.js';
+import { postgresOf, redisOf } from '../targets/require-target.js';
 import { rowsOf } from './sql-rows.js';
 
 const UPDATE_SQL = 'UPDATE users SET role = $1 WHERE email = $2 RETURNING id::text AS id';

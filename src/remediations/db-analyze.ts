@@ -1,12 +1,9 @@
 // `db analyze <table>`: refresh the planner statistics of one application table.
-import { defineFix } from './remediation.js';
 import { tableMaintenance } from './table-maintenance.js';
 
-export const dbAnalyze = defineFix(
-  tableMaintenance({
-    command: 'db analyze',
-    template: 'ANALYZE %I.%I',
-    kinds: ['r', 'm', 'p'],
-    verb: 'Analyze',
-  }),
-);
+export const dbAnalyze = tableMaintenance({
+  command: 'db analyze',
+  template: 'ANALYZE %I.%I',
+  kinds: ['r', 'm', 'p'],
+  verb: 'Analyze',
+});

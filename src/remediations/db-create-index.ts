@@ -7,7 +7,7 @@ import type { SqlTarget } from '../targets/targets.js';
 import { elapsed } from './elapsed.js';
 import { relation, relationUnchanged, resolveRelation, type Relation } from './pg-relations.js';
 import { defineFix, type FixResult, type Recheck } from './remediation.js';
-import { postgresOf } from './required-targets.js';
+import { postgresOf } from '../targets/require-target.js';
 import { rowsOf } from './sql-rows.js';
 
 /** Postgres keeps 63 bytes of an identifier (NAMEDATALEN - 1). */

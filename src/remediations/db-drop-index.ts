@@ -3,10 +3,16 @@
 import { z } from 'zod';
 import { badArgument } from '../core/errors.js';
 import type { SqlTarget } from '../targets/targets.js';
-import { elapsed } from './elapsed.js';
-import { relation, relationUnchanged, resolveRelation, statementFor, type Relation } from './pg-relations.js';
+import {
+  relation,
+  relationUnchanged,
+  resolveRelation,
+  runMaintenance,
+  statementFor,
+  type Relation,
+} from './pg-relations.js';
 import { defineFix } from './remediation.js';
-import { postgresOf } from './required-targets.js';
+import { postgresOf } from '../targets/require-target.js';
 import { rowsOf } from './sql-rows.js';
 
 const TEMPLATE = 'DROP INDEX CONCURRENTLY IF EXISTS %I.%I';
@@ -84,13 +90,7 @@ export const dbDropIndex = defineFix({
       : { ok: false, reason: `${plan.data.index.qualified} now enforces something: ${reason}.` };
   },
   async execute(plan, { services }) {
-    const started = Date.now();
-    await postgresOf(services).maintenance(plan.data.statement, {
-      timeoutMs: services.config.OATIE_FIX_TIMEOUT_MS,
-    });
-    return {
-      ok: true,
-      summary: `Index ${plan.data.index.qualified} dropped in ${elapsed(Date.now() - started)}.`,
-    };
+    const took = await runMaintenance(services, plan.data.statement);
+    return { ok: true, summary: `Index ${plan.data.index.qualified} dropped in ${took}.` };
   },
 });

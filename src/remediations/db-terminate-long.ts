@@ -14,7 +14,7 @@ import {
   terminateMatching,
 } from './pg-backends.js';
 import { defineFix } from './remediation.js';
-import { postgresOf } from './required-targets.js';
+import { postgresOf } from '../targets/require-target.js';
 import { rowsOf } from './sql-rows.js';
 
 /** At most this many backends per request: a plan people can read in one card. */

@@ -15,7 +15,7 @@ import {
   type BackendRow,
 } from './pg-backends.js';
 import { defineFix } from './remediation.js';
-import { postgresOf } from './required-targets.js';
+import { postgresOf } from '../targets/require-target.js';
 import { rowsOf } from './sql-rows.js';
 import type { SqlTarget } from '../targets/targets.js';
 

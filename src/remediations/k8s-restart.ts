@@ -1,10 +1,10 @@
 // `k8s restart <deployment>`: a rollout restart of an allowlisted deployment (the restartedAt
 // annotation kubectl writes), then the rollout watched until done or stuck.
 import { z } from 'zod';
+import { kubeOf } from '../targets/require-target.js';
 import { allowedDeployment, liveDeployment } from './allowed-deployment.js';
+import { patchAndWatch, shownPatch } from './deployment-patch.js';
 import { defineFix } from './remediation.js';
-import { kubeOf } from './required-targets.js';
-import { watchRollout } from './rollout-watch.js';
 
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 
@@ -29,8 +29,7 @@ export const k8sRestart = defineFix({
     };
     return {
       summary: `Restart every pod of ${allowed.namespace}/${allowed.name} (rolling, like kubectl rollout restart), then watch the rollout.`,
-      statement: `PATCH deployment ${allowed.namespace}/${allowed.name} (strategic merge)\n${JSON.stringify(patch)}`,
-      target: `${kube.description}, deployment ${allowed.namespace}/${allowed.name}`,
+      ...shownPatch(kube, allowed, patch),
       facts: [
         {
           label: 'Replicas',
@@ -52,15 +51,8 @@ export const k8sRestart = defineFix({
       : { ok: false, reason: 'the allowlist now names another namespace.' };
   },
   async execute(plan, { services }) {
-    const kube = kubeOf(services);
-    const { name, namespace, patch } = plan.data;
-    const patched = await kube.patchDeployment(name, patch, { strategy: 'strategic-merge', namespace });
-    const rollout = await watchRollout(
-      kube,
-      { name, namespace },
-      patched.generation,
-      services.config.OATIE_ROLLOUT_WATCH_MS,
-    );
+    const { name, namespace } = plan.data;
+    const { rollout } = await patchAndWatch(services, plan.data);
     return {
       ok: rollout.done,
       summary: rollout.done

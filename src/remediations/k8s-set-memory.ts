@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { badArgument, conflict } from '../core/errors.js';
 import { parseQuantity } from '../core/quantity.js';
 import type { ContainerSpec, KubeDeployment } from '../targets/targets.js';
+import { kubeOf } from '../targets/require-target.js';
 import { allowedDeployment, liveDeployment } from './allowed-deployment.js';
+import { patchAndWatch, shownPatch } from './deployment-patch.js';
 import { defineFix } from './remediation.js';
-import { kubeOf } from './required-targets.js';
-import { watchRollout } from './rollout-watch.js';
 
 const memoryData = z.object({
   name: z.string(),
@@ -59,8 +59,7 @@ export const k8sSetMemory = defineFix({
     };
     return {
       summary: `Set the memory limit of ${container.name} in ${allowed.namespace}/${allowed.name} from ${container.limits.memory ?? 'none'} to ${args.limit}, then watch the rollout.`,
-      statement: `PATCH deployment ${allowed.namespace}/${allowed.name} (strategic merge)\n${JSON.stringify(patch)}`,
-      target: `${kube.description}, deployment ${allowed.namespace}/${allowed.name}`,
+      ...shownPatch(kube, allowed, patch),
       facts: [
         {
           label: 'Container',
@@ -81,16 +80,9 @@ export const k8sSetMemory = defineFix({
       : { ok: false, reason: `the memory limit changed to ${now ?? 'none'} since the request.` };
   },
   async execute(plan, { services }) {
-    const kube = kubeOf(services);
-    const { name, namespace, patch } = plan.data;
-    const patched = await kube.patchDeployment(name, patch, { strategy: 'strategic-merge', namespace });
+    const { name, namespace } = plan.data;
+    const { patched, rollout } = await patchAndWatch(services, plan.data);
     const limit = patched.containers.find((c) => c.name === plan.data.container)?.limits.memory ?? 'unknown';
-    const rollout = await watchRollout(
-      kube,
-      { name, namespace },
-      patched.generation,
-      services.config.OATIE_ROLLOUT_WATCH_MS,
-    );
     return {
       ok: rollout.done,
       summary: rollout.done

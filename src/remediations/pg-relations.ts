@@ -2,7 +2,10 @@
 // named back by the database itself (format('%I.%I')); fixes never touch system schemas.
 import { z } from 'zod';
 import { badArgument, notFound } from '../core/errors.js';
+import type { Services } from '../core/services.js';
+import { postgresOf } from '../targets/require-target.js';
 import type { SqlTarget } from '../targets/targets.js';
+import { elapsed } from './elapsed.js';
 import type { Recheck } from './remediation.js';
 import { rowsOf } from './sql-rows.js';
 
@@ -86,4 +89,12 @@ export async function statementFor(
     z.object({ statement: z.string() }),
   );
   return rows[0]?.statement;
+}
+
+/** Runs an approved maintenance statement on a connection of its own, within the fix timeout; says
+ * how long it took. */
+export async function runMaintenance(services: Services, statement: string): Promise<string> {
+  const started = Date.now();
+  await postgresOf(services).maintenance(statement, { timeoutMs: services.config.OATIE_FIX_TIMEOUT_MS });
+  return elapsed(Date.now() - started);
 }

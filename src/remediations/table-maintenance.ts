@@ -2,11 +2,16 @@
 // write the statement, check the table is still the same one, run it on its own connection.
 import { z } from 'zod';
 import type { Field } from '../chat/message.js';
-import { elapsed } from './elapsed.js';
+import { postgresOf } from '../targets/require-target.js';
 import type { SqlTarget } from '../targets/targets.js';
-import { relation, relationUnchanged, resolveRelation, statementFor } from './pg-relations.js';
-import type { Remediation } from './remediation.js';
-import { postgresOf } from './required-targets.js';
+import {
+  relation,
+  relationUnchanged,
+  resolveRelation,
+  runMaintenance,
+  statementFor,
+} from './pg-relations.js';
+import { defineFix, type Fix } from './remediation.js';
 import { rowsOf } from './sql-rows.js';
 
 type TableCommand = 'db vacuum' | 'db analyze' | 'db reindex';
@@ -21,7 +26,6 @@ export interface TableMaintenance<K extends TableCommand> {
 }
 
 const tableData = z.object({ table: relation, statement: z.string() });
-type TableData = z.infer<typeof tableData>;
 
 const facts = z.object({
   size: z.string(),
@@ -55,10 +59,8 @@ async function tableFacts(target: SqlTarget, oid: string): Promise<Field[]> {
   ];
 }
 
-export function tableMaintenance<K extends TableCommand>(
-  spec: TableMaintenance<K>,
-): Remediation<K, TableData> {
-  return {
+export function tableMaintenance<K extends TableCommand>(spec: TableMaintenance<K>): Fix {
+  return defineFix({
     command: spec.command,
     data: tableData,
     async plan({ args, services }) {
@@ -84,11 +86,8 @@ export function tableMaintenance<K extends TableCommand>(
         : { ok: false, reason: 'the statement would differ from the one approved.' };
     },
     async execute(plan, { services }) {
-      const started = Date.now();
-      await postgresOf(services).maintenance(plan.data.statement, {
-        timeoutMs: services.config.OATIE_FIX_TIMEOUT_MS,
-      });
-      return { ok: true, summary: `${plan.data.statement} finished in ${elapsed(Date.now() - started)}.` };
+      const took = await runMaintenance(services, plan.data.statement);
+      return { ok: true, summary: `${plan.data.statement} finished in ${took}.` };
     },
-  };
+  });
 }

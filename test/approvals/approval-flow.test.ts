@@ -1,51 +1,30 @@
 // Stories of the approval flow against a real Oatie database: a fix is planned, shown, refused to
 // the requester, approved by a second person, run exactly once, and every step is audited.
-import type { TestDatabase } from '../support/databases.js';
-import { createFixStore, repliesText, startFixHarness, type FixHarness } from '../support/fix-harness.js';
-import {
-  createOatieDatabase,
-  eventually,
-  startQuery,
-  type OatieDatabase,
-} from '../support/oatie-database.js';
 import type { Db } from '../../src/store/db.js';
+import {
+  repliesText,
+  startFixHarness,
+  startFixStory,
+  type FixHarness,
+  type FixStory,
+} from '../support/fix-harness.js';
+import { eventually, type OatieDatabase } from '../support/oatie-database.js';
 
+let story: FixStory;
 let oatie: OatieDatabase;
-let storeDb: TestDatabase;
-let openStore: () => Promise<Db>;
 let db: Db;
 let bot: FixHarness;
-const sleepers: Array<{ client: { end(): Promise<void> } }> = [];
-
-const alive = async (pid: number): Promise<boolean> =>
-  (await oatie.sql('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).length > 0;
-
-async function sleeper(app = 'report-worker') {
-  const started = await startQuery(oatie, app, 'SELECT pg_sleep(60)');
-  sleepers.push(started);
-  return started;
-}
 
 beforeAll(async () => {
-  oatie = await createOatieDatabase('approvals');
-  const store = await createFixStore();
-  storeDb = store.database;
-  openStore = () => store.open();
-  db = await openStore();
-  bot = await startFixHarness({ db, env: { OATIE_DATABASE_URL: oatie.url } });
+  story = await startFixStory({ oatie: 'approvals' });
+  ({ oatie, db, bot } = story);
 });
 
-afterAll(async () => {
-  await bot.close();
-  await Promise.all(sleepers.map((s) => s.client.end().catch(() => undefined)));
-  await db.close();
-  await oatie.drop();
-  await storeDb.drop();
-});
+afterAll(() => story.close());
 
 describe('db terminate with approval', () => {
   it('terminates a long pg_sleep only after a second person approves, and audits each step', async () => {
-    const { pid, done } = await sleeper();
+    const { pid, done } = await story.sleeper();
     expect(await bot.type(`db terminate ${pid}`, 'alice')).toEqual([]);
     const card = bot.lastCard();
     const shown = bot.cardText(card);
@@ -64,14 +43,14 @@ describe('db terminate with approval', () => {
       ['Approve', 'primary', 'Run this fix?', 'Approve and run'],
       ['Reject', 'danger', undefined, undefined],
     ]);
-    expect(await alive(pid)).toBe(true);
+    expect(await story.alive(pid)).toBe(true);
 
     const self = await bot.press(card.approve, 'alice');
     expect(repliesText(self.replies ?? [])).toContain('You cannot approve this: you requested this fix');
-    expect(await alive(pid)).toBe(true);
+    expect(await story.alive(pid)).toBe(true);
 
     expect(await bot.press(card.approve, 'bob')).toEqual({});
-    await eventually('the backend to end', async () => ((await alive(pid)) ? undefined : true));
+    await story.ended(pid);
     expect(String(await done)).toMatch(/terminat/i);
     const after = bot.cardText(card);
     expect(after).toContain('Fix done: db terminate');
@@ -92,20 +71,20 @@ describe('db terminate with approval', () => {
   });
 
   it('refuses anyone the policy does not list as an approver, and anyone unknown', async () => {
-    const { pid } = await sleeper();
+    const { pid } = await story.sleeper();
     await bot.type(`db terminate ${pid}`, 'alice');
     const card = bot.lastCard();
     const stranger = await bot.press(card.approve, 'mallory');
     expect(repliesText(stranger.replies ?? [])).toContain(
       'You cannot approve this: low-risk fixes are approved by group:sre',
     );
-    expect(await alive(pid)).toBe(true);
+    expect(await story.alive(pid)).toBe(true);
     const [last] = (await bot.approvals()).slice(-1);
     expect(last?.state).toBe('pending');
   });
 
   it('runs once when the same Approve arrives twice at the same time', async () => {
-    const { pid } = await sleeper();
+    const { pid } = await story.sleeper();
     await bot.type(`db terminate ${pid}`, 'alice');
     const card = bot.lastCard();
     const outcomes = await Promise.all([bot.press(card.approve, 'bob'), bot.press(card.approve, 'carol')]);
@@ -117,13 +96,13 @@ describe('db terminate with approval', () => {
       (e) => e.event === 'fix.executed' && e.detail?.approvalId === id,
     );
     expect(executed).toHaveLength(1);
-    await eventually('the backend to end', async () => ((await alive(pid)) ? undefined : true));
+    await story.ended(pid);
   });
 
   it('runs once when two replicas on one store receive the click', async () => {
-    const { pid } = await sleeper();
-    const replicaDb = await openStore();
-    const replica = await startFixHarness({ db: replicaDb, env: { OATIE_DATABASE_URL: oatie.url } });
+    const { pid } = await story.sleeper();
+    const replicaDb = await story.openStore();
+    const replica = await startFixHarness({ db: replicaDb, env: story.env });
     try {
       await bot.type(`db terminate ${pid}`, 'alice');
       const card = bot.lastCard();
@@ -134,7 +113,7 @@ describe('db terminate with approval', () => {
       );
       expect(runs).toHaveLength(1);
       expect((await bot.approvals()).at(-1)?.state).toBe('succeeded');
-      await eventually('the backend to end', async () => ((await alive(pid)) ? undefined : true));
+      await story.ended(pid);
     } finally {
       await replica.close();
       await replicaDb.close();
@@ -142,20 +121,20 @@ describe('db terminate with approval', () => {
   });
 
   it('does not kill a pid that ended and was reused between the plan and the approval', async () => {
-    const first = await sleeper('first-owner');
+    const first = await story.sleeper('first-owner');
     await bot.type(`db terminate ${first.pid}`, 'alice');
     const card = bot.lastCard();
     // The first backend ends; a new connection stands in for "the same pid, another backend": the
     // stored identity (pid + backend_start + query) is rewritten onto the new backend's pid.
     await oatie.sql('SELECT pg_terminate_backend($1)', [first.pid]);
-    await eventually('the first backend to end', async () => ((await alive(first.pid)) ? undefined : true));
-    const second = await sleeper('second-owner');
+    await story.ended(first.pid);
+    const second = await story.sleeper('second-owner');
     await db.query(
       `UPDATE approvals SET plan = jsonb_set(plan, '{data,pid}', to_jsonb($1::int)) WHERE id = (SELECT max(id) FROM approvals)`,
       [second.pid],
     );
     await bot.press(card.approve, 'bob');
-    expect(await alive(second.pid)).toBe(true);
+    expect(await story.alive(second.pid)).toBe(true);
     const text = bot.cardText(card);
     expect(text).toContain('Fix failed: db terminate');
     expect(text).toContain(
@@ -166,7 +145,7 @@ describe('db terminate with approval', () => {
 
   it('does not kill a backend that moved on to another query', async () => {
     const client = await oatie.client('busy-worker');
-    sleepers.push({ client });
+    story.track(client);
     const [{ pid } = { pid: 0 }] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))
       .rows;
     const firstQuery = client.query('SELECT pg_sleep(0.8)');
@@ -185,12 +164,12 @@ describe('db terminate with approval', () => {
         : undefined,
     );
     await bot.press(card.approve, 'bob');
-    expect(await alive(pid)).toBe(true);
+    expect(await story.alive(pid)).toBe(true);
     expect(bot.cardText(card)).toContain(`Nothing ran: backend ${pid} now runs another query.`);
   });
 
   it('lets the requester withdraw, and a rejected request cannot be approved', async () => {
-    const { pid } = await sleeper();
+    const { pid } = await story.sleeper();
     await bot.type(`db terminate ${pid}`, 'alice');
     const card = bot.lastCard();
     const dave = await bot.press(card.reject, 'mallory');
@@ -202,7 +181,7 @@ describe('db terminate with approval', () => {
     expect(repliesText(late.replies ?? [])).toContain(
       'This request was rejected by @alice; it cannot be approved.',
     );
-    expect(await alive(pid)).toBe(true);
+    expect(await story.alive(pid)).toBe(true);
     expect((await bot.fixEvents()).slice(-2).map((e) => [e.event, e.outcome])).toEqual([
       ['fix.rejected', 'rejected'],
       ['fix.refused', 'already-rejected'],

@@ -1,45 +1,28 @@
 // A request nobody approves in time expires: the durable timer marks it and updates the card, and
 // an Approve that comes after its time — timer fired or not — runs nothing.
-import { policyWith } from '../support/test-app.js';
-import type { TestDatabase } from '../support/databases.js';
-import { createFixStore, repliesText, startFixHarness, type FixHarness } from '../support/fix-harness.js';
 import {
-  createOatieDatabase,
-  eventually,
-  startQuery,
-  type OatieDatabase,
-} from '../support/oatie-database.js';
-import type { Db } from '../../src/store/db.js';
+  repliesText,
+  startFixStory,
+  type Card,
+  type FixHarness,
+  type FixStory,
+} from '../support/fix-harness.js';
+import { eventually } from '../support/oatie-database.js';
+import { policyWith } from '../support/test-app.js';
 
-let oatie: OatieDatabase;
-let storeDb: TestDatabase;
-let db: Db;
+let story: FixStory;
 let bot: FixHarness;
-const clients: Array<{ end(): Promise<void> }> = [];
-
-const alive = async (pid: number): Promise<boolean> =>
-  (await oatie.sql('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).length > 0;
 
 beforeAll(async () => {
-  oatie = await createOatieDatabase('expiry');
-  const store = await createFixStore();
-  storeDb = store.database;
-  db = await store.open();
   const policy = await policyWith((yaml) => yaml.replace('approvalTtl: 15m', 'approvalTtl: 1s'));
-  bot = await startFixHarness({ db, policy, env: { OATIE_DATABASE_URL: oatie.url } });
+  story = await startFixStory({ oatie: 'expiry', policy });
+  ({ bot } = story);
 });
 
-afterAll(async () => {
-  await bot.close();
-  await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
-  await db.close();
-  await oatie.drop();
-  await storeDb.drop();
-});
+afterAll(() => story.close());
 
-async function requestTerminate(): Promise<{ pid: number; card: ReturnType<FixHarness['lastCard']> }> {
-  const { client, pid } = await startQuery(oatie, 'report-worker', 'SELECT pg_sleep(60)');
-  clients.push(client);
+async function requestTerminate(): Promise<{ pid: number; card: Card }> {
+  const { pid } = await story.sleeper();
   await bot.type(`db terminate ${pid}`, 'alice');
   return { pid, card: bot.lastCard() };
 }
@@ -64,7 +47,7 @@ describe('expiry of a fix request', () => {
     expect(repliesText(late.replies ?? [])).toMatch(
       /This request expired at .*; it cannot be approved\. Nothing ran\./,
     );
-    expect(await alive(pid)).toBe(true);
+    expect(await story.alive(pid)).toBe(true);
     expect((await bot.fixEvents()).map((e) => [e.event, e.actor, e.outcome])).toEqual([
       ['fix.requested', 'alice', 'pending'],
       ['fix.expired', 'oatie-ops', 'expired'],
@@ -79,7 +62,7 @@ describe('expiry of a fix request', () => {
     const late = await bot.press(card.approve, 'bob');
     expect(repliesText(late.replies ?? [])).toContain('it cannot be approved. Nothing ran.');
     expect(bot.cardText(card)).toContain('⌛ Fix request expired');
-    expect(await alive(pid)).toBe(true);
+    expect(await story.alive(pid)).toBe(true);
     const [last] = (await bot.approvals()).slice(-1);
     expect(last).toMatchObject({ state: 'expired', approver: null });
 

@@ -3,48 +3,29 @@
 import { fixButton } from '../../src/diagnostics/fix-button.js';
 import { requestFix } from '../../src/approvals/request-fix.js';
 import { dbTerminateLong } from '../../src/remediations/db-terminate-long.js';
-import type { Db } from '../../src/store/db.js';
-import type { TestDatabase } from '../support/databases.js';
-import { createFixStore, repliesText, startFixHarness, type FixHarness } from '../support/fix-harness.js';
 import {
-  createOatieDatabase,
-  eventually,
-  startQuery,
-  type OatieDatabase,
-} from '../support/oatie-database.js';
+  repliesText,
+  startFixHarness,
+  startFixStory,
+  type FixHarness,
+  type FixStory,
+} from '../support/fix-harness.js';
+import type { OatieDatabase } from '../support/oatie-database.js';
 import { policyWith } from '../support/test-app.js';
 
+let story: FixStory;
 let oatie: OatieDatabase;
-let storeDb: TestDatabase;
-let db: Db;
 let bot: FixHarness;
-const clients: Array<{ end(): Promise<void> }> = [];
 
-const alive = async (pid: number): Promise<boolean> =>
-  (await oatie.sql('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).length > 0;
-
-async function sleeping(app: string): Promise<number> {
-  const { client, pid } = await startQuery(oatie, app, 'SELECT pg_sleep(60)');
-  clients.push(client);
-  return pid;
-}
+const sleeping = async (app: string): Promise<number> => (await story.sleeper(app)).pid;
 
 beforeAll(async () => {
-  oatie = await createOatieDatabase('suggested');
-  const store = await createFixStore();
-  storeDb = store.database;
-  db = await store.open();
   const policy = await policyWith((yaml) => yaml.replace('minTerminateAge: 5m', 'minTerminateAge: 1s'));
-  bot = await startFixHarness({ db, policy, env: { OATIE_DATABASE_URL: oatie.url } });
+  story = await startFixStory({ oatie: 'suggested', policy });
+  ({ oatie, bot } = story);
 });
 
-afterAll(async () => {
-  await bot.close();
-  await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
-  await db.close();
-  await oatie.drop();
-  await storeDb.drop();
-});
+afterAll(() => story.close());
 
 describe('suggested-fix buttons', () => {
   it('open the approval card of the fix, with the diagnostic as the reason', async () => {
@@ -59,7 +40,7 @@ describe('suggested-fix buttons', () => {
     expect(bot.cardText(card)).toContain(`SELECT pg_terminate_backend(${pid})`);
     expect(bot.cardText(card)).toContain('Why: db blocking: this backend blocks 3 queries');
     await bot.press(card.approve, 'bob');
-    await eventually('the blocker to end', async () => ((await alive(pid)) ? undefined : true));
+    await story.ended(pid);
     expect((await bot.fixEvents()).at(-1)).toMatchObject({ event: 'fix.executed', actor: 'bob' });
   });
 
@@ -103,8 +84,8 @@ describe('suggested-fix buttons', () => {
     expect(shown).toMatch(new RegExp(`${first}\\s+postgres\\s+nightly-export\\s+active`));
     await oatie.sql('SELECT pg_cancel_backend($1)', [second]);
     await bot.press(card.approve, 'carol');
-    await eventually('the first to end', async () => ((await alive(first)) ? undefined : true));
-    expect(await alive(second)).toBe(true);
+    await story.ended(first);
+    expect(await story.alive(second)).toBe(true);
     const after = bot.cardText(card);
     expect(after).toContain('1 of 2 backend(s) terminated.');
     expect(after).toContain(`terminated: ${first}`);
@@ -112,7 +93,7 @@ describe('suggested-fix buttons', () => {
   });
 
   it('terminate-long refuses a threshold under the policy minimum', async () => {
-    const strict = await startFixHarness({ db, env: { OATIE_DATABASE_URL: oatie.url } });
+    const strict = await startFixHarness({ db: story.db, env: story.env });
     try {
       const replies = await strict.type('db terminate-long --older-than 2m', 'alice');
       expect(repliesText(replies)).toContain(

@@ -2,30 +2,14 @@
 // during a P0 the policy may let the requester approve their own fix.
 import { listEvents } from '../../src/incidents/incident-store.js';
 import type { Db } from '../../src/store/db.js';
-import type { TestDatabase } from '../support/databases.js';
-import { createFixStore, repliesText, startFixHarness, type FixHarness } from '../support/fix-harness.js';
-import {
-  createOatieDatabase,
-  eventually,
-  startQuery,
-  type OatieDatabase,
-} from '../support/oatie-database.js';
+import { repliesText, startFixStory, type FixHarness, type FixStory } from '../support/fix-harness.js';
 import { policyWith } from '../support/test-app.js';
 
-let oatie: OatieDatabase;
-let storeDb: TestDatabase;
+let story: FixStory;
 let db: Db;
 let bot: FixHarness;
-const clients: Array<{ end(): Promise<void> }> = [];
 
-const alive = async (pid: number): Promise<boolean> =>
-  (await oatie.sql('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid])).length > 0;
-
-async function sleeping(): Promise<number> {
-  const { client, pid } = await startQuery(oatie, 'report-worker', 'SELECT pg_sleep(60)');
-  clients.push(client);
-  return pid;
-}
+const sleeping = async (): Promise<number> => (await story.sleeper()).pid;
 
 /** Declares an incident from #ops and returns its war room. */
 async function warRoom(severity: string, title: string): Promise<string> {
@@ -36,23 +20,14 @@ async function warRoom(severity: string, title: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  oatie = await createOatieDatabase('warroom');
-  const store = await createFixStore();
-  storeDb = store.database;
-  db = await store.open();
   const policy = await policyWith((yaml) =>
     yaml.replace('allowSelfApprovalDuringP0: false', 'allowSelfApprovalDuringP0: true'),
   );
-  bot = await startFixHarness({ db, policy, env: { OATIE_DATABASE_URL: oatie.url } });
+  story = await startFixStory({ oatie: 'warroom', policy });
+  ({ db, bot } = story);
 });
 
-afterAll(async () => {
-  await bot.close();
-  await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
-  await db.close();
-  await oatie.drop();
-  await storeDb.drop();
-});
+afterAll(() => story.close());
 
 describe('fixes in a war room', () => {
   it('during a P0 the requester may approve their own fix, which joins the timeline and Actions taken', async () => {
@@ -61,7 +36,7 @@ describe('fixes in a war room', () => {
     await bot.type(`db terminate ${pid}`, 'alice', room);
     const card = bot.lastCard();
     expect(await bot.press(card.approve, 'alice', room)).toEqual({});
-    await eventually('the backend to end', async () => ((await alive(pid)) ? undefined : true));
+    await story.ended(pid);
     expect(bot.cardText(card)).toContain('Approved by @alice');
     expect((await bot.fixEvents()).find((e) => e.event === 'fix.approved')?.detail?.selfApproved).toBe(true);
 
@@ -85,6 +60,6 @@ describe('fixes in a war room', () => {
     await bot.type(`db terminate ${pid}`, 'alice', 'ops');
     const elsewhere = await bot.press(bot.lastCard().approve, 'alice', 'ops');
     expect(repliesText(elsewhere.replies ?? [])).toContain('two-person rule');
-    expect(await alive(pid)).toBe(true);
+    expect(await story.alive(pid)).toBe(true);
   });
 });

@@ -2,16 +2,13 @@
 // changed with a bound-parameter UPDATE and the user's cached permissions are really deleted.
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { Db } from '../../src/store/db.js';
-import type { TestDatabase } from '../support/databases.js';
-import { createFixStore, repliesText, startFixHarness, type FixHarness } from '../support/fix-harness.js';
-import { createOatieDatabase, type OatieDatabase } from '../support/oatie-database.js';
+import { repliesText, startFixStory, type FixHarness, type FixStory } from '../support/fix-harness.js';
+import type { OatieDatabase } from '../support/oatie-database.js';
 
 const PREFIX = `oatie-test-${randomBytes(4).toString('hex')}:`;
 let redis: Redis;
+let story: FixStory;
 let oatie: OatieDatabase;
-let storeDb: TestDatabase;
-let db: Db;
 let bot: FixHarness;
 let jane = '';
 let omar = '';
@@ -19,17 +16,14 @@ let omar = '';
 const roleOf = async (email: string) =>
   (await oatie.sql<{ role: string }>('SELECT role FROM users WHERE email = $1', [email]))[0]?.role;
 
-async function refused(text: string): Promise<string> {
-  const before = bot.chat.calls.length;
-  const answer = repliesText(await bot.type(text, 'alice'));
-  expect(bot.chat.calls.slice(before).filter((c) => c.op === 'post')).toEqual([]);
-  return answer;
-}
-
 beforeAll(async () => {
   redis = new Redis('redis://127.0.0.1:6379', { keyPrefix: PREFIX, lazyConnect: true });
   await redis.connect();
-  oatie = await createOatieDatabase('auth');
+  story = await startFixStory({
+    oatie: 'auth',
+    env: { OATIE_REDIS_URL: 'redis://127.0.0.1:6379', OATIE_REDIS_PREFIX: PREFIX },
+  });
+  ({ oatie, bot } = story);
   const rows = await oatie.sql<{ id: string; email: string }>(`
     WITH org AS (INSERT INTO organizations (name) VALUES ('Acme') RETURNING id)
     INSERT INTO users (email, name, role, organization_id)
@@ -37,27 +31,13 @@ beforeAll(async () => {
     RETURNING id::text, email`);
   jane = rows.find((r) => r.email === 'jane@acme.com')?.id ?? '';
   omar = rows.find((r) => r.email === 'omar@acme.com')?.id ?? '';
-  const store = await createFixStore();
-  storeDb = store.database;
-  db = await store.open();
-  bot = await startFixHarness({
-    db,
-    env: {
-      OATIE_DATABASE_URL: oatie.url,
-      OATIE_REDIS_URL: 'redis://127.0.0.1:6379',
-      OATIE_REDIS_PREFIX: PREFIX,
-    },
-  });
 });
 
 afterAll(async () => {
-  await bot.close();
+  await story.close();
   const keys = await redis.keys(`${PREFIX}*`);
   if (keys.length > 0) await redis.del(...keys.map((k) => k.slice(PREFIX.length)));
   redis.disconnect();
-  await db.close();
-  await oatie.drop();
-  await storeDb.drop();
 });
 
 describe('auth set-role', () => {
@@ -89,13 +69,13 @@ describe('auth set-role', () => {
   });
 
   it('refuses roles outside the policy, unknown users and a role already held', async () => {
-    expect(await refused('auth set-role jane@acme.com superuser')).toContain(
+    expect(await bot.refused('auth set-role jane@acme.com superuser')).toContain(
       'superuser is not a role of the platform; the roles are viewer, analyst, report_manager, admin',
     );
-    expect(await refused('auth set-role nobody@acme.com admin')).toContain(
+    expect(await bot.refused('auth set-role nobody@acme.com admin')).toContain(
       'No user has the email nobody@acme.com',
     );
-    expect(await refused('auth set-role jane@acme.com report_manager')).toContain(
+    expect(await bot.refused('auth set-role jane@acme.com report_manager')).toContain(
       'jane@acme.com already has the role report_manager.',
     );
   });

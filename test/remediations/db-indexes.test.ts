@@ -2,14 +2,11 @@
 // clean-up of the INVALID index a failed build leaves, DROP INDEX of what enforces nothing, REINDEX,
 // VACUUM and ANALYZE — each resolved in the catalog and checked again before it runs.
 import { indexName } from '../../src/remediations/db-create-index.js';
-import type { Db } from '../../src/store/db.js';
-import type { TestDatabase } from '../support/databases.js';
-import { createFixStore, repliesText, startFixHarness, type FixHarness } from '../support/fix-harness.js';
-import { createOatieDatabase, type OatieDatabase } from '../support/oatie-database.js';
+import { repliesText, startFixStory, type FixHarness, type FixStory } from '../support/fix-harness.js';
+import type { OatieDatabase } from '../support/oatie-database.js';
 
+let story: FixStory;
 let oatie: OatieDatabase;
-let storeDb: TestDatabase;
-let db: Db;
 let bot: FixHarness;
 
 const indexes = async (table: string) =>
@@ -27,16 +24,9 @@ async function approved(text: string, approver = 'bob'): Promise<string> {
   return bot.cardText(card);
 }
 
-/** Types a fix that must be refused at plan time: nothing posted. */
-async function refused(text: string): Promise<string> {
-  const before = bot.chat.calls.length;
-  const answer = repliesText(await bot.type(text, 'alice'));
-  expect(bot.chat.calls.slice(before).filter((c) => c.op === 'post')).toEqual([]);
-  return answer;
-}
-
 beforeAll(async () => {
-  oatie = await createOatieDatabase('indexes');
+  story = await startFixStory({ oatie: 'indexes' });
+  ({ oatie, bot } = story);
   await oatie.sql(`
     INSERT INTO organizations (name) VALUES ('Acme');
     INSERT INTO templates (organization_id, name) SELECT id, 'monthly' FROM organizations;
@@ -45,18 +35,9 @@ beforeAll(async () => {
         FROM organizations o, templates t, generate_series(1, 500) g;
     CREATE VIEW report_summary AS SELECT status, count(*) FROM reports GROUP BY status;
   `);
-  const store = await createFixStore();
-  storeDb = store.database;
-  db = await store.open();
-  bot = await startFixHarness({ db, env: { OATIE_DATABASE_URL: oatie.url } });
 });
 
-afterAll(async () => {
-  await bot.close();
-  await db.close();
-  await oatie.drop();
-  await storeDb.drop();
-});
+afterAll(() => story.close());
 
 describe('db create-index', () => {
   it('builds the index concurrently on a real table once approved', async () => {
@@ -77,14 +58,14 @@ describe('db create-index', () => {
   });
 
   it('refuses an index that exists, a column or table that does not', async () => {
-    expect(await refused('db create-index reports organization_id,status')).toContain(
+    expect(await bot.refused('db create-index reports organization_id,status')).toContain(
       'public.idx_reports_organization_id_status already exists.',
     );
-    expect(await refused('db create-index reports organization_id,colour')).toContain(
+    expect(await bot.refused('db create-index reports organization_id,colour')).toContain(
       'public.reports has no column colour.',
     );
-    expect(await refused('db create-index invoices id')).toContain('There is no table named invoices');
-    expect(await refused('db create-index report_summary status')).toContain(
+    expect(await bot.refused('db create-index invoices id')).toContain('There is no table named invoices');
+    expect(await bot.refused('db create-index report_summary status')).toContain(
       'public.report_summary is a view, not a table.',
     );
   });
@@ -133,14 +114,16 @@ describe('db create-index', () => {
 
 describe('db drop-index', () => {
   it('refuses indexes that enforce something, and things that are not indexes', async () => {
-    expect(await refused('db drop-index users_pkey')).toContain(
+    expect(await bot.refused('db drop-index users_pkey')).toContain(
       'public.users_pkey cannot be dropped from chat: it is the primary key.',
     );
-    expect(await refused('db drop-index users_email_key')).toContain(
+    expect(await bot.refused('db drop-index users_email_key')).toContain(
       'it backs the constraint users_email_key',
     );
-    expect(await refused('db drop-index users')).toContain('public.users is a table, not an index.');
-    expect(await refused('db drop-index pg_class_oid_index')).toContain('is in the system schema pg_catalog');
+    expect(await bot.refused('db drop-index users')).toContain('public.users is a table, not an index.');
+    expect(await bot.refused('db drop-index pg_class_oid_index')).toContain(
+      'is in the system schema pg_catalog',
+    );
   });
 
   it('drops an unused index once a lead approves; others of the team cannot approve a high-risk fix', async () => {
@@ -174,16 +157,16 @@ describe('table maintenance', () => {
   });
 
   it('refuses views, system catalogs and unknown tables', async () => {
-    expect(await refused('db vacuum report_summary')).toContain(
+    expect(await bot.refused('db vacuum report_summary')).toContain(
       'public.report_summary is a view, not a table.',
     );
-    expect(await refused('db vacuum pg_class')).toContain(
+    expect(await bot.refused('db vacuum pg_class')).toContain(
       'pg_catalog.pg_class is in the system schema pg_catalog',
     );
-    expect(await refused('db analyze information_schema.tables')).toContain(
+    expect(await bot.refused('db analyze information_schema.tables')).toContain(
       'is in the system schema information_schema',
     );
-    expect(await refused('db reindex nosuch')).toContain('There is no table named nosuch');
+    expect(await bot.refused('db reindex nosuch')).toContain('There is no table named nosuch');
   });
 
   it('runs nothing on a table renamed since the plan', async () => {

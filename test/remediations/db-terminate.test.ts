@@ -2,36 +2,31 @@
 // not a live client backend of the Oatie database: system processes, the bot itself, other databases.
 import pg from 'pg';
 import type { Db } from '../../src/store/db.js';
-import { ADMIN_URL, type TestDatabase } from '../support/databases.js';
-import { createFixStore, repliesText, startFixHarness, type FixHarness } from '../support/fix-harness.js';
-import { createOatieDatabase, startQuery, type OatieDatabase } from '../support/oatie-database.js';
+import { ADMIN_URL } from '../support/databases.js';
+import {
+  repliesText,
+  startFixHarness,
+  startFixStory,
+  type FixHarness,
+  type FixStory,
+} from '../support/fix-harness.js';
+import type { OatieDatabase } from '../support/oatie-database.js';
 
+let story: FixStory;
 let oatie: OatieDatabase;
-let storeDb: TestDatabase;
 let db: Db;
 let bot: FixHarness;
-const clients: Array<{ end(): Promise<void> }> = [];
 
 beforeAll(async () => {
-  oatie = await createOatieDatabase('terminate');
-  const store = await createFixStore();
-  storeDb = store.database;
-  db = await store.open();
-  bot = await startFixHarness({ db, env: { OATIE_DATABASE_URL: oatie.url } });
+  story = await startFixStory({ oatie: 'terminate' });
+  ({ oatie, db, bot } = story);
 });
 
-afterAll(async () => {
-  await bot.close();
-  await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
-  await db.close();
-  await oatie.drop();
-  await storeDb.drop();
-});
+afterAll(() => story.close());
 
+/** Refused at plan time: nothing posted, nothing stored. */
 async function refused(text: string): Promise<string> {
-  const before = bot.chat.calls.length;
-  const answer = repliesText(await bot.type(text, 'alice'));
-  expect(bot.chat.calls.slice(before).filter((c) => c.op === 'post')).toEqual([]);
+  const answer = await bot.refused(text);
   expect(await bot.approvals()).toEqual([]);
   return answer;
 }
@@ -56,7 +51,7 @@ describe('db terminate refuses what it must never kill', () => {
   it('a backend of another database on the same server', async () => {
     const other = new pg.Client({ connectionString: ADMIN_URL, application_name: 'elsewhere' });
     await other.connect();
-    clients.push(other);
+    story.track(other);
     const [row] = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
     expect(await refused(`db terminate ${row?.pid}`)).toContain(
       'is connected to another database (postgres)',
@@ -79,8 +74,7 @@ describe('db terminate refuses what it must never kill', () => {
     url.username = role;
     const limited = await startFixHarness({ db, env: { OATIE_DATABASE_URL: url.toString() } });
     try {
-      const { client, pid } = await startQuery(oatie, 'someone-else', 'SELECT pg_sleep(60)');
-      clients.push(client);
+      const { pid } = await story.sleeper('someone-else');
       const answer = repliesText(await limited.type(`db terminate ${pid}`, 'alice'));
       expect(answer).toContain(`cannot see the details of pid ${pid} (grant it pg_read_all_stats)`);
       expect(await limited.approvals()).toEqual([]);
@@ -91,8 +85,7 @@ describe('db terminate refuses what it must never kill', () => {
   });
 
   it('a backend that ended before approval is not signalled, and the card says so', async () => {
-    const { client, pid } = await startQuery(oatie, 'short-lived', 'SELECT pg_sleep(60)');
-    clients.push(client);
+    const { pid } = await story.sleeper('short-lived');
     await bot.type(`db terminate ${pid}`, 'alice');
     const card = bot.lastCard();
     await oatie.sql('SELECT pg_terminate_backend($1, 2000)', [pid]);

@@ -4,17 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { catalog, commandNames } from '../../src/commands/catalog.js';
-import type { Db } from '../../src/store/db.js';
-import type { TestDatabase } from '../support/databases.js';
 import { FakeKube } from '../support/fake-kube.js';
-import { createFixStore, repliesText, startFixHarness, type FixHarness } from '../support/fix-harness.js';
+import { repliesText, startFixStory, type FixHarness, type FixStory } from '../support/fix-harness.js';
 import { deployment } from '../support/kube-fixtures.js';
-import { createOatieDatabase, type OatieDatabase } from '../support/oatie-database.js';
 
 let kube: FakeKube;
-let oatie: OatieDatabase;
-let storeDb: TestDatabase;
-let db: Db;
+let story: FixStory;
 let bot: FixHarness;
 let checkpointer = 0;
 
@@ -22,31 +17,24 @@ beforeAll(async () => {
   kube = await FakeKube.start({
     deployments: [deployment({ name: 'report-service', limits: { memory: '1Gi' } })],
   });
-  oatie = await createOatieDatabase('injection');
-  await oatie.sql("INSERT INTO organizations (name) VALUES ('Acme')");
-  const [row] = await oatie.sql<{ pid: number }>(
-    "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'",
-  );
-  checkpointer = row?.pid ?? 0;
-  const store = await createFixStore();
-  storeDb = store.database;
-  db = await store.open();
-  bot = await startFixHarness({
-    db,
+  story = await startFixStory({
+    oatie: 'injection',
     env: kube.env({
-      OATIE_DATABASE_URL: oatie.url,
       OATIE_REDIS_URL: 'redis://127.0.0.1:6379',
       OATIE_REDIS_PREFIX: `oatie-test-${randomBytes(4).toString('hex')}:`,
     }),
   });
+  ({ bot } = story);
+  await story.oatie.sql("INSERT INTO organizations (name) VALUES ('Acme')");
+  const [row] = await story.oatie.sql<{ pid: number }>(
+    "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'",
+  );
+  checkpointer = row?.pid ?? 0;
 });
 
 afterAll(async () => {
-  await bot.close();
+  await story.close();
   await kube.stop();
-  await db.close();
-  await oatie.drop();
-  await storeDb.drop();
 });
 
 /** Types `text`; asserts nothing was planned, stored, posted or sent; returns what the caller read. */

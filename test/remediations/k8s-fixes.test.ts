@@ -1,15 +1,12 @@
 // `k8s restart` and `k8s set-memory` against the fake Kubernetes API (the real client library talks
 // HTTP to it): the exact PATCH body, its merge type, the rollout watched to done or stuck, and the
 // allowlist and bounds that keep anything from being sent.
-import type { Db } from '../../src/store/db.js';
-import type { TestDatabase } from '../support/databases.js';
 import { FakeKube } from '../support/fake-kube.js';
-import { createFixStore, repliesText, startFixHarness, type FixHarness } from '../support/fix-harness.js';
+import { startFixStory, type FixHarness, type FixStory } from '../support/fix-harness.js';
 import { deployment, type Json } from '../support/kube-fixtures.js';
 
 let kube: FakeKube;
-let storeDb: TestDatabase;
-let db: Db;
+let story: FixStory;
 let bot: FixHarness;
 const NOW = new Date('2026-11-28T14:30:00.000Z');
 
@@ -49,11 +46,19 @@ function rollOut(name: string, outcome: 'done' | 'stuck'): void {
         };
 }
 
-async function refused(text: string): Promise<string> {
-  const before = bot.chat.calls.length;
-  const answer = repliesText(await bot.type(text, 'alice'));
-  expect(bot.chat.calls.slice(before).filter((c) => c.op === 'post')).toEqual([]);
-  return answer;
+/** Presses Approve as `approver` while the controller rolls `name` out to `outcome`. */
+async function approveDuringRollout(
+  approve: string,
+  approver: string,
+  name: string,
+  outcome: 'done' | 'stuck',
+): Promise<void> {
+  const controller = setInterval(() => rollOut(name, outcome), 100);
+  try {
+    await bot.press(approve, approver);
+  } finally {
+    clearInterval(controller);
+  }
 }
 
 beforeAll(async () => {
@@ -69,17 +74,13 @@ beforeAll(async () => {
       deployment({ name: 'billing', replicas: 1 }),
     ],
   });
-  const store = await createFixStore();
-  storeDb = store.database;
-  db = await store.open();
-  bot = await startFixHarness({ db, env: kube.env({ OATIE_ROLLOUT_WATCH_MS: '1500' }), now: () => NOW });
+  story = await startFixStory({ env: kube.env({ OATIE_ROLLOUT_WATCH_MS: '1500' }), now: () => NOW });
+  ({ bot } = story);
 });
 
 afterAll(async () => {
-  await bot.close();
+  await story.close();
   await kube.stop();
-  await db.close();
-  await storeDb.drop();
 });
 
 beforeEach(() => {
@@ -97,12 +98,7 @@ describe('k8s restart', () => {
     );
     expect(patches()).toEqual([]);
 
-    const controller = setInterval(() => rollOut('report-service', 'done'), 100);
-    try {
-      await bot.press(card.approve, 'bob');
-    } finally {
-      clearInterval(controller);
-    }
+    await approveDuringRollout(card.approve, 'bob', 'report-service', 'done');
     expect(patches()).toHaveLength(1);
     expect(patches()[0]).toMatchObject({
       path: '/apis/apps/v1/namespaces/oatie/deployments/report-service',
@@ -117,12 +113,7 @@ describe('k8s restart', () => {
   it('restarts coredns in the namespace the allowlist gives it, and reports a stuck rollout', async () => {
     await bot.type('k8s restart coredns', 'alice');
     const card = bot.lastCard();
-    const controller = setInterval(() => rollOut('coredns', 'stuck'), 100);
-    try {
-      await bot.press(card.approve, 'bob');
-    } finally {
-      clearInterval(controller);
-    }
+    await approveDuringRollout(card.approve, 'bob', 'coredns', 'stuck');
     expect(patches()[0]?.path).toBe('/apis/apps/v1/namespaces/kube-system/deployments/coredns');
     const after = bot.cardText(card);
     expect(after).toContain('❌ Fix failed: k8s restart');
@@ -133,10 +124,10 @@ describe('k8s restart', () => {
   });
 
   it('refuses a deployment off the allowlist without sending anything', async () => {
-    expect(await refused('k8s restart billing')).toContain(
+    expect(await bot.refused('k8s restart billing')).toContain(
       'billing is not on the allowlist of deployments fixes may touch',
     );
-    expect(await refused('k8s restart ../../secrets')).toContain('expected a Kubernetes name');
+    expect(await bot.refused('k8s restart ../../secrets')).toContain('expected a Kubernetes name');
     expect(kube.requests).toEqual([]);
   });
 });
@@ -149,12 +140,7 @@ describe('k8s set-memory', () => {
       '{"spec":{"template":{"spec":{"containers":[{"name":"report-service","resources":{"limits":{"memory":"2Gi"}}}]}}}}';
     expect(bot.cardText(card)).toContain(body);
     expect(bot.cardText(card)).toContain('from 1Gi to 2Gi');
-    const controller = setInterval(() => rollOut('report-service', 'done'), 100);
-    try {
-      await bot.press(card.approve, 'carol');
-    } finally {
-      clearInterval(controller);
-    }
+    await approveDuringRollout(card.approve, 'carol', 'report-service', 'done');
     expect(patches().map((p) => [p.body, p.headers['content-type']])).toEqual([
       [body, 'application/strategic-merge-patch+json'],
     ]);
@@ -171,17 +157,19 @@ describe('k8s set-memory', () => {
   });
 
   it('refuses limits beyond the policy bound, below the request, or not a quantity, without sending anything', async () => {
-    expect(await refused('k8s set-memory report-service 8Gi')).toContain(
+    expect(await bot.refused('k8s set-memory report-service 8Gi')).toContain(
       'The memory limit must be at most 4Gi (policy kubernetes.maxMemoryLimit).',
     );
-    expect(await refused('k8s set-memory report-service 999Ti')).toContain(
+    expect(await bot.refused('k8s set-memory report-service 999Ti')).toContain(
       'expected a memory limit such as 512Mi or 2Gi',
     );
-    expect(await refused('k8s set-memory report-service 256Mi')).toContain(
+    expect(await bot.refused('k8s set-memory report-service 256Mi')).toContain(
       "256Mi is below the container's memory request (512Mi)",
     );
-    expect(await refused('k8s set-memory report-service 2Gi')).toContain('already has the memory limit 2Gi');
-    expect(await refused('k8s set-memory billing 1Gi')).toContain('billing is not on the allowlist');
+    expect(await bot.refused('k8s set-memory report-service 2Gi')).toContain(
+      'already has the memory limit 2Gi',
+    );
+    expect(await bot.refused('k8s set-memory billing 1Gi')).toContain('billing is not on the allowlist');
     expect(patches()).toEqual([]);
   });
 
