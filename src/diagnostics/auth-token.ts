@@ -5,12 +5,7 @@ import { defineCommand, toCaller } from '../commands/handler.js';
 import { formatDuration } from '../core/duration.js';
 import { inspectJwt, numericDate, type JwtInspection } from './jwt-inspect.js';
 import { ago, utc } from './relative-time.js';
-import { verdict, worst, type Level } from './verdict.js';
-
-interface Finding {
-  level: Level;
-  text: string;
-}
+import { verdict, worst, type Finding, type Level } from './verdict.js';
 
 const STANDARD_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti'];
 const MAX_OTHER_CLAIMS = 10;

@@ -1,14 +1,14 @@
 // `auth user <email> [permission]`: "Insufficient permissions" — the user's role and organisation,
 // whether the permission row exists, and whether the permission cache in Redis agrees.
 import type { Block } from '../chat/message.js';
-import { defineCommand, toChannel } from '../commands/handler.js';
+import { defineCommand } from '../commands/handler.js';
 import { notFound } from '../core/errors.js';
 import type { Services } from '../core/services.js';
 import { fixButton } from './fix-button.js';
 import { describeTtl, permissionCacheKey, readPermissionCache, type CacheState } from './permission-cache.js';
-import { postgresOf } from './require-target.js';
+import { postgresOf } from '../targets/require-target.js';
 import { agoOrNever } from './relative-time.js';
-import { plural, verdict, type Level } from './verdict.js';
+import { diagnosis, plural, verdict, type Finding } from './verdict.js';
 
 interface UserRow {
   id: string;
@@ -26,11 +26,6 @@ LEFT JOIN organizations o ON o.id = u.organization_id
 WHERE lower(u.email) = $1`;
 
 const PERMISSIONS_SQL = `SELECT permission FROM user_permissions WHERE user_id = $1 ORDER BY permission`;
-
-interface Finding {
-  level: Level;
-  text: string;
-}
 
 function permissionFinding(
   user: UserRow,
@@ -114,12 +109,7 @@ export const authUser = defineCommand('auth user', async ({ args, services }) =>
 
   const main = permissionFinding(user, granted, args.permission, cache);
   const role = roleFinding(user, cache, services.policy.auth.roles);
-  const text = verdict(main.level, main.text);
-  const blocks: Block[] = [
-    { kind: 'header', text: `User ${user.email}` },
-    { kind: 'section', text },
-  ];
-  if (role) blocks.push({ kind: 'section', text: verdict(role.level, role.text) });
+  const blocks: Block[] = role ? [{ kind: 'section', text: verdict(role.level, role.text) }] : [];
   blocks.push({
     kind: 'fields',
     fields: [
@@ -133,5 +123,5 @@ export const authUser = defineCommand('auth user', async ({ args, services }) =>
     ],
   });
   blocks.push(...(await clearCacheOffer(services, cache, user.id)));
-  return toChannel({ text, blocks });
+  return diagnosis(`User ${user.email}`, verdict(main.level, main.text), blocks);
 });

@@ -1,12 +1,13 @@
 // `db bloat`: dead tuples and the last vacuum and analyze of each table, with a VACUUM button for
 // the worst ones (an approved fix).
-import type { Block, Button } from '../chat/message.js';
-import { defineCommand, toChannel } from '../commands/handler.js';
+import type { Block } from '../chat/message.js';
+import { defineCommand } from '../commands/handler.js';
 import { identifier } from '../commands/args.js';
-import { fixButton } from './fix-button.js';
-import { postgresOf } from './require-target.js';
+import type { Services } from '../core/services.js';
+import { fixOffer, type OfferedFix } from './fix-button.js';
+import { postgresOf } from '../targets/require-target.js';
 import { agoOrNever } from './relative-time.js';
-import { count, plural, table, verdict } from './verdict.js';
+import { count, diagnosis, plural, table, verdict } from './verdict.js';
 
 interface TableRow {
   schema: string;
@@ -52,15 +53,33 @@ function summary(bloated: TableRow[]): string {
   );
 }
 
+/** VACUUM buttons for the worst bloated tables. Only names the grammar accepts back can go into a
+ * fix; others are left to a DBA. */
+function vacuumOffer(services: Services, bloated: readonly TableRow[]): Promise<Block[]> {
+  const fixes = bloated
+    .filter((t) => identifier.safeParse(qualified(t)).success)
+    .slice(0, MAX_VACUUM_BUTTONS)
+    .map((t): OfferedFix => ({
+      label: `VACUUM ${qualified(t)}`,
+      proposal: {
+        command: 'db vacuum',
+        args: { table: qualified(t) },
+        why: `db bloat: ${Math.round(deadShare(t) * 100)}% of ${qualified(t)} is dead tuples`,
+      },
+    }));
+  return fixOffer(
+    services,
+    fixes,
+    'VACUUM (ANALYZE) frees dead tuples for reuse without locking out reads or writes; it runs after approval.',
+  );
+}
+
 export const dbBloat = defineCommand('db bloat', async ({ services }) => {
   const target = postgresOf(services);
   const now = services.now();
   const tables = await target.query<TableRow>(BLOAT_SQL);
   const bloated = tables.filter(isBloated);
-  const text = summary(bloated);
-  const blocks: Block[] = [
-    { kind: 'header', text: `Table bloat — ${target.description}` },
-    { kind: 'section', text },
+  return diagnosis(`Table bloat — ${target.description}`, summary(bloated), [
     table(
       ['table', 'dead', 'dead %', 'live', 'size', 'last vacuum', 'last analyze', 'autovacuum'],
       tables.map((t) => [
@@ -75,29 +94,6 @@ export const dbBloat = defineCommand('db bloat', async ({ services }) => {
       ]),
       12,
     ),
-  ];
-  // Only names the grammar accepts back can go into a fix; others are left to a DBA.
-  const offered = bloated
-    .filter((t) => identifier.safeParse(qualified(t)).success)
-    .slice(0, MAX_VACUUM_BUTTONS);
-  if (offered.length > 0) {
-    const buttons: Button[] = [];
-    for (const t of offered) {
-      buttons.push(
-        await fixButton(services, `VACUUM ${qualified(t)}`, {
-          command: 'db vacuum',
-          args: { table: qualified(t) },
-          why: `db bloat: ${Math.round(deadShare(t) * 100)}% of ${qualified(t)} is dead tuples`,
-        }),
-      );
-    }
-    blocks.push(
-      { kind: 'actions', buttons },
-      {
-        kind: 'context',
-        text: 'VACUUM (ANALYZE) frees dead tuples for reuse without locking out reads or writes; it runs after approval.',
-      },
-    );
-  }
-  return toChannel({ text, blocks });
+    ...(await vacuumOffer(services, bloated)),
+  ]);
 });

@@ -1,13 +1,13 @@
 // `db blocking`: which queries wait for a lock and which sessions hold it (pg_blocking_pids), with
 // the sessions at the head of each chain, the ones to end if anything must go.
-import { shorten, type Block, type Button } from '../chat/message.js';
-import { defineCommand, toChannel } from '../commands/handler.js';
+import { shorten, type Block } from '../chat/message.js';
+import { defineCommand } from '../commands/handler.js';
 import { formatDuration, formatDurationShort } from '../core/duration.js';
 import type { Services } from '../core/services.js';
-import { fixButton, type FixProposal } from './fix-button.js';
-import { postgresOf } from './require-target.js';
+import { fixOffer, type OfferedFix } from './fix-button.js';
+import { postgresOf } from '../targets/require-target.js';
 import { visibilityWarning } from './stats-visibility.js';
-import { plural, table, verdict } from './verdict.js';
+import { diagnosis, plural, table, verdict } from './verdict.js';
 
 interface BlockingRow {
   blocked_pid: number;
@@ -114,45 +114,38 @@ function chainTable(rows: BlockingRow[]): Block {
 }
 
 /** Buttons to end the heads of the chains (never the bot's own connections). */
-async function terminateOffer(services: Services, heads: BlockingRow[], own: Set<number>): Promise<Block[]> {
-  const buttons: Button[] = [];
-  for (const head of heads.filter((h) => !own.has(h.blocking_pid)).slice(0, MAX_TERMINATE_BUTTONS)) {
-    const proposal: FixProposal = {
-      command: 'db terminate',
-      args: { pid: String(head.blocking_pid) },
-      why: `db blocking: pid ${head.blocking_pid} is at the head of a lock chain`,
-    };
-    buttons.push(await fixButton(services, `Terminate pid ${head.blocking_pid}`, proposal, 'danger'));
-  }
-  if (buttons.length === 0) return [];
-  return [
-    { kind: 'actions', buttons },
-    {
-      kind: 'context',
-      text: 'Ending the session at the head of a chain releases its locks and rolls back its transaction; it needs approval.',
-    },
-  ];
+function terminateOffer(services: Services, heads: BlockingRow[], own: Set<number>): Promise<Block[]> {
+  const fixes = heads
+    .filter((h) => !own.has(h.blocking_pid))
+    .slice(0, MAX_TERMINATE_BUTTONS)
+    .map((head): OfferedFix => ({
+      label: `Terminate pid ${head.blocking_pid}`,
+      proposal: {
+        command: 'db terminate',
+        args: { pid: String(head.blocking_pid) },
+        why: `db blocking: pid ${head.blocking_pid} is at the head of a lock chain`,
+      },
+      style: 'danger',
+    }));
+  return fixOffer(
+    services,
+    fixes,
+    'Ending the session at the head of a chain releases its locks and rolls back its transaction; it needs approval.',
+  );
 }
 
 export const dbBlocking = defineCommand('db blocking', async ({ services }) => {
   const target = postgresOf(services);
   const rows = await target.query<BlockingRow>(BLOCKING_SQL);
-  const header: Block = { kind: 'header', text: `Blocking queries — ${target.description}` };
+  const title = `Blocking queries — ${target.description}`;
   if (rows.length === 0) {
     const text = verdict('ok', 'No query is waiting for a lock held by another session.');
-    return toChannel({
-      text,
-      blocks: [header, { kind: 'section', text }, ...(await visibilityWarning(target))],
-    });
+    return diagnosis(title, text, await visibilityWarning(target));
   }
   const heads = headsOf(rows);
-  const text = summary(rows, heads);
-  const blocks: Block[] = [
-    header,
-    { kind: 'section', text },
+  return diagnosis(title, summary(rows, heads), [
     chainTable(rows),
     ...(await visibilityWarning(target)),
-  ];
-  blocks.push(...(await terminateOffer(services, heads, new Set(await target.ownPids()))));
-  return toChannel({ text, blocks });
+    ...(await terminateOffer(services, heads, new Set(await target.ownPids()))),
+  ]);
 });

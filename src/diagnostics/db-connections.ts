@@ -1,11 +1,11 @@
 // `db connections`: connection pool exhaustion — connections by state against max_connections and
 // the database's own limit, and which applications and users hold them.
 import type { Block } from '../chat/message.js';
-import { defineCommand, toChannel } from '../commands/handler.js';
+import { defineCommand } from '../commands/handler.js';
 import type { SqlTarget } from '../targets/targets.js';
-import { postgresOf } from './require-target.js';
+import { postgresOf } from '../targets/require-target.js';
 import { visibilityWarning } from './stats-visibility.js';
-import { count, plural, table, verdict, type Level } from './verdict.js';
+import { count, diagnosis, plural, table, verdict, type Finding } from './verdict.js';
 
 interface Capacity {
   max_connections: number;
@@ -57,7 +57,7 @@ LIMIT 50`;
 
 const percent = (used: number, of: number): number => (of <= 0 ? 100 : Math.round((used / of) * 100));
 
-function capacityVerdict(c: Capacity, databaseUsed: number): { level: Level; text: string } {
+function capacityVerdict(c: Capacity, databaseUsed: number): Finding {
   const serverPct = percent(c.server_used, c.max_connections);
   const server = `${count(c.server_used)} of ${count(c.max_connections)} connections in use on the server (${serverPct}%)`;
   if (c.database_limit >= 0 && databaseUsed >= c.database_limit) {
@@ -95,8 +95,6 @@ export const dbConnections = defineCommand('db connections', async ({ services }
   const limit = capacity.database_limit >= 0 ? ` of ${count(capacity.database_limit)} allowed` : '';
 
   const blocks: Block[] = [
-    { kind: 'header', text: `Database connections — ${target.description}` },
-    { kind: 'section', text: verdict(level, text) },
     {
       kind: 'fields',
       fields: [
@@ -134,5 +132,5 @@ export const dbConnections = defineCommand('db connections', async ({ services }
       text: 'Look for the application holding the most idle connections (pool too large or leaking), and at `db long-running` for queries to end.',
     });
   }
-  return toChannel({ text: verdict(level, text), blocks });
+  return diagnosis(`Database connections — ${target.description}`, verdict(level, text), blocks);
 });

@@ -1,10 +1,10 @@
 // `db indexes`: unused and least-used indexes with their size, and tables that look like they miss
 // one (many sequential scans over many rows).
 import type { Block } from '../chat/message.js';
-import { defineCommand, toChannel } from '../commands/handler.js';
-import { postgresOf } from './require-target.js';
-import { ago } from './relative-time.js';
-import { count, plural, table, verdict } from './verdict.js';
+import { defineCommand } from '../commands/handler.js';
+import { postgresOf } from '../targets/require-target.js';
+import { statsSince } from './relative-time.js';
+import { count, diagnosis, plural, table, verdict } from './verdict.js';
 
 interface IndexRow {
   schema: string;
@@ -119,14 +119,10 @@ export const dbIndexes = defineCommand('db indexes', async ({ services }) => {
   const indexes = await target.query<IndexRow>(INDEXES_SQL);
   const seqScans = await target.query<SeqScanRow>(SEQ_SCANS_SQL, [MIN_ROWS, MIN_SEQ_SCANS]);
   const [stats] = await target.query<{ stats_reset: Date | null }>(SINCE_SQL);
-  const since = stats?.stats_reset
-    ? `since statistics were reset ${ago(stats.stats_reset, services.now())}`
-    : 'since statistics began';
+  const since = statsSince(stats?.stats_reset, services.now());
   const droppable = indexes.filter((i) => i.scans === 0 && !i.constraint);
   const text = summary(droppable, seqScans, since);
   const blocks: Block[] = [
-    { kind: 'header', text: `Index usage — ${target.description}` },
-    { kind: 'section', text },
     { kind: 'section', text: 'Least-used indexes' },
     table(['index', 'table', 'scans', 'size', 'note'], indexRows(indexes), 10),
     ...missingIndexBlocks(seqScans),
@@ -137,5 +133,5 @@ export const dbIndexes = defineCommand('db indexes', async ({ services }) => {
       text: 'Check replicas and monthly jobs before dropping: `db drop-index <index>` (needs approval).',
     });
   }
-  return toChannel({ text, blocks });
+  return diagnosis(`Index usage — ${target.description}`, text, blocks);
 });

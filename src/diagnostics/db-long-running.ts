@@ -1,12 +1,12 @@
 // `db long-running [--older-than 5m]`: queries and open transactions running longer than a threshold,
 // oldest first, with a button to terminate them (an approved fix).
 import { shorten, type Block } from '../chat/message.js';
-import { defineCommand, toChannel } from '../commands/handler.js';
+import { defineCommand } from '../commands/handler.js';
 import { formatDuration, formatDurationShort } from '../core/duration.js';
 import { terminateOffer } from './terminate-offer.js';
-import { postgresOf } from './require-target.js';
+import { postgresOf } from '../targets/require-target.js';
 import { visibilityWarning } from './stats-visibility.js';
-import { plural, table, verdict } from './verdict.js';
+import { diagnosis, plural, table, verdict } from './verdict.js';
 
 interface LongRunningRow {
   pid: number;
@@ -43,17 +43,11 @@ export const dbLongRunning = defineCommand('db long-running', async ({ args, ser
   const own = await target.ownPids();
   const rows = await target.query<LongRunningRow>(LONG_RUNNING_SQL, [args.olderThan / 1000, own]);
   const threshold = formatDuration(args.olderThan);
-  const header: Block = {
-    kind: 'header',
-    text: `Long-running queries (over ${threshold}) — ${target.description}`,
-  };
+  const title = `Long-running queries (over ${threshold}) — ${target.description}`;
   const oldest = rows[0];
   if (!oldest) {
     const text = verdict('ok', `No query has been running for more than ${threshold}.`);
-    return toChannel({
-      text,
-      blocks: [header, { kind: 'section', text }, ...(await visibilityWarning(target))],
-    });
+    return diagnosis(title, text, await visibilityWarning(target));
   }
 
   const text = verdict(
@@ -61,8 +55,6 @@ export const dbLongRunning = defineCommand('db long-running', async ({ args, ser
     `${plural(rows.length, 'query has', 'queries have')} been running for more than ${threshold}; the oldest for ${formatDuration(oldest.ms)} (pid ${oldest.pid}, ${oldest.application}, ${oldest.state}).`,
   );
   const blocks: Block[] = [
-    header,
-    { kind: 'section', text },
     table(
       ['pid', 'duration', 'state', 'user', 'application', 'waiting on', 'query'],
       rows.map((r) => [
@@ -84,5 +76,5 @@ export const dbLongRunning = defineCommand('db long-running', async ({ args, ser
   }
   blocks.push(...(await visibilityWarning(target)));
   blocks.push(...(await terminateOffer(services, rows, args.olderThan)));
-  return toChannel({ text, blocks });
+  return diagnosis(title, text, blocks);
 });

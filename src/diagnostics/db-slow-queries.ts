@@ -3,9 +3,9 @@
 import { shorten, type Block } from '../chat/message.js';
 import { defineCommand, toChannel } from '../commands/handler.js';
 import type { SqlTarget } from '../targets/targets.js';
-import { postgresOf } from './require-target.js';
-import { ago } from './relative-time.js';
-import { count, formatMs, plural, table, verdict } from './verdict.js';
+import { postgresOf } from '../targets/require-target.js';
+import { statsSince } from './relative-time.js';
+import { count, diagnosis, formatMs, plural, table, verdict } from './verdict.js';
 
 interface ExtensionState {
   installed: boolean;
@@ -74,12 +74,10 @@ function missingExtension(state: ExtensionState): Block[] | undefined {
   ];
 }
 
-async function statsSince(target: SqlTarget, now: Date): Promise<string> {
+async function statementsSince(target: SqlTarget, now: Date): Promise<string> {
   try {
     const [row] = await target.query<{ stats_reset: Date | null }>(SINCE_SQL);
-    return row?.stats_reset
-      ? `since statistics were reset ${ago(row.stats_reset, now)}`
-      : 'since statistics began';
+    return statsSince(row?.stats_reset, now);
   } catch {
     // pg_stat_statements_info exists from extension version 1.9 (Postgres 14); older ones lack it.
     return 'since statistics began';
@@ -88,28 +86,27 @@ async function statsSince(target: SqlTarget, now: Date): Promise<string> {
 
 export const dbSlowQueries = defineCommand('db slow-queries', async ({ args, services }) => {
   const target = postgresOf(services);
-  const header: Block = {
-    kind: 'header',
-    text: `Slow queries (mean ≥ ${args.minMs} ms) — ${target.description}`,
-  };
+  const title = `Slow queries (mean ≥ ${args.minMs} ms) — ${target.description}`;
   const [state] = await target.query<ExtensionState>(EXTENSION_SQL);
   const missing = state ? missingExtension(state) : undefined;
-  if (missing) return toChannel({ text: 'pg_stat_statements is not enabled', blocks: [header, ...missing] });
+  if (missing) {
+    const blocks: Block[] = [{ kind: 'header', text: title }, ...missing];
+    return toChannel({ text: 'pg_stat_statements is not enabled', blocks });
+  }
 
   const rows = await target.query<SlowRow>(SLOW_SQL, [args.minMs]);
-  const since = await statsSince(target, services.now());
+  const since = await statementsSince(target, services.now());
   const slowest = rows[0];
-  if (!slowest) {
-    const text = verdict('ok', `No statement takes ${args.minMs} ms or more on average (${since}).`);
-    return toChannel({ text, blocks: [header, { kind: 'section', text }] });
-  }
+  if (!slowest)
+    return diagnosis(
+      title,
+      verdict('ok', `No statement takes ${args.minMs} ms or more on average (${since}).`),
+    );
   const text = verdict(
     'warn',
     `${plural(rows.length, 'statement takes', 'statements take')} ${args.minMs} ms or more on average (${since}); the slowest averages ${formatMs(slowest.mean_ms)} over ${plural(slowest.calls, 'call', 'calls')}.`,
   );
-  const blocks: Block[] = [
-    header,
-    { kind: 'section', text },
+  return diagnosis(title, text, [
     table(
       ['mean', 'calls', 'total', 'rows', 'cache hit', 'query'],
       rows.map((r) => [
@@ -125,6 +122,5 @@ export const dbSlowQueries = defineCommand('db slow-queries', async ({ args, ser
       kind: 'context',
       text: 'A low cache hit ratio means reads from disk; a slow statement on a big table often misses an index — see `db indexes`.',
     },
-  ];
-  return toChannel({ text, blocks });
+  ]);
 });

@@ -1,7 +1,7 @@
 // Buttons under a diagnostic that propose a fix: pressing one starts the approval flow of that fix
 // (the `fix.propose` action). The payload holds the fix command and its arguments as typed, so the
 // fix re-validates them with the catalog like any typed command.
-import type { Button, ButtonStyle } from '../chat/message.js';
+import type { Block, Button, ButtonStyle } from '../chat/message.js';
 import { catalog, type CommandName } from '../commands/catalog.js';
 import type { Services } from '../core/services.js';
 
@@ -28,6 +28,27 @@ export async function fixButton(
 ): Promise<Button> {
   const actionId = await services.actions.create(FIX_PROPOSE, proposal);
   return { actionId, label, style };
+}
+
+export interface OfferedFix {
+  label: string;
+  proposal: FixProposal;
+  style?: ButtonStyle;
+}
+
+/** Buttons proposing `fixes`, in order, with `note` (what happens next) under them; nothing when none. */
+export async function fixOffer(
+  services: Services,
+  fixes: readonly OfferedFix[],
+  note: string,
+): Promise<Block[]> {
+  if (fixes.length === 0) return [];
+  const buttons: Button[] = [];
+  for (const fix of fixes) buttons.push(await fixButton(services, fix.label, fix.proposal, fix.style));
+  return [
+    { kind: 'actions', buttons },
+    { kind: 'context', text: note },
+  ];
 }
 
 /** A duration as the grammar reads it back (`5m`, `2h`, `90s`), for fix arguments. */

@@ -1,7 +1,6 @@
 // `health oracle-bi`: BI Publisher connectivity — what the Oatie API says of its link to BI Publisher,
 // whether the bot reaches PublicReportService directly, and how fast; the two together say where it breaks.
-import type { Block } from '../chat/message.js';
-import { defineCommand, toChannel } from '../commands/handler.js';
+import { defineCommand } from '../commands/handler.js';
 import type { OatieApiTarget, OracleBiTarget } from '../targets/targets.js';
 import {
   checkRows,
@@ -11,8 +10,8 @@ import {
   type CheckOutcome,
   type CheckResult,
 } from './health-checks.js';
-import { TARGET_VARIABLES } from './require-target.js';
-import { formatMs, table, verdict, type Level } from './verdict.js';
+import { TARGET_VARIABLES } from '../targets/require-target.js';
+import { diagnosis, formatMs, table, verdict, type Finding } from './verdict.js';
 
 export async function oracleBiThroughApi(api: OatieApiTarget): Promise<CheckOutcome> {
   const h = await api.oracleBiHealth();
@@ -53,10 +52,7 @@ export function oracleBiChecks(api: OatieApiTarget | undefined, bi: OracleBiTarg
 }
 
 /** Where the link breaks, from the two views. */
-function conclude(
-  viaApi: CheckResult | undefined,
-  direct: CheckResult | undefined,
-): { level: Level; text: string } {
+function conclude(viaApi: CheckResult | undefined, direct: CheckResult | undefined): Finding {
   const up = (r: CheckResult | undefined) => r?.state === 'healthy';
   const down = (r: CheckResult | undefined) => r?.state === 'unhealthy';
   if (viaApi?.state === 'not configured' && direct?.state === 'not configured') {
@@ -86,14 +82,11 @@ export const healthOracleBi = defineCommand('health oracle-bi', async ({ service
   );
   const [viaApi, direct] = results;
   const { level, text } = conclude(viaApi, direct);
-  const blocks: Block[] = [
-    { kind: 'header', text: 'Oracle BI Publisher' },
-    { kind: 'section', text: verdict(level, text) },
+  return diagnosis('Oracle BI Publisher', verdict(level, text), [
     table(['check', 'status', 'latency', 'detail'], checkRows(results)),
     {
       kind: 'context',
       text: `Checked in ${formatMs(ms)}. The direct check sends no credentials: an HTTP 401 still means reachable.`,
     },
-  ];
-  return toChannel({ text: verdict(level, text), blocks });
+  ]);
 });

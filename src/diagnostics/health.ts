@@ -1,14 +1,12 @@
 // `health`: the platform's health check — database, Redis, Oracle BI, Kubernetes and the Oatie API,
 // each healthy or why not, with latency. Checks run in parallel, each bounded by the target timeout.
-import type { Block } from '../chat/message.js';
-import { defineCommand, toChannel } from '../commands/handler.js';
+import { defineCommand } from '../commands/handler.js';
 import { formatBytes } from '../core/quantity.js';
-import type { Services } from '../core/services.js';
 import type { OatieApiTarget, Targets } from '../targets/targets.js';
 import { checkRows, runChecks, timed, type Check, type CheckOutcome } from './health-checks.js';
 import { oracleBiDirect, oracleBiThroughApi } from './health-oracle-bi.js';
-import { TARGET_VARIABLES } from './require-target.js';
-import { formatMs, table, verdict, type Level } from './verdict.js';
+import { TARGET_VARIABLES } from '../targets/require-target.js';
+import { diagnosis, formatMs, table, verdict, type Level } from './verdict.js';
 
 async function oatieApiHealth(api: OatieApiTarget): Promise<CheckOutcome> {
   // The memory figure is a bonus (the guide's `/metrics | grep memory`): its failure costs nothing.
@@ -37,7 +35,7 @@ function platformChecks(t: Targets): Check[] {
             return { healthy: true, latencyMs: ms, detail: `SELECT 1 on ${postgres.description}` };
           },
         }
-      : { name: 'database', missing: 'OATIE_DATABASE_URL' },
+      : { name: 'database', missing: TARGET_VARIABLES.postgres },
     redis
       ? {
           name: 'redis',
@@ -47,7 +45,7 @@ function platformChecks(t: Targets): Check[] {
             detail: `PING on ${redis.description}`,
           }),
         }
-      : { name: 'redis', missing: 'OATIE_REDIS_URL' },
+      : { name: 'redis', missing: TARGET_VARIABLES.redis },
     // The API's own view of BI Publisher is the one users live with; the direct probe is the fallback.
     (biApi ?? biDirect)
       ? { name: 'oracle_bi', run: biApi ?? biDirect }
@@ -67,9 +65,10 @@ function platformChecks(t: Targets): Check[] {
   ];
 }
 
-async function healthReport(services: Services): Promise<{ level: Level; text: string; blocks: Block[] }> {
+export const health = defineCommand('health', async ({ services }) => {
+  const timeoutMs = services.config.OATIE_TARGET_TIMEOUT_MS;
   const { value: results, ms } = await timed(() =>
-    runChecks(platformChecks(services.targets), services.config.OATIE_TARGET_TIMEOUT_MS, services.log),
+    runChecks(platformChecks(services.targets), timeoutMs, services.log),
   );
   const configured = results.filter((r) => r.state !== 'not configured');
   const unhealthy = configured.filter((r) => r.state === 'unhealthy').map((r) => r.name);
@@ -80,19 +79,11 @@ async function healthReport(services: Services): Promise<{ level: Level; text: s
       : unhealthy.length > 0
         ? `Unhealthy: ${unhealthy.join(', ')} (${configured.length - unhealthy.length} of ${configured.length} checks healthy).`
         : `All ${configured.length} configured checks are healthy.`;
-  const blocks: Block[] = [
-    { kind: 'header', text: 'Health' },
-    { kind: 'section', text: verdict(level, text) },
+  return diagnosis('Health', verdict(level, text), [
     table(['check', 'status', 'latency', 'detail'], checkRows(results)),
     {
       kind: 'context',
-      text: `Checked in parallel in ${formatMs(ms)}; each check gives up after ${formatMs(services.config.OATIE_TARGET_TIMEOUT_MS)}.`,
+      text: `Checked in parallel in ${formatMs(ms)}; each check gives up after ${formatMs(timeoutMs)}.`,
     },
-  ];
-  return { level, text, blocks };
-}
-
-export const health = defineCommand('health', async ({ services }) => {
-  const { level, text, blocks } = await healthReport(services);
-  return toChannel({ text: verdict(level, text), blocks });
+  ]);
 });

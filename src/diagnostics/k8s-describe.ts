@@ -1,8 +1,7 @@
 // `k8s describe <pod>`: memory limits — a pod's containers with their requests, limits, state and
 // last termination, and the recent events about it.
-import type { Block } from '../chat/message.js';
 import { shorten } from '../chat/message.js';
-import { defineCommand, toChannel } from '../commands/handler.js';
+import { defineCommand } from '../commands/handler.js';
 import { formatDurationShort } from '../core/duration.js';
 import { notFound } from '../core/errors.js';
 import type { ContainerSpec, KubeEvent, KubePod } from '../targets/targets.js';
@@ -15,8 +14,8 @@ import {
   restarts,
   wasOomKilled,
 } from './kube-pod-state.js';
-import { kubeOf } from './require-target.js';
-import { table, verdict, type Level } from './verdict.js';
+import { kubeOf } from '../targets/require-target.js';
+import { diagnosis, table, verdict, type Finding } from './verdict.js';
 
 const MAX_EVENTS = 10;
 
@@ -36,7 +35,7 @@ function containerRows(pod: KubePod, now: Date): string[][] {
   });
 }
 
-function podVerdict(pod: KubePod): { level: Level; text: string } {
+function podVerdict(pod: KubePod): Finding {
   const missingLimit = pod.containers.filter((c) => c.limits.memory === undefined).map((c) => c.name);
   if (wasOomKilled(pod)) {
     return {
@@ -74,9 +73,7 @@ export const k8sDescribe = defineCommand('k8s describe', async ({ args, services
   const events = await kube.podEvents(pod.name);
   const now = services.now();
   const { level, text } = podVerdict(pod);
-  const blocks: Block[] = [
-    { kind: 'header', text: `Pod ${pod.name}` },
-    { kind: 'section', text: verdict(level, text) },
+  return diagnosis(`Pod ${pod.name}`, verdict(level, text), [
     {
       kind: 'fields',
       fields: [
@@ -92,8 +89,6 @@ export const k8sDescribe = defineCommand('k8s describe', async ({ args, services
       ['container', 'state', 'restarts', 'cpu req / limit', 'memory req / limit', 'last termination'],
       containerRows(pod, now),
     ),
-  ];
-  blocks.push(
     events.length === 0
       ? { kind: 'context', text: 'No recent events (the API keeps them for about an hour).' }
       : table(
@@ -101,6 +96,5 @@ export const k8sDescribe = defineCommand('k8s describe', async ({ args, services
           events.map((e) => eventRow(e, now)),
           MAX_EVENTS,
         ),
-  );
-  return toChannel({ text: verdict(level, text), blocks });
+  ]);
 });

@@ -1,25 +1,16 @@
 // `k8s dns`: DNS issues — are the CoreDNS pods running and ready, and do the platform's services
 // (OATIE_PLATFORM_SERVICES, default postgres and redis) have ready endpoints to resolve to?
-import type { Block } from '../chat/message.js';
-import { defineCommand, toChannel } from '../commands/handler.js';
+import { defineCommand } from '../commands/handler.js';
 import type { KubePod, ServiceEndpoints } from '../targets/targets.js';
-import {
-  age,
-  describeTermination,
-  isReady,
-  lastTermination,
-  podStatus,
-  readyCount,
-  restarts,
-} from './kube-pod-state.js';
-import { kubeOf } from './require-target.js';
-import { table, verdict, worst, type Level } from './verdict.js';
+import { isReady, podTable } from './kube-pod-state.js';
+import { kubeOf } from '../targets/require-target.js';
+import { diagnosis, table, verdict, worst, type Finding } from './verdict.js';
 
 const DNS_NAMESPACE = 'kube-system';
 // Both CoreDNS and the older kube-dns carry this label, so one selector finds either.
 const DNS_SELECTOR = { matchLabels: { 'k8s-app': 'kube-dns' }, matchExpressions: [] };
 
-function dnsVerdict(pods: KubePod[]): { level: Level; text: string } {
+function dnsVerdict(pods: KubePod[]): Finding {
   if (pods.length === 0)
     return {
       level: 'bad',
@@ -38,7 +29,7 @@ function dnsVerdict(pods: KubePod[]): { level: Level; text: string } {
   return { level: 'ok', text: `CoreDNS is healthy: ${ready} of ${pods.length} pods ready.` };
 }
 
-function serviceState(s: ServiceEndpoints): { level: Level; text: string } {
+function serviceState(s: ServiceEndpoints): Finding {
   if (!s.exists) return { level: 'bad', text: 'no such service: its name does not resolve' };
   if (s.ready.length === 0) {
     const waiting = s.notReady.length > 0 ? ` (${s.notReady.length} not ready)` : '';
@@ -55,7 +46,7 @@ function serviceState(s: ServiceEndpoints): { level: Level; text: string } {
   };
 }
 
-function withBrokenServices(dns: { level: Level; text: string }, broken: string[]): string {
+function withBrokenServices(dns: Finding, broken: string[]): string {
   if (dns.level !== 'ok') return `${dns.text} Services without ready endpoints: ${broken.join(', ')}.`;
   const verb = broken.length === 1 ? 'has' : 'have';
   return `${dns.text.replace(/\.$/, '')}; but ${broken.join(', ')} ${verb} no ready endpoints.`;
@@ -74,26 +65,8 @@ export const k8sDns = defineCommand('k8s dns', async ({ services }) => {
   const broken = states.filter((s) => s.level === 'bad').map((s) => s.service.name);
   const level = worst([dns.level, ...states.map((s) => s.level)]);
   const text = broken.length === 0 ? dns.text : withBrokenServices(dns, broken);
-  const blocks: Block[] = [
-    { kind: 'header', text: `DNS — ${kube.description}` },
-    { kind: 'section', text: verdict(level, text) },
-  ];
-  if (pods.length > 0) {
-    blocks.push(
-      table(
-        ['CoreDNS pod', 'status', 'ready', 'restarts', 'last termination', 'age'],
-        pods.map((p) => [
-          p.name,
-          podStatus(p),
-          readyCount(p),
-          String(restarts(p)),
-          describeTermination(lastTermination(p), now),
-          age(p, now),
-        ]),
-      ),
-    );
-  }
-  blocks.push(
+  return diagnosis(`DNS — ${kube.description}`, verdict(level, text), [
+    ...(pods.length > 0 ? [podTable('CoreDNS pod', pods, now)] : []),
     table(
       [`service (${kube.namespace})`, 'endpoints'],
       states.map((s) => [s.service.name, verdict(s.level, s.text)]),
@@ -102,6 +75,5 @@ export const k8sDns = defineCommand('k8s dns', async ({ services }) => {
       kind: 'context',
       text: 'A service without ready endpoints has no pod matching its selector, or none passing its readiness probe: see `k8s pods`. Set the services checked with OATIE_PLATFORM_SERVICES.',
     },
-  );
-  return toChannel({ text: verdict(level, text), blocks });
+  ]);
 });

@@ -2,13 +2,13 @@
 // a deployment (found through the deployment's own selector), filtered, counted by level.
 import type { Block } from '../chat/message.js';
 import { shorten } from '../chat/message.js';
-import { defineCommand, toChannel } from '../commands/handler.js';
+import { defineCommand } from '../commands/handler.js';
 import { formatDuration } from '../core/duration.js';
 import { isOpsError, notFound } from '../core/errors.js';
 import type { KubePod, KubeTarget } from '../targets/targets.js';
 import { levelOf, maskSecrets, type LogLevel } from './log-lines.js';
-import { kubeOf } from './require-target.js';
-import { count, plural, verdict, type Level } from './verdict.js';
+import { kubeOf } from '../targets/require-target.js';
+import { count, diagnosis, plural, verdict, type Level } from './verdict.js';
 
 /** Lines read per pod, as `kubectl logs --tail=100`. */
 const TAIL_LINES = 100;
@@ -22,6 +22,11 @@ interface PodLines {
   lines: string[];
 }
 
+interface UnreadPod {
+  pod: KubePod;
+  reason: unknown;
+}
+
 async function readLogs(kube: KubeTarget, pods: KubePod[], sinceSeconds: number) {
   const results = await Promise.allSettled(
     pods.map((pod) =>
@@ -29,7 +34,7 @@ async function readLogs(kube: KubeTarget, pods: KubePod[], sinceSeconds: number)
     ),
   );
   const read: PodLines[] = [];
-  const failed: Array<{ pod: KubePod; reason: unknown }> = [];
+  const failed: UnreadPod[] = [];
   results.forEach((result, i) => {
     const pod = pods[i];
     if (!pod) return;
@@ -55,6 +60,23 @@ function excerpt(read: PodLines[]): string {
     .join('\n');
 }
 
+function levelCounts(read: readonly PodLines[]): Record<LogLevel, number> {
+  const counts: Record<LogLevel, number> = { ERROR: 0, WARN: 0, INFO: 0, OTHER: 0 };
+  for (const line of read.flatMap((r) => r.lines)) counts[levelOf(line)] += 1;
+  return counts;
+}
+
+/** What was read and what could not be. */
+function readingNotes(podCount: number, failed: readonly UnreadPod[], filtered: boolean): string {
+  const notes = [
+    `The last ${TAIL_LINES} lines of each pod were read${filtered ? ', then filtered (case-insensitive)' : ''}.`,
+  ];
+  if (podCount > MAX_PODS) notes.push(`Only ${MAX_PODS} of ${podCount} pods were read.`);
+  for (const f of failed)
+    notes.push(`${f.pod.name}: no logs (${isOpsError(f.reason) ? f.reason.message : 'unreadable'})`);
+  return notes.join(' ');
+}
+
 export const k8sLogs = defineCommand('k8s logs', async ({ args, services }) => {
   const kube = kubeOf(services);
   const deployment = await kube.getDeployment(args.deployment);
@@ -66,24 +88,15 @@ export const k8sLogs = defineCommand('k8s logs', async ({ args, services }) => {
   );
   const window = formatDuration(args.since);
   const title = `Logs of ${deployment.name} — last ${window}${args.grep === undefined ? '' : `, matching “${shorten(args.grep, 40)}”`}`;
-  if (pods.length === 0) {
-    const text = verdict('warn', `Deployment ${deployment.name} has no pods: nothing to read.`);
-    return toChannel({
-      text,
-      blocks: [
-        { kind: 'header', text: title },
-        { kind: 'section', text },
-      ],
-    });
-  }
+  if (pods.length === 0)
+    return diagnosis(title, verdict('warn', `Deployment ${deployment.name} has no pods: nothing to read.`));
   const { read, failed } = await readLogs(kube, pods.slice(0, MAX_PODS), args.since / 1000);
   const needle = args.grep?.toLowerCase();
   const matched = read.map((r) => ({
     ...r,
     lines: needle === undefined ? r.lines : r.lines.filter((l) => l.toLowerCase().includes(needle)),
   }));
-  const counts: Record<LogLevel, number> = { ERROR: 0, WARN: 0, INFO: 0, OTHER: 0 };
-  for (const line of matched.flatMap((r) => r.lines)) counts[levelOf(line)] += 1;
+  const counts = levelCounts(matched);
   const total = counts.ERROR + counts.WARN + counts.INFO + counts.OTHER;
   const level: Level = counts.ERROR > 0 ? 'warn' : total === 0 ? 'info' : 'ok';
   const across = plural(read.length, 'pod', 'pods');
@@ -92,8 +105,6 @@ export const k8sLogs = defineCommand('k8s logs', async ({ args, services }) => {
       ? `No ${needle === undefined ? 'log lines' : 'matching lines'} in the last ${window} across ${across}.`
       : `${plural(counts.ERROR, 'error', 'errors')} and ${plural(counts.WARN, 'warning', 'warnings')} in ${plural(total, 'line', 'lines')} across ${across}.`;
   const blocks: Block[] = [
-    { kind: 'header', text: title },
-    { kind: 'section', text: verdict(level, text) },
     {
       kind: 'fields',
       fields: [
@@ -105,12 +116,6 @@ export const k8sLogs = defineCommand('k8s logs', async ({ args, services }) => {
     },
   ];
   if (total > 0) blocks.push({ kind: 'code', text: excerpt(matched) });
-  const notes = [
-    `The last ${TAIL_LINES} lines of each pod were read${needle === undefined ? '' : ', then filtered (case-insensitive)'}.`,
-  ];
-  if (pods.length > MAX_PODS) notes.push(`Only ${MAX_PODS} of ${pods.length} pods were read.`);
-  for (const f of failed)
-    notes.push(`${f.pod.name}: no logs (${isOpsError(f.reason) ? f.reason.message : 'unreadable'})`);
-  blocks.push({ kind: 'context', text: notes.join(' ') });
-  return toChannel({ text: verdict(level, text), blocks });
+  blocks.push({ kind: 'context', text: readingNotes(pods.length, failed, needle !== undefined) });
+  return diagnosis(title, verdict(level, text), blocks);
 });

@@ -1,16 +1,15 @@
 // `k8s netpol`: network policies of the namespace — which pods each selects, and what traffic it
 // lets in and out (a selected pod accepts only what some policy allows).
-import type { Block } from '../chat/message.js';
 import { shorten } from '../chat/message.js';
-import { defineCommand, toChannel } from '../commands/handler.js';
+import { defineCommand } from '../commands/handler.js';
 import type {
   KubeNetworkPolicy,
   LabelSelector,
   NetworkPolicyPeer,
   NetworkPolicyRule,
 } from '../targets/targets.js';
-import { kubeOf } from './require-target.js';
-import { plural, table, verdict } from './verdict.js';
+import { kubeOf } from '../targets/require-target.js';
+import { diagnosis, plural, table, verdict } from './verdict.js';
 
 /** "app=oatie, tier in (api,web)"; `everything` when the selector is empty. */
 export function formatSelector(selector: LabelSelector, everything: string): string {
@@ -58,38 +57,33 @@ function formatDirection(policy: KubeNetworkPolicy, direction: 'Ingress' | 'Egre
 export const k8sNetpol = defineCommand('k8s netpol', async ({ services }) => {
   const kube = kubeOf(services);
   const policies = (await kube.listNetworkPolicies()).sort((a, b) => a.name.localeCompare(b.name));
+  const title = `Network policies — ${kube.description}`;
+  if (policies.length === 0) {
+    const text = `No network policies in namespace ${kube.namespace}: all traffic between pods is allowed.`;
+    return diagnosis(title, verdict('info', text));
+  }
   const denyAll = policies.filter(
     (p) =>
       formatSelector(p.podSelector, '') === '' && p.policyTypes.includes('Ingress') && p.ingress.length === 0,
   );
   const text =
-    policies.length === 0
-      ? `No network policies in namespace ${kube.namespace}: all traffic between pods is allowed.`
-      : `${plural(policies.length, 'network policy', 'network policies')} in namespace ${kube.namespace}.` +
-        (denyAll.length > 0
-          ? ` ${denyAll.map((p) => p.name).join(', ')} denies all ingress by default: pods accept only what another policy allows.`
-          : '');
-  const level = policies.length === 0 ? 'info' : 'ok';
-  const blocks: Block[] = [
-    { kind: 'header', text: `Network policies — ${kube.description}` },
-    { kind: 'section', text: verdict(level, text) },
-  ];
-  if (policies.length > 0) {
-    blocks.push(
-      table(
-        ['policy', 'selects pods', 'ingress from', 'egress to'],
-        policies.map((p) => [
-          p.name,
-          formatSelector(p.podSelector, 'all pods'),
-          shorten(formatDirection(p, 'Ingress'), 160),
-          shorten(formatDirection(p, 'Egress'), 160),
-        ]),
-      ),
-      {
-        kind: 'context',
-        text: 'Traffic to a selected pod is allowed only if some policy allows it. When a service cannot reach another, check that the caller’s labels match an “ingress from” of the callee.',
-      },
-    );
-  }
-  return toChannel({ text: verdict(level, text), blocks });
+    `${plural(policies.length, 'network policy', 'network policies')} in namespace ${kube.namespace}.` +
+    (denyAll.length > 0
+      ? ` ${denyAll.map((p) => p.name).join(', ')} denies all ingress by default: pods accept only what another policy allows.`
+      : '');
+  return diagnosis(title, verdict('ok', text), [
+    table(
+      ['policy', 'selects pods', 'ingress from', 'egress to'],
+      policies.map((p) => [
+        p.name,
+        formatSelector(p.podSelector, 'all pods'),
+        shorten(formatDirection(p, 'Ingress'), 160),
+        shorten(formatDirection(p, 'Egress'), 160),
+      ]),
+    ),
+    {
+      kind: 'context',
+      text: 'Traffic to a selected pod is allowed only if some policy allows it. When a service cannot reach another, check that the caller’s labels match an “ingress from” of the callee.',
+    },
+  ]);
 });

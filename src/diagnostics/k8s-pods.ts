@@ -1,22 +1,13 @@
 // `k8s pods [--app <name>]`: high memory use and restarts — each pod's status, restarts, last
 // termination (OOMKilled) and age; offers to restart an allowlisted deployment whose pods were OOMKilled.
-import type { Block, Button } from '../chat/message.js';
-import { defineCommand, toChannel } from '../commands/handler.js';
+import type { Block } from '../chat/message.js';
+import { defineCommand } from '../commands/handler.js';
 import type { Services } from '../core/services.js';
 import type { KubePod, LabelSelector } from '../targets/targets.js';
-import { fixButton } from './fix-button.js';
-import {
-  age,
-  describeTermination,
-  isReady,
-  lastTermination,
-  podStatus,
-  readyCount,
-  restarts,
-  wasOomKilled,
-} from './kube-pod-state.js';
-import { kubeOf } from './require-target.js';
-import { plural, table, verdict, type Level } from './verdict.js';
+import { fixOffer, type OfferedFix } from './fix-button.js';
+import { isReady, podTable, restarts, wasOomKilled } from './kube-pod-state.js';
+import { kubeOf } from '../targets/require-target.js';
+import { diagnosis, plural, verdict, type Finding } from './verdict.js';
 
 const MAX_BUTTONS = 3;
 
@@ -30,7 +21,7 @@ function byConcern(a: KubePod, b: KubePod): number {
   );
 }
 
-function podsVerdict(pods: KubePod[], where: string): { level: Level; text: string } {
+function podsVerdict(pods: KubePod[], where: string): Finding {
   if (pods.length === 0) return { level: 'info', text: `No pods ${where}.` };
   const oom = pods.filter(wasOomKilled);
   const notReady = pods.filter((p) => !isReady(p));
@@ -47,7 +38,7 @@ function podsVerdict(pods: KubePod[], where: string): { level: Level; text: stri
 }
 
 /** Restart buttons for the OOMKilled pods' deployments that the policy allows fixes to touch. */
-async function restartOffers(services: Services, pods: KubePod[]): Promise<Block[]> {
+function restartOffers(services: Services, pods: KubePod[]): Promise<Block[]> {
   const allowed = services.policy.kubernetes.deployments;
   const deployments = [
     ...new Set(
@@ -60,20 +51,15 @@ async function restartOffers(services: Services, pods: KubePod[]): Promise<Block
         ),
     ),
   ].slice(0, MAX_BUTTONS);
-  if (deployments.length === 0) return [];
-  const buttons: Button[] = [];
-  for (const deployment of deployments) {
-    buttons.push(
-      await fixButton(services, `Restart ${deployment}`, { command: 'k8s restart', args: { deployment } }),
-    );
-  }
-  return [
-    { kind: 'actions', buttons },
-    {
-      kind: 'context',
-      text: 'A restart frees the memory for now and needs the approval of someone else; `k8s set-memory` raises the limit.',
-    },
-  ];
+  const fixes = deployments.map((deployment): OfferedFix => ({
+    label: `Restart ${deployment}`,
+    proposal: { command: 'k8s restart', args: { deployment } },
+  }));
+  return fixOffer(
+    services,
+    fixes,
+    'A restart frees the memory for now and needs the approval of someone else; `k8s set-memory` raises the limit.',
+  );
 }
 
 export const k8sPods = defineCommand('k8s pods', async ({ args, services }) => {
@@ -86,28 +72,7 @@ export const k8sPods = defineCommand('k8s pods', async ({ args, services }) => {
   const now = services.now();
   const where = `in namespace ${kube.namespace}${args.app === undefined ? '' : ` with app=${args.app}`}`;
   const { level, text } = podsVerdict(pods, where);
-  const blocks: Block[] = [
-    {
-      kind: 'header',
-      text: `Pods — ${kube.description}${args.app === undefined ? '' : `, app=${args.app}`}`,
-    },
-    { kind: 'section', text: verdict(level, text) },
-  ];
-  if (pods.length > 0) {
-    blocks.push(
-      table(
-        ['pod', 'status', 'ready', 'restarts', 'last termination', 'age'],
-        pods.map((p) => [
-          p.name,
-          podStatus(p),
-          readyCount(p),
-          String(restarts(p)),
-          describeTermination(lastTermination(p), now),
-          age(p, now),
-        ]),
-      ),
-    );
-  }
+  const blocks: Block[] = pods.length > 0 ? [podTable('pod', pods, now)] : [];
   if (pods.some(wasOomKilled)) {
     blocks.push({
       kind: 'context',
@@ -115,5 +80,6 @@ export const k8sPods = defineCommand('k8s pods', async ({ args, services }) => {
     });
   }
   blocks.push(...(await restartOffers(services, pods)));
-  return toChannel({ text: verdict(level, text), blocks });
+  const title = `Pods — ${kube.description}${args.app === undefined ? '' : `, app=${args.app}`}`;
+  return diagnosis(title, verdict(level, text), blocks);
 });

@@ -1,11 +1,11 @@
 // `k8s top pods|nodes`: memory and CPU use (metrics.k8s.io) against requests and limits, or against
 // what each node can allocate; the pods closest to their memory limit first.
 import type { Block } from '../chat/message.js';
-import { defineCommand, toChannel } from '../commands/handler.js';
+import { defineCommand } from '../commands/handler.js';
 import { formatBytes, formatCores, parseQuantity, percentOf } from '../core/quantity.js';
 import type { KubePod, KubeTarget, PodUsage, ResourceAmounts } from '../targets/targets.js';
-import { kubeOf } from './require-target.js';
-import { plural, table, verdict, type Level } from './verdict.js';
+import { kubeOf } from '../targets/require-target.js';
+import { diagnosis, plural, table, verdict, type Finding, type Level } from './verdict.js';
 
 /** At or above this share of its memory limit, a pod is close to being OOMKilled. */
 const MEMORY_WARN_PERCENT = 90;
@@ -67,7 +67,7 @@ function byPressure(a: PodRow, b: PodRow): number {
   );
 }
 
-async function topPods(kube: KubeTarget): Promise<{ level: Level; text: string; blocks: Block[] }> {
+async function topPods(kube: KubeTarget): Promise<Finding & { blocks: Block[] }> {
   const [usage, pods] = await Promise.all([kube.podUsage(), kube.listPods()]);
   const byName = new Map(pods.map((p) => [p.name, p]));
   const rows = usage.map((u) => podRow(u, byName.get(u.name))).sort(byPressure);
@@ -103,7 +103,7 @@ async function topPods(kube: KubeTarget): Promise<{ level: Level; text: string; 
   return { level, text, blocks };
 }
 
-async function topNodes(kube: KubeTarget): Promise<{ level: Level; text: string; blocks: Block[] }> {
+async function topNodes(kube: KubeTarget): Promise<Finding & { blocks: Block[] }> {
   const [usage, nodes] = await Promise.all([kube.nodeUsage(), kube.listNodes()]);
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const rows = usage
@@ -153,10 +153,5 @@ export const k8sTop = defineCommand('k8s top', async ({ args, services }) => {
     args.resource === 'pods'
       ? `Pod resource use — ${kube.description}`
       : `Node resource use — ${kube.description}`;
-  const blocks: Block[] = [
-    { kind: 'header', text: title },
-    { kind: 'section', text: verdict(result.level, result.text) },
-    ...result.blocks,
-  ];
-  return toChannel({ text: verdict(result.level, result.text), blocks });
+  return diagnosis(title, verdict(result.level, result.text), result.blocks);
 });

@@ -1,7 +1,9 @@
 // How a pod reads at a glance, as kubectl shows it: status, ready containers, restarts, the last
 // termination (OOMKilled…) and age. Shared by `k8s pods`, `k8s describe` and `k8s dns`.
+import type { Block } from '../chat/message.js';
 import { formatDurationShort } from '../core/duration.js';
 import type { ContainerTermination, KubePod } from '../targets/targets.js';
+import { table } from './verdict.js';
 
 /** A waiting or terminated reason (CrashLoopBackOff, OOMKilled) says more than the phase. */
 export function podStatus(pod: KubePod): string {
@@ -41,4 +43,20 @@ export function describeTermination(t: ContainerTermination | undefined, now: Da
 
 export function age(pod: KubePod, now: Date): string {
   return pod.createdAt ? formatDurationShort(now.getTime() - pod.createdAt.getTime()) : '?';
+}
+
+/** The pods as a table, as `kubectl get pods` shows them plus the last termination; `first` names
+ * the first column ("pod", "CoreDNS pod"). */
+export function podTable(first: string, pods: readonly KubePod[], now: Date): Block {
+  return table(
+    [first, 'status', 'ready', 'restarts', 'last termination', 'age'],
+    pods.map((p) => [
+      p.name,
+      podStatus(p),
+      readyCount(p),
+      String(restarts(p)),
+      describeTermination(lastTermination(p), now),
+      age(p, now),
+    ]),
+  );
 }

@@ -16,6 +16,11 @@ export function utc(moment: Date): string {
   return `${moment.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** Since when cumulative statistics count, from their last reset (null: they never were). */
+export function statsSince(reset: Date | null | undefined, now: Date): string {
+  return reset ? `since statistics were reset ${ago(reset, now)}` : 'since statistics began';
+}
+
 /** Either the moment in words or "never". */
 export function agoOrNever(then: Date | null, now: Date): string {
   return then === null ? 'never' : ago(then, now);

@@ -4,7 +4,7 @@ import { shorten, type Block } from '../chat/message.js';
 import { formatDuration, formatDurationShort } from '../core/duration.js';
 import { nextStepFor } from './report-errors.js';
 import { ago, utc } from './relative-time.js';
-import { table, type Level } from './verdict.js';
+import { table, type Finding } from './verdict.js';
 
 export interface Execution {
   status: string;
@@ -16,11 +16,7 @@ export interface Execution {
 }
 
 /** The verdict on a report whose status is `status` and whose running execution (if any) is `current`. */
-export function statusVerdict(
-  status: string,
-  current: Execution | undefined,
-  stuckAfter: number,
-): { level: Level; text: string } {
+export function statusVerdict(status: string, current: Execution | undefined, stuckAfter: number): Finding {
   if (status === 'processing') {
     if (current === undefined) {
       return {

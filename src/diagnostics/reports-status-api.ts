@@ -1,11 +1,10 @@
 // `reports status` when only the Oatie API is configured: GET /api/v1/reports/{id}/executions, as
 // the troubleshooting guide does it. The API gives executions, not the report's name or organisation.
-import type { Block } from '../chat/message.js';
-import { toChannel, type HandlerResult } from '../commands/handler.js';
+import type { HandlerResult } from '../commands/handler.js';
 import type { Services } from '../core/services.js';
 import type { OatieApiTarget, ReportExecution } from '../targets/targets.js';
 import { executionsTable, lastErrorBlocks, statusVerdict, type Execution } from './report-executions.js';
-import { count, verdict } from './verdict.js';
+import { count, diagnosis, verdict } from './verdict.js';
 
 const SHOWN = 10;
 
@@ -37,9 +36,7 @@ export async function reportStatusFromApi(
   const summary = verdict(level, `Report ${reportId}: ${text}`);
   const lastError = executions.find((e) => e.error !== null);
   const failed = executions.filter((e) => e.status === 'failed').length;
-  const blocks: Block[] = [
-    { kind: 'header', text: `Report ${reportId}` },
-    { kind: 'section', text: summary },
+  return diagnosis(`Report ${reportId}`, summary, [
     {
       kind: 'fields',
       fields: [
@@ -52,6 +49,5 @@ export async function reportStatusFromApi(
       lastError?.error ? { error: lastError.error, startedAt: lastError.startedAt } : undefined,
       now,
     ),
-  ];
-  return toChannel({ text: summary, blocks });
+  ]);
 }

@@ -1,15 +1,14 @@
 // `reports status <report-id>`: a report's recent executions, how long the current one has been
 // processing, and the last error, with where to look next. Read from the Oatie database; without
 // it, from the Oatie API's executions endpoint (the guide's own diagnosis).
-import type { Block } from '../chat/message.js';
-import { defineCommand, toChannel, type HandlerResult } from '../commands/handler.js';
+import { defineCommand, type HandlerResult } from '../commands/handler.js';
 import { notConfigured, notFound } from '../core/errors.js';
 import type { Services } from '../core/services.js';
 import type { SqlTarget } from '../targets/targets.js';
 import { executionsTable, lastErrorBlocks, statusVerdict, type Execution } from './report-executions.js';
 import { reportStatusFromApi } from './reports-status-api.js';
 import { ago } from './relative-time.js';
-import { count, verdict } from './verdict.js';
+import { count, diagnosis, verdict } from './verdict.js';
 
 interface ReportRow {
   name: string;
@@ -59,9 +58,7 @@ async function fromDatabase(target: SqlTarget, reportId: string, services: Servi
     level,
     `Report “${report.name}” (${report.organization ?? 'no organisation'}): ${text}`,
   );
-  const blocks: Block[] = [
-    { kind: 'header', text: `Report ${reportId}` },
-    { kind: 'section', text: summary },
+  return diagnosis(`Report ${reportId}`, summary, [
     {
       kind: 'fields',
       fields: [
@@ -73,8 +70,7 @@ async function fromDatabase(target: SqlTarget, reportId: string, services: Servi
     },
     ...executionsTable(executions),
     ...lastErrorBlocks(lastError, now),
-  ];
-  return toChannel({ text: summary, blocks });
+  ]);
 }
 
 export const reportsStatus = defineCommand('reports status', async ({ args, services }) => {

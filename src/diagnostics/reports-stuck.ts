@@ -1,9 +1,8 @@
 // `reports stuck`: reports processing for longer than the policy's reports.stuckAfter, by organisation.
-import type { Block } from '../chat/message.js';
-import { defineCommand, toChannel } from '../commands/handler.js';
+import { defineCommand } from '../commands/handler.js';
 import { formatDuration, formatDurationShort } from '../core/duration.js';
-import { postgresOf } from './require-target.js';
-import { count, plural, table, verdict } from './verdict.js';
+import { postgresOf } from '../targets/require-target.js';
+import { count, diagnosis, plural, table, verdict } from './verdict.js';
 
 interface ProcessingRow {
   id: string;
@@ -54,26 +53,23 @@ export const reportsStuck = defineCommand('reports stuck', async ({ services }) 
   const stuck = rows.filter((r) => r.stuck);
   const recent = rows.length - stuck.length;
   const threshold = formatDuration(stuckAfter);
-  const header: Block = {
-    kind: 'header',
-    text: `Stuck reports (processing over ${threshold}) — ${target.description}`,
-  };
+  const title = `Stuck reports (processing over ${threshold}) — ${target.description}`;
   const recentNote =
     recent > 0
       ? ` ${plural(recent, 'other report is', 'other reports are')} processing for less than that.`
       : '';
   if (stuck.length === 0) {
-    const text = verdict('ok', `No report has been processing for more than ${threshold}.${recentNote}`);
-    return toChannel({ text, blocks: [header, { kind: 'section', text }] });
+    return diagnosis(
+      title,
+      verdict('ok', `No report has been processing for more than ${threshold}.${recentNote}`),
+    );
   }
   const groups = byOrganisation(stuck);
   const text = verdict(
     'bad',
     `${plural(stuck.length, 'report has', 'reports have')} been processing for more than ${threshold}, in ${plural(groups.length, 'organisation', 'organisations')}; the oldest for ${formatDuration(stuck[0]?.ms ?? 0)}.${recentNote}`,
   );
-  const blocks: Block[] = [
-    header,
-    { kind: 'section', text },
+  return diagnosis(title, text, [
     table(
       ['organisation', 'stuck', 'oldest'],
       groups.map((g) => [g.organization, count(g.stuck), formatDurationShort(g.oldestMs)]),
@@ -88,6 +84,5 @@ export const reportsStuck = defineCommand('reports stuck', async ({ services }) 
       kind: 'context',
       text: '`reports status <report-id>` shows a report’s executions and last error; many at once usually point at Oracle BI (`health oracle-bi`) or the report service (`k8s pods --app report-service`).',
     },
-  ];
-  return toChannel({ text, blocks });
+  ]);
 });

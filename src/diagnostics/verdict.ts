@@ -1,12 +1,26 @@
 // The shared shape of a diagnostic's answer: a verdict line in words, then figures, then hints.
 import { limitRows, type Block } from '../chat/message.js';
+import { toChannel, type Reply } from '../commands/handler.js';
 
 export type Level = 'ok' | 'warn' | 'bad' | 'info';
+
+/** One thing a diagnostic found, and how much it matters. */
+export interface Finding {
+  level: Level;
+  text: string;
+}
 
 const ICON: Record<Level, string> = { ok: '✅', warn: '⚠️', bad: '🔴', info: 'ℹ️' };
 
 /** A verdict sentence with the icon of its level. */
 export const verdict = (level: Level, text: string): string => `${ICON[level]} ${text}`;
+
+/** A diagnostic's answer in the channel: its title, the verdict (`verdict(level, text)`), then the
+ * figures and hints that back it. */
+export function diagnosis(title: string, summary: string, details: readonly Block[] = []): Reply {
+  const blocks: Block[] = [{ kind: 'header', text: title }, { kind: 'section', text: summary }, ...details];
+  return toChannel({ text: summary, blocks });
+}
 
 /** The worst of several levels (bad > warn > ok > info). */
 export function worst(levels: readonly Level[]): Level {

@@ -1,9 +1,12 @@
-// Builds the clients of the configured targets (adapters); unconfigured targets stay absent.
+// Builds the clients of the configured targets (adapters); a target whose variables are not set stays
+// absent.
 import type { Config } from '../config/env.js';
 import type { Logger } from '../core/logger.js';
+import { openKubeTarget } from './kube.js';
+import { openOatieApi } from './oatie-api.js';
+import { openOracleBi } from './oracle-bi.js';
 import { openPostgresTarget } from './postgres.js';
 import { openRedisTarget } from './redis.js';
-import { buildRemoteTargets } from './build-remote-targets.js';
 import { statusPageFromConfig } from './statuspage.js';
 import type { Targets } from './targets.js';
 
@@ -21,17 +24,29 @@ export function buildTargets(config: Config, log: Logger): Targets {
           keyPrefix: config.OATIE_REDIS_PREFIX,
           log: log.child({ target: 'redis' }),
         });
-  // Every client that holds a connection, closed together at shutdown.
-  const closers: Array<() => Promise<void>> = [];
-  if (postgres) closers.push(() => postgres.close());
-  if (redis) closers.push(() => redis.close());
+  const kubeConfigured = config.OATIE_KUBE_IN_CLUSTER || config.KUBECONFIG !== undefined;
   return {
     postgres,
     redis,
-    ...buildRemoteTargets(config),
+    // A kubeconfig that cannot be read stops the start-up with its reason (see loadKubeConfig).
+    kube: kubeConfigured
+      ? openKubeTarget({
+          inCluster: config.OATIE_KUBE_IN_CLUSTER,
+          kubeconfig: config.KUBECONFIG,
+          namespace: config.OATIE_NAMESPACE,
+          timeoutMs,
+        })
+      : undefined,
+    oatieApi:
+      config.OATIE_API_URL === undefined
+        ? undefined
+        : openOatieApi({ url: config.OATIE_API_URL, token: config.OATIE_API_TOKEN, timeoutMs }),
+    oracleBi:
+      config.ORACLE_BI_URL === undefined ? undefined : openOracleBi({ url: config.ORACLE_BI_URL, timeoutMs }),
     statusPage: statusPageFromConfig(config),
+    // The clients that hold connections, closed together at shutdown.
     close: async () => {
-      await Promise.allSettled(closers.map((close) => close()));
+      await Promise.allSettled([postgres?.close(), redis?.close()]);
     },
   };
 }

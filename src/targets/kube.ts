@@ -13,6 +13,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { ErrorCode, OpsError } from '../core/errors.js';
+import { parseAnswer } from './http-call.js';
 import { apiConfiguration, loadKubeConfig, type KubeSettings } from './kube-config.js';
 import { toDeployment, toEvent, toNetworkPolicy, toNode, toPod } from './kube-convert.js';
 import type {
@@ -182,7 +183,7 @@ export class KubeApiTarget implements KubeTarget {
       plural: 'pods',
     };
     const raw: unknown = await this.callMetrics(() => this.custom.listNamespacedCustomObject(params));
-    return this.parseMetrics(podMetricsList, raw).items.map((item) => ({
+    return parseAnswer(podMetricsList, raw, this.what, 'metrics').items.map((item) => ({
       name: item.metadata.name,
       namespace: item.metadata.namespace,
       containers: item.containers.map((c) => ({ name: c.name, cpu: c.usage.cpu, memory: c.usage.memory })),
@@ -192,7 +193,7 @@ export class KubeApiTarget implements KubeTarget {
   async nodeUsage(): Promise<NodeUsage[]> {
     const params = { group: 'metrics.k8s.io', version: 'v1beta1', plural: 'nodes' };
     const raw: unknown = await this.callMetrics(() => this.custom.listClusterCustomObject(params));
-    return this.parseMetrics(nodeMetricsList, raw).items.map((item) => ({
+    return parseAnswer(nodeMetricsList, raw, this.what, 'metrics').items.map((item) => ({
       name: item.metadata.name,
       cpu: item.usage.cpu,
       memory: item.usage.memory,
@@ -238,13 +239,6 @@ export class KubeApiTarget implements KubeTarget {
       }
       throw this.toOpsError(error);
     }
-  }
-
-  private parseMetrics<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success)
-      throw new OpsError(ErrorCode.TargetDown, `${this.what} answered metrics the bot cannot read.`);
-    return parsed.data;
   }
 
   // ApiException's message carries the whole response body and headers: never shown, only its code.

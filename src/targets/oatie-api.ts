@@ -2,8 +2,8 @@
 // timeout on every call. Every answer is validated (zod) before the core sees it; paths carry only
 // validated UUIDs, encoded.
 import { z } from 'zod';
-import { ErrorCode, OpsError, badArgument, notFound } from '../core/errors.js';
-import { networkError, statusError } from './network-error.js';
+import { badArgument, notFound } from '../core/errors.js';
+import { acceptedText, baseUrl, callTarget, parseAnswer, parseJson, type HttpTarget } from './http-call.js';
 import type { ApiHealth, MetricSample, OatieApiTarget, ReportExecution } from './oatie-api-port.js';
 
 export interface OatieApiSettings {
@@ -75,26 +75,21 @@ const health = z
 export class OatieApi implements OatieApiTarget {
   readonly description: string;
   private readonly base: URL;
-  private readonly what: string;
+  private readonly target: HttpTarget;
 
   constructor(private readonly settings: OatieApiSettings) {
-    const url = new URL(settings.url);
-    // The base keeps its path (an API behind a prefix) and loses any credentials written in it.
-    url.username = '';
-    url.password = '';
-    url.pathname = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
-    this.base = url;
-    this.description = url.host;
-    this.what = `The Oatie API at ${url.host}`;
+    this.base = baseUrl(settings.url);
+    this.description = this.base.host;
+    this.target = { what: `The Oatie API at ${this.base.host}`, timeoutMs: settings.timeoutMs };
   }
 
   async reportExecutions(reportId: string): Promise<ReportExecution[]> {
     const id = z.guid().safeParse(reportId);
     if (!id.success) throw badArgument('expected a report UUID');
     const path = `api/v1/reports/${encodeURIComponent(id.data)}/executions`;
-    const { response, body } = await this.get(path, [200, 404]);
-    if (response.status === 404) throw notFound(`The Oatie API knows no report ${id.data}.`);
-    return this.validate(executions, body);
+    const { status, text } = await this.get(path, [200, 404]);
+    if (status === 404) throw notFound(`The Oatie API knows no report ${id.data}.`);
+    return parseAnswer(executions, parseJson(text), this.target.what);
   }
 
   async oracleBiHealth(): Promise<ApiHealth> {
@@ -106,18 +101,18 @@ export class OatieApi implements OatieApiTarget {
   }
 
   async metrics(): Promise<MetricSample[]> {
-    const { body } = await this.get('metrics', [200], 'text');
-    return parsePrometheus(typeof body === 'string' ? body.slice(0, MAX_METRICS_BYTES) : '');
+    const { text } = await this.get('metrics', [200], 'text/plain');
+    return parsePrometheus(text.slice(0, MAX_METRICS_BYTES));
   }
 
   private async healthAt(path: string): Promise<ApiHealth> {
     const started = performance.now();
     // A health endpoint answers 503 with the same body when something is down: still an answer.
-    const { response, body } = await this.get(path, [200, 503]);
+    const answer = await this.get(path, [200, 503]);
     const latencyMs = Math.round(performance.now() - started);
-    const h = this.validate(health, body);
-    const status = h.status ?? (h.healthy === false || response.status === 503 ? 'unhealthy' : 'healthy');
-    const healthy = response.status === 200 && (h.healthy ?? HEALTHY_WORDS.has(status.toLowerCase()));
+    const h = parseAnswer(health, parseJson(answer.text), this.target.what);
+    const status = h.status ?? (h.healthy === false || answer.status === 503 ? 'unhealthy' : 'healthy');
+    const healthy = answer.status === 200 && (h.healthy ?? HEALTHY_WORDS.has(status.toLowerCase()));
     const detail = h.message ?? h.error ?? undefined;
     return {
       healthy,
@@ -129,43 +124,19 @@ export class OatieApi implements OatieApiTarget {
     };
   }
 
-  private async get(
+  /** GET `path` (relative to the base) with the token; a status outside `accepted` is an error. */
+  private get(
     path: string,
     accepted: readonly number[],
-    as: 'json' | 'text' = 'json',
-  ): Promise<{ response: Response; body: unknown }> {
-    const headers: Record<string, string> = { accept: as === 'json' ? 'application/json' : 'text/plain' };
+    accept = 'application/json',
+  ): Promise<{ status: number; text: string }> {
+    const headers: Record<string, string> = { accept };
     if (this.settings.token !== undefined) headers.authorization = `Bearer ${this.settings.token}`;
-    try {
-      const response = await fetch(new URL(path, this.base), {
-        headers,
-        redirect: 'error',
-        signal: AbortSignal.timeout(this.settings.timeoutMs),
-      });
-      if (!accepted.includes(response.status)) {
-        await response.body?.cancel();
-        throw statusError(response.status, this.what, 'check OATIE_API_TOKEN');
-      }
-      const raw = await response.text();
-      return { response, body: as === 'text' ? raw : parseJson(raw) };
-    } catch (error) {
-      throw networkError(error, this.what, this.settings.timeoutMs);
-    }
-  }
-
-  private validate<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-    const parsed = schema.safeParse(body);
-    if (!parsed.success)
-      throw new OpsError(ErrorCode.TargetDown, `${this.what} answered something the bot cannot read.`);
-    return parsed.data;
-  }
-}
-
-function parseJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    return undefined;
+    const init: RequestInit = { headers, redirect: 'error' };
+    return callTarget(this.target, new URL(path, this.base), init, async (response) => ({
+      status: response.status,
+      text: await acceptedText(response, (s) => accepted.includes(s), this.target, 'check OATIE_API_TOKEN'),
+    }));
   }
 }
 

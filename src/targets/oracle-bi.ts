@@ -1,7 +1,7 @@
 // Oracle BI Publisher reached directly (ORACLE_BI_URL): is PublicReportService reachable, and how fast?
 // Any HTTP answer means reachable (401 only says it wants credentials, which the bot does not send);
 // no answer is named: refused, timed out, name not resolved, TLS.
-import { networkError } from './network-error.js';
+import { baseUrl, callTarget, type HttpTarget } from './http-call.js';
 import type { OracleBiProbe, OracleBiTarget } from './oatie-api-port.js';
 
 export interface OracleBiSettings {
@@ -15,34 +15,25 @@ const MAX_SNIFF_BYTES = 4096;
 export class OracleBiPublisher implements OracleBiTarget {
   readonly description: string;
   private readonly serviceUrl: URL;
-  private readonly what: string;
+  private readonly target: HttpTarget;
 
-  constructor(private readonly settings: OracleBiSettings) {
-    const base = new URL(settings.url);
-    base.username = '';
-    base.password = '';
-    base.pathname = base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`;
+  constructor(settings: OracleBiSettings) {
+    const base = baseUrl(settings.url);
     this.serviceUrl = new URL(SERVICE_PATH, base);
     this.serviceUrl.search = '?wsdl';
     this.description = base.host;
-    this.what = `Oracle BI Publisher at ${base.host}`;
+    this.target = { what: `Oracle BI Publisher at ${base.host}`, timeoutMs: settings.timeoutMs };
   }
 
-  async probe(): Promise<OracleBiProbe> {
+  probe(): Promise<OracleBiProbe> {
     const started = performance.now();
-    try {
-      const response = await fetch(this.serviceUrl, {
-        // A redirect (to a login page) is an answer too: reachable.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.settings.timeoutMs),
-      });
+    // A redirect (to a login page) is an answer too: reachable.
+    return callTarget(this.target, this.serviceUrl, { redirect: 'manual' }, async (response) => {
       const latencyMs = Math.round(performance.now() - started);
       // Headers arrived: reachable, even if the body then stalls past the timeout.
       const head = await readHead(response).catch(() => '');
       return { status: response.status, latencyMs, wsdl: /wsdl:definitions|<definitions/i.test(head) };
-    } catch (error) {
-      throw networkError(error, this.what, this.settings.timeoutMs);
-    }
+    });
   }
 }
 

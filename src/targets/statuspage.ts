@@ -3,8 +3,7 @@
 // returned, encoded; answers are validated before use.
 import { z } from 'zod';
 import type { Config } from '../config/env.js';
-import { ErrorCode, OpsError } from '../core/errors.js';
-import { networkError, statusError } from './network-error.js';
+import { acceptedText, baseUrl, callTarget, parseAnswer, parseJson, type HttpTarget } from './http-call.js';
 import type { StatusPageImpact, StatusPageStatus, StatusPageTarget } from './statuspage-port.js';
 
 export const DEFAULT_STATUSPAGE_API_URL = 'https://api.statuspage.io/v1';
@@ -21,16 +20,13 @@ const created = z.object({ id: z.string().min(1).max(200) }).loose();
 class Statuspage implements StatusPageTarget {
   readonly description: string;
   private readonly base: URL;
-  private readonly what: string;
+  private readonly target: HttpTarget;
 
   constructor(private readonly settings: StatuspageSettings) {
-    const url = new URL(settings.url ?? DEFAULT_STATUSPAGE_API_URL);
-    url.username = '';
-    url.password = '';
-    url.pathname = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
+    const url = baseUrl(settings.url ?? DEFAULT_STATUSPAGE_API_URL);
     this.base = new URL(`pages/${encodeURIComponent(settings.pageId)}/`, url);
     this.description = `${url.host} page ${settings.pageId}`;
-    this.what = `The status page API at ${url.host}`;
+    this.target = { what: `The status page API at ${url.host}`, timeoutMs: settings.timeoutMs };
   }
 
   async open(incident: {
@@ -47,42 +43,29 @@ class Statuspage implements StatusPageTarget {
         impact_override: incident.impact,
       },
     });
-    const parsed = created.safeParse(body);
-    if (!parsed.success)
-      throw new OpsError(ErrorCode.TargetDown, `${this.what} answered something the bot cannot read.`);
-    return parsed.data.id;
+    return parseAnswer(created, body, this.target.what).id;
   }
 
   async update(id: string, update: { status: StatusPageStatus; body: string }): Promise<void> {
     await this.send('PATCH', `incidents/${encodeURIComponent(id)}`, { incident: update });
   }
 
-  private async send(method: 'POST' | 'PATCH', path: string, payload: object): Promise<unknown> {
-    try {
-      const response = await fetch(new URL(path, this.base), {
-        method,
-        headers: {
-          authorization: `OAuth ${this.settings.apiKey}`,
-          'content-type': 'application/json',
-          accept: 'application/json',
-        },
-        body: JSON.stringify(payload),
-        redirect: 'error',
-        signal: AbortSignal.timeout(this.settings.timeoutMs),
-      });
-      if (response.status < 200 || response.status > 299) {
-        await response.body?.cancel();
-        throw statusError(response.status, this.what, 'check STATUSPAGE_API_KEY and STATUSPAGE_PAGE_ID');
-      }
-      const raw = await response.text();
-      try {
-        return JSON.parse(raw) as unknown;
-      } catch {
-        return undefined;
-      }
-    } catch (error) {
-      throw networkError(error, this.what, this.settings.timeoutMs);
-    }
+  private send(method: 'POST' | 'PATCH', path: string, payload: object): Promise<unknown> {
+    const init: RequestInit = {
+      method,
+      headers: {
+        authorization: `OAuth ${this.settings.apiKey}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
+      body: JSON.stringify(payload),
+      redirect: 'error',
+    };
+    const hint = 'check STATUSPAGE_API_KEY and STATUSPAGE_PAGE_ID';
+    const ok = (status: number) => status >= 200 && status <= 299;
+    return callTarget(this.target, new URL(path, this.base), init, async (response) =>
+      parseJson(await acceptedText(response, ok, this.target, hint)),
+    );
   }
 }
 

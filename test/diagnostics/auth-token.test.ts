@@ -1,7 +1,11 @@
 // `auth token`: an on-call engineer pastes a token from a failing request and reads what is wrong
 // with it — privately, and without the token ever being repeated.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { dropStore, startDiagnostics, type DiagnosticsHarness } from '../support/diagnostics-harness.js';
+import {
+  closeDiagnostics,
+  startDiagnostics,
+  type DiagnosticsHarness,
+} from '../support/diagnostics-harness.js';
 
 const NOW = new Date('2026-11-28T14:30:00Z');
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
@@ -28,10 +32,7 @@ beforeAll(async () => {
   bot = await startDiagnostics({ JWT_CLOCK_TOLERANCE: '300' }, { now: () => NOW });
 });
 
-afterAll(async () => {
-  await bot.close();
-  await dropStore();
-});
+afterAll(() => closeDiagnostics(bot));
 
 describe('auth token', () => {
   test('an expired token: expired how long ago, in words, answered to the caller only', async () => {

@@ -1,22 +1,24 @@
 // `auth user <email> [permission]`: a user gets 403s. The engineer sees the user's role and
 // organisation, whether the permission row exists, and whether the Redis permission cache agrees.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { dropStore, startDiagnostics, type DiagnosticsHarness } from '../support/diagnostics-harness.js';
+import {
+  closeDiagnostics,
+  startDiagnostics,
+  withDiagnostics,
+  type DiagnosticsHarness,
+} from '../support/diagnostics-harness.js';
 import { createOatieDatabase, type OatieDatabase } from '../support/oatie-database.js';
 import { addOrganization, addUser } from '../support/oatie-fixtures.js';
+import { REDIS_URL, TestRedis } from '../support/test-redis.js';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `oatie-test:${randomBytes(4).toString('hex')}:`;
-let redis: Redis;
+const redis = new TestRedis();
+const { prefix } = redis;
 let db: OatieDatabase;
 let bot: DiagnosticsHarness;
 let maria: string;
 let james: string;
 
 beforeAll(async () => {
-  redis = new Redis(REDIS_URL, { lazyConnect: true });
   await redis.connect();
   db = await createOatieDatabase('authuser');
   const northwind = await addOrganization(db, 'Northwind Traders');
@@ -45,14 +47,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
-  await bot.close();
-  await dropStore();
-  await db.drop();
-});
+afterAll(() => closeDiagnostics(redis, bot, db));
 
 describe('auth user', () => {
   test('no permission row: the 403 is what the data says', async () => {
@@ -72,7 +67,7 @@ describe('auth user', () => {
   });
 
   test('a stale cache: the database grants it, the cache does not; offers to clear the cache', async () => {
-    await redis.set(`${prefix}permissions:${james}`, JSON.stringify(['reports:read']), 'EX', 720);
+    await redis.raw.set(`${prefix}permissions:${james}`, JSON.stringify(['reports:read']), 'EX', 720);
     const answer = await bot.run('auth user james.chen@acme.example reports:create');
     expect(answer.text).toContain(
       '⚠️ james.chen@acme.example has reports:create in the database, but the permission cache does not list it: the cache is stale.',
@@ -90,7 +85,7 @@ describe('auth user', () => {
   });
 
   test('the cache agrees: all good; a cached role that differs is called stale', async () => {
-    await redis.set(
+    await redis.raw.set(
       `${prefix}permissions:${james}`,
       JSON.stringify({ role: 'analyst', permissions: ['reports:read', 'reports:create'] }),
     );
@@ -118,30 +113,26 @@ describe('auth user', () => {
   });
 
   test('Redis down: the database part still answers, the cache line says why', async () => {
-    const downRedis = await startDiagnostics({
-      OATIE_DATABASE_URL: db.url,
-      OATIE_REDIS_URL: 'redis://127.0.0.1:1',
-      OATIE_TARGET_TIMEOUT_MS: '1000',
-    });
-    try {
-      const answer = await downRedis.run('auth user maria.garcia@northwind.example reports:create');
-      expect(answer.text).toContain('has no reports:create permission row');
-      expect(answer.text).toContain(
-        'Permission cache: could not be read — The Oatie Redis at 127.0.0.1:1/0 refused the connection',
-      );
-      expect(answer.ms).toBeLessThan(2000);
-    } finally {
-      await downRedis.close();
-    }
+    await withDiagnostics(
+      {
+        OATIE_DATABASE_URL: db.url,
+        OATIE_REDIS_URL: 'redis://127.0.0.1:1',
+        OATIE_TARGET_TIMEOUT_MS: '1000',
+      },
+      async (downRedis) => {
+        const answer = await downRedis.run('auth user maria.garcia@northwind.example reports:create');
+        expect(answer.text).toContain('has no reports:create permission row');
+        expect(answer.text).toContain(
+          'Permission cache: could not be read — The Oatie Redis at 127.0.0.1:1/0 refused the connection',
+        );
+        expect(answer.ms).toBeLessThan(2000);
+      },
+    );
   });
 
-  test('Redis not configured: the cache line names the variable', async () => {
-    const noRedis = await startDiagnostics({ OATIE_DATABASE_URL: db.url });
-    try {
+  test('Redis not configured: the cache line names the variable', () =>
+    withDiagnostics({ OATIE_DATABASE_URL: db.url }, async (noRedis) => {
       const answer = await noRedis.run('auth user maria.garcia@northwind.example');
       expect(answer.text).toContain('Permission cache: not checked: set OATIE_REDIS_URL');
-    } finally {
-      await noRedis.close();
-    }
-  });
+    }));
 });

@@ -1,7 +1,11 @@
 // Hostile or mistyped arguments get a usage error, and nothing reaches the database or Redis: the
 // bot's database connection has never run a statement, and the Redis server saw no connection.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { dropStore, startDiagnostics, type DiagnosticsHarness } from '../support/diagnostics-harness.js';
+import {
+  closeDiagnostics,
+  startDiagnostics,
+  type DiagnosticsHarness,
+} from '../support/diagnostics-harness.js';
 import { createOatieDatabase, eventually, type OatieDatabase } from '../support/oatie-database.js';
 import { blackhole, type TcpServer } from '../support/tcp.js';
 
@@ -49,12 +53,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await bot.close();
-  await redis.close();
-  await dropStore();
-  await db.drop();
-});
+afterAll(() => closeDiagnostics(bot, redis, db));
 
 describe('bad input is refused before anything is sent', () => {
   test.each(BAD_INPUT)('%s', async (command, expected) => {

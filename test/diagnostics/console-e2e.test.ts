@@ -4,12 +4,17 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createOatieDatabase, startQuery, type OatieDatabase } from '../support/oatie-database.js';
+import {
+  createOatieDatabase,
+  startQuery,
+  type OatieDatabase,
+  type RunningQuery,
+} from '../support/oatie-database.js';
 import { runBot } from '../support/run-bot.js';
 
 let db: OatieDatabase;
 let dataDir: string;
-let sleeper: Awaited<ReturnType<typeof startQuery>>;
+let sleeper: RunningQuery;
 
 beforeAll(async () => {
   db = await createOatieDatabase('consolee2e');

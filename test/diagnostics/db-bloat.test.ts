@@ -1,33 +1,27 @@
 // `db bloat`: the audit log was purged with autovacuum switched off on it; the engineer sees the dead
 // tuples, when the table was last vacuumed, and a VACUUM button. After the vacuum, the bloat is gone.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { dropStore, startDiagnostics, type DiagnosticsHarness } from '../support/diagnostics-harness.js';
 import {
-  createOatieDatabase,
-  eventually,
-  FLUSH_STATS,
-  type OatieDatabase,
-} from '../support/oatie-database.js';
+  closeDiagnostics,
+  startDiagnostics,
+  type DiagnosticsHarness,
+} from '../support/diagnostics-harness.js';
+import { actAs, createOatieDatabase, eventually, type OatieDatabase } from '../support/oatie-database.js';
 
 let db: OatieDatabase;
 let bot: DiagnosticsHarness;
 
 beforeAll(async () => {
   db = await createOatieDatabase('bloat');
-  const writer = await db.client('retention-job');
-  await writer.query('ALTER TABLE audit_logs SET (autovacuum_enabled = false)');
-  await writer.query(`INSERT INTO audit_logs (action) SELECT 'login' FROM generate_series(1, 10000)`);
-  await writer.query('DELETE FROM audit_logs WHERE id <= 8000');
-  await writer.query(FLUSH_STATS);
-  await writer.end();
+  await actAs(db, 'retention-job', async (writer) => {
+    await writer.query('ALTER TABLE audit_logs SET (autovacuum_enabled = false)');
+    await writer.query(`INSERT INTO audit_logs (action) SELECT 'login' FROM generate_series(1, 10000)`);
+    await writer.query('DELETE FROM audit_logs WHERE id <= 8000');
+  });
   bot = await startDiagnostics({ OATIE_DATABASE_URL: db.url });
 });
 
-afterAll(async () => {
-  await bot.close();
-  await dropStore();
-  await db.drop();
-});
+afterAll(() => closeDiagnostics(bot, db));
 
 describe('db bloat', () => {
   test('names the bloated table, its dead share, that autovacuum is off, and offers a VACUUM', async () => {

@@ -2,19 +2,24 @@
 // behind it. The engineer sees who waits on whom, and the head of the chain to end.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type pg from 'pg';
-import { dropStore, startDiagnostics, type DiagnosticsHarness } from '../support/diagnostics-harness.js';
+import {
+  closeDiagnostics,
+  startDiagnostics,
+  type DiagnosticsHarness,
+} from '../support/diagnostics-harness.js';
 import {
   createOatieDatabase,
   eventually,
   startQuery,
   type OatieDatabase,
+  type RunningQuery,
 } from '../support/oatie-database.js';
 
 let db: OatieDatabase;
 let bot: DiagnosticsHarness;
 let holder: pg.Client;
 let holderPid: number;
-const waiters: Array<Awaited<ReturnType<typeof startQuery>>> = [];
+const waiters: RunningQuery[] = [];
 
 beforeAll(async () => {
   db = await createOatieDatabase('blocking');
@@ -28,9 +33,7 @@ afterAll(async () => {
   await holder?.query('ROLLBACK').catch(() => undefined);
   await Promise.all(waiters.map((w) => w.done));
   await Promise.all([holder?.end(), ...waiters.map((w) => w.client.end())]);
-  await bot.close();
-  await dropStore();
-  await db.drop();
+  await closeDiagnostics(bot, db);
 });
 
 describe('db blocking', () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ADMIN_URL } from '../support/databases.js';
-import { dropStore, startDiagnostics } from '../support/diagnostics-harness.js';
+import { closeDiagnostics, startDiagnostics, withDiagnostics } from '../support/diagnostics-harness.js';
 import { createOatieDatabase, eventually, type OatieDatabase } from '../support/oatie-database.js';
 
 let db: OatieDatabase;
@@ -26,14 +26,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
-  await dropStore();
-  await db.drop();
+  await closeDiagnostics(db);
 });
 
 describe('db connections', () => {
-  test('shows connections by state and the applications that hold them', async () => {
-    const bot = await startDiagnostics({ OATIE_DATABASE_URL: db.url });
-    try {
+  test('shows connections by state and the applications that hold them', () =>
+    withDiagnostics({ OATIE_DATABASE_URL: db.url }, async (bot) => {
       for (let i = 0; i < 3; i += 1) clients.push(await db.client('report-service'));
       const inTransaction = await db.client('auth-service');
       clients.push(inTransaction);
@@ -51,10 +49,7 @@ describe('db connections', () => {
       expect(answer.text).toMatch(/auth-service\s+postgres\s+1\s+0\s+0\s+1/);
       expect(answer.text).toContain('1 connection is idle in a transaction');
       await inTransaction.query('ROLLBACK');
-    } finally {
-      await bot.close();
-    }
-  });
+    }));
 
   test('still answers when the database has no free connection slot left', async () => {
     // Superusers ignore CONNECTION LIMIT: the bot and the applications log in as an ordinary role.

@@ -1,47 +1,41 @@
 // `db indexes`: an index nobody uses, constraint indexes that must stay, and a big table read by
 // sequential scans because the filter the application uses has no index.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { dropStore, startDiagnostics, type DiagnosticsHarness } from '../support/diagnostics-harness.js';
 import {
-  createOatieDatabase,
-  eventually,
-  FLUSH_STATS,
-  type OatieDatabase,
-} from '../support/oatie-database.js';
+  closeDiagnostics,
+  startDiagnostics,
+  type DiagnosticsHarness,
+} from '../support/diagnostics-harness.js';
+import { actAs, createOatieDatabase, eventually, type OatieDatabase } from '../support/oatie-database.js';
 
 let db: OatieDatabase;
 let bot: DiagnosticsHarness;
 
 beforeAll(async () => {
   db = await createOatieDatabase('indexes');
-  const app = await db.client('report-service');
-  await app.query(
-    `INSERT INTO organizations (id, name) VALUES ('11111111-1111-4111-8111-111111111111', 'Acme Analytics')`,
-  );
-  await app.query(
-    `INSERT INTO templates (id, organization_id, name) VALUES ('22222222-2222-4222-8222-222222222222', '11111111-1111-4111-8111-111111111111', 'Monthly Sales')`,
-  );
-  await app.query(`
-    INSERT INTO reports (organization_id, template_id, name, status)
-    SELECT '11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', 'report ' || g,
-           CASE WHEN g % 100 = 0 THEN 'processing' ELSE 'completed' END
-    FROM generate_series(1, 12000) AS g`);
-  // What the report list page runs on every load: no index on (organization_id, status).
-  for (let i = 0; i < 25; i += 1) {
-    await app.query(`SELECT count(*) FROM reports WHERE organization_id = $1 AND status = 'processing'`, [
-      '11111111-1111-4111-8111-111111111111',
-    ]);
-  }
-  await app.query(FLUSH_STATS);
-  await app.end();
+  await actAs(db, 'report-service', async (app) => {
+    await app.query(
+      `INSERT INTO organizations (id, name) VALUES ('11111111-1111-4111-8111-111111111111', 'Acme Analytics')`,
+    );
+    await app.query(
+      `INSERT INTO templates (id, organization_id, name) VALUES ('22222222-2222-4222-8222-222222222222', '11111111-1111-4111-8111-111111111111', 'Monthly Sales')`,
+    );
+    await app.query(`
+      INSERT INTO reports (organization_id, template_id, name, status)
+      SELECT '11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222', 'report ' || g,
+             CASE WHEN g % 100 = 0 THEN 'processing' ELSE 'completed' END
+      FROM generate_series(1, 12000) AS g`);
+    // What the report list page runs on every load: no index on (organization_id, status).
+    for (let i = 0; i < 25; i += 1) {
+      await app.query(`SELECT count(*) FROM reports WHERE organization_id = $1 AND status = 'processing'`, [
+        '11111111-1111-4111-8111-111111111111',
+      ]);
+    }
+  });
   bot = await startDiagnostics({ OATIE_DATABASE_URL: db.url });
 });
 
-afterAll(async () => {
-  await bot.close();
-  await dropStore();
-  await db.drop();
-});
+afterAll(() => closeDiagnostics(bot, db));
 
 describe('db indexes', () => {
   test('unused indexes: droppable ones apart from those enforcing a constraint', async () => {

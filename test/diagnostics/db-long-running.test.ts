@@ -1,13 +1,23 @@
 // `db long-running`: a report query has been sleeping on the database for a while; the on-call
 // engineer sees it, oldest first, and gets a button to terminate it (after approval).
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { dropStore, startDiagnostics, type DiagnosticsHarness } from '../support/diagnostics-harness.js';
-import { createOatieDatabase, startQuery, type OatieDatabase } from '../support/oatie-database.js';
+import type pg from 'pg';
+import {
+  closeDiagnostics,
+  startDiagnostics,
+  type DiagnosticsHarness,
+} from '../support/diagnostics-harness.js';
+import {
+  createOatieDatabase,
+  startQuery,
+  type OatieDatabase,
+  type RunningQuery,
+} from '../support/oatie-database.js';
 
 let db: OatieDatabase;
 let bot: DiagnosticsHarness;
-let sleeper: Awaited<ReturnType<typeof startQuery>>;
-let idleInTransaction: Awaited<ReturnType<typeof startQuery>>['client'];
+let sleeper: RunningQuery;
+let idleInTransaction: pg.Client;
 
 beforeAll(async () => {
   db = await createOatieDatabase('longrunning');
@@ -23,9 +33,7 @@ afterAll(async () => {
   await db.sql('SELECT pg_cancel_backend($1)', [sleeper.pid]);
   await sleeper.done;
   await Promise.all([sleeper.client.end(), idleInTransaction.end()]);
-  await bot.close();
-  await dropStore();
-  await db.drop();
+  await closeDiagnostics(bot, db);
 });
 
 describe('db long-running', () => {
@@ -42,6 +50,7 @@ describe('db long-running', () => {
     expect(answer.text).toContain('"idle in transaction" means the application opened a transaction');
     // The bot's own connection is never listed.
     const own = await bot.targets.postgres!.ownPids();
+    expect(own.length).toBeGreaterThan(0);
     for (const pid of own) expect(answer.text).not.toMatch(new RegExp(`^${pid}\\s`, 'm'));
   });
 

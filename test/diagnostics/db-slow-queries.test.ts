@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import pg from 'pg';
 import { oatieSchemaSql } from '../../src/demo/oatie-schema.js';
-import { dropStore, startDiagnostics } from '../support/diagnostics-harness.js';
+import { closeDiagnostics, withDiagnostics } from '../support/diagnostics-harness.js';
 import { createOatieDatabase, type OatieDatabase } from '../support/oatie-database.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
 
@@ -28,16 +28,11 @@ beforeAll(async () => {
   await onPrivate('CREATE EXTENSION pg_stat_statements');
 });
 
-afterAll(async () => {
-  await dropStore();
-  await db.drop();
-  await server.stop();
-});
+afterAll(() => closeDiagnostics(db, server));
 
 describe('db slow-queries', () => {
-  test('without the extension: how to enable it, for this server', async () => {
-    const bot = await startDiagnostics({ OATIE_DATABASE_URL: db.url });
-    try {
+  test('without the extension: how to enable it, for this server', () =>
+    withDiagnostics({ OATIE_DATABASE_URL: db.url }, async (bot) => {
       const [setting] = await db.sql<{ preload: string }>(
         `SELECT current_setting('shared_preload_libraries') AS preload`,
       );
@@ -55,18 +50,14 @@ describe('db slow-queries', () => {
         expect(answer.text).toContain('then restart Postgres (a reload is not enough)');
       }
       expect(answer.text).toContain('CREATE EXTENSION IF NOT EXISTS pg_stat_statements;');
-    } finally {
-      await bot.close();
-    }
-  });
+    }));
 
   test('with the extension: the slowest statements by mean time, with calls and cache hit ratio', async () => {
     await onPrivate('SELECT pg_stat_statements_reset()');
     await onPrivate(`SELECT pg_sleep(0.6), count(*) FROM reports WHERE status = 'processing'`);
     await onPrivate(`SELECT pg_sleep(0.6), count(*) FROM reports WHERE status = 'processing'`);
     await onPrivate('SELECT count(*) FROM users');
-    const bot = await startDiagnostics({ OATIE_DATABASE_URL: server.url });
-    try {
+    await withDiagnostics({ OATIE_DATABASE_URL: server.url }, async (bot) => {
       const answer = await bot.run('db slow-queries --min-ms 500');
       expect(answer.text).toContain('Slow queries (mean ≥ 500 ms)');
       expect(answer.text).toMatch(
@@ -79,8 +70,6 @@ describe('db slow-queries', () => {
 
       const none = await bot.run('db slow-queries --min-ms 5000');
       expect(none.text).toMatch(/✅ No statement takes 5000 ms or more on average/);
-    } finally {
-      await bot.close();
-    }
+    });
   });
 });

@@ -1,7 +1,7 @@
 // `health oracle-bi`: the API's view of BI Publisher and the bot's own direct probe, side by side,
 // and where the link breaks.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { dropStore, startDiagnostics } from '../support/diagnostics-harness.js';
+import { closeDiagnostics, startDiagnostics, withDiagnostics } from '../support/diagnostics-harness.js';
 import { FakeOatieApi } from '../support/fake-oatie-api.js';
 import { FakeOracleBi } from '../support/fake-oracle-bi.js';
 import { closedPort } from '../support/http-fake.js';
@@ -14,10 +14,7 @@ beforeAll(async () => {
   [api, bi] = await Promise.all([FakeOatieApi.start(), FakeOracleBi.start()]);
 });
 
-afterAll(async () => {
-  await Promise.all([api.stop(), bi.stop()]);
-  await dropStore();
-});
+afterAll(() => closeDiagnostics(api, bi));
 
 describe('health oracle-bi', () => {
   test('healthy through the API and reachable directly, with latencies', async () => {
@@ -88,9 +85,8 @@ describe('health oracle-bi', () => {
     }
   });
 
-  test('not configured: names the variables of both views', async () => {
-    const bot = await startDiagnostics({});
-    try {
+  test('not configured: names the variables of both views', () =>
+    withDiagnostics({}, async (bot) => {
       const answer = await bot.run('health oracle-bi');
       expect(answer.text).toContain(
         'Oracle BI Publisher is not configured: set OATIE_API_URL and OATIE_API_TOKEN, or ORACLE_BI_URL.',
@@ -99,8 +95,5 @@ describe('health oracle-bi', () => {
         'via Oatie API | ⚙️ not configured | — | not configured (set OATIE_API_URL and OATIE_API_TOKEN)',
         'direct | ⚙️ not configured | — | not configured (set ORACLE_BI_URL)',
       ]);
-    } finally {
-      await bot.close();
-    }
-  });
+    }));
 });

@@ -2,14 +2,14 @@
 // healthy or why not, with latency; unconfigured targets name their variable; nothing hangs.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { dropStore, startDiagnostics } from '../support/diagnostics-harness.js';
+import { closeDiagnostics, startDiagnostics, withDiagnostics } from '../support/diagnostics-harness.js';
 import { FakeKube } from '../support/fake-kube.js';
 import { FakeOatieApi } from '../support/fake-oatie-api.js';
 import { FakeOracleBi } from '../support/fake-oracle-bi.js';
 import { closedPort } from '../support/http-fake.js';
 import { tableRows } from '../support/message-tables.js';
+import { REDIS_URL } from '../support/test-redis.js';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 let database: TestDatabase;
 let kube: FakeKube;
 let api: FakeOatieApi;
@@ -24,49 +24,44 @@ beforeAll(async () => {
   ]);
 });
 
-afterAll(async () => {
-  await Promise.all([kube.stop(), api.stop(), bi.stop()]);
-  await dropStore();
-  await database.drop();
-});
+afterAll(() => closeDiagnostics(kube, api, bi, database));
 
 const row = (rows: string[], name: string): string =>
   rows.find((r) => r.startsWith(`${name} | `)) ?? `(no ${name} row)`;
 
 describe('health', () => {
   test('every configured target healthy, with its latency', async () => {
-    const bot = await startDiagnostics({
-      OATIE_DATABASE_URL: database.url,
-      OATIE_REDIS_URL: REDIS_URL,
-      ...kube.env(),
-      ...api.env(),
-      ORACLE_BI_URL: bi.url,
-    });
-    try {
-      const answer = await bot.run('health');
-      expect(answer.text).toContain('✅ All 5 configured checks are healthy.');
-      const rows = tableRows(answer.replies);
-      expect(row(rows, 'database')).toMatch(
-        /^database \| ✅ healthy \| \d+ ms \| SELECT 1 on 127\.0\.0\.1:5432\/oatie_test_health_\w+$/,
-      );
-      expect(row(rows, 'redis')).toMatch(/^redis \| ✅ healthy \| \d+ ms \| PING on 127\.0\.0\.1:6379\/0$/);
-      expect(row(rows, 'oracle_bi')).toMatch(
-        /^oracle_bi \| ✅ healthy \| \d+ ms \| the Oatie API says healthy, BI answered the API in 84 ms$/,
-      );
-      expect(row(rows, 'kubernetes')).toMatch(
-        /^kubernetes \| ✅ healthy \| \d+ ms \| API server v1\.30\.2 at 127\.0\.0\.1:\d+ \(namespace oatie\)$/,
-      );
-      expect(row(rows, 'oatie_api')).toMatch(
-        /^oatie_api \| ✅ healthy \| \d+ ms \| 127\.0\.0\.1:\d+ says healthy; memory 312Mi$/,
-      );
-    } finally {
-      await bot.close();
-    }
+    await withDiagnostics(
+      {
+        OATIE_DATABASE_URL: database.url,
+        OATIE_REDIS_URL: REDIS_URL,
+        ...kube.env(),
+        ...api.env(),
+        ORACLE_BI_URL: bi.url,
+      },
+      async (bot) => {
+        const answer = await bot.run('health');
+        expect(answer.text).toContain('✅ All 5 configured checks are healthy.');
+        const rows = tableRows(answer.replies);
+        expect(row(rows, 'database')).toMatch(
+          /^database \| ✅ healthy \| \d+ ms \| SELECT 1 on 127\.0\.0\.1:5432\/oatie_test_health_\w+$/,
+        );
+        expect(row(rows, 'redis')).toMatch(/^redis \| ✅ healthy \| \d+ ms \| PING on 127\.0\.0\.1:6379\/0$/);
+        expect(row(rows, 'oracle_bi')).toMatch(
+          /^oracle_bi \| ✅ healthy \| \d+ ms \| the Oatie API says healthy, BI answered the API in 84 ms$/,
+        );
+        expect(row(rows, 'kubernetes')).toMatch(
+          /^kubernetes \| ✅ healthy \| \d+ ms \| API server v1\.30\.2 at 127\.0\.0\.1:\d+ \(namespace oatie\)$/,
+        );
+        expect(row(rows, 'oatie_api')).toMatch(
+          /^oatie_api \| ✅ healthy \| \d+ ms \| 127\.0\.0\.1:\d+ says healthy; memory 312Mi$/,
+        );
+      },
+    );
   });
 
-  test('unconfigured targets say which variable to set', async () => {
-    const bot = await startDiagnostics({});
-    try {
+  test('unconfigured targets say which variable to set', () =>
+    withDiagnostics({}, async (bot) => {
       const answer = await bot.run('health');
       expect(answer.text).toContain('No target is configured: set the variables listed below.');
       expect(tableRows(answer.replies)).toEqual([
@@ -76,22 +71,15 @@ describe('health', () => {
         'kubernetes | ⚙️ not configured | — | not configured (set KUBECONFIG or OATIE_KUBE_IN_CLUSTER=true)',
         'oatie_api | ⚙️ not configured | — | not configured (set OATIE_API_URL and OATIE_API_TOKEN)',
       ]);
-    } finally {
-      await bot.close();
-    }
-  });
+    }));
 
-  test('without the API, Oracle BI is checked directly', async () => {
-    const bot = await startDiagnostics({ ORACLE_BI_URL: bi.url });
-    try {
+  test('without the API, Oracle BI is checked directly', () =>
+    withDiagnostics({ ORACLE_BI_URL: bi.url }, async (bot) => {
       const answer = await bot.run('health');
       expect(row(tableRows(answer.replies), 'oracle_bi')).toMatch(
         /✅ healthy \| \d+ ms \| PublicReportService at 127\.0\.0\.1:\d+ served the WSDL \(HTTP 200\)$/,
       );
-    } finally {
-      await bot.close();
-    }
-  });
+    }));
 
   test('targets that are down or silent are named, and the answer comes within the timeout', async () => {
     const [pgPort, redisPort] = await Promise.all([closedPort(), closedPort()]);

@@ -1,6 +1,10 @@
 // `k8s describe <pod>`: a pod's containers with requests and limits, and the events about it.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { dropStore, startDiagnostics, type DiagnosticsHarness } from '../support/diagnostics-harness.js';
+import {
+  closeDiagnostics,
+  startDiagnostics,
+  type DiagnosticsHarness,
+} from '../support/diagnostics-harness.js';
 import { FakeKube } from '../support/fake-kube.js';
 import { event, pod } from '../support/kube-fixtures.js';
 
@@ -48,11 +52,7 @@ beforeAll(async () => {
   bot = await startDiagnostics(fake.env(), { now: () => NOW });
 });
 
-afterAll(async () => {
-  await bot.close();
-  await fake.stop();
-  await dropStore();
-});
+afterAll(() => closeDiagnostics(bot, fake));
 
 describe('k8s describe', () => {
   test('shows containers with requests and limits, and the pod’s recent events', async () => {

@@ -1,14 +1,18 @@
 // `k8s dns`: are the CoreDNS pods healthy, and do the platform's services have endpoints behind them?
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { dropStore, startDiagnostics, type DiagnosticsHarness } from '../support/diagnostics-harness.js';
+import {
+  closeDiagnostics,
+  startDiagnostics,
+  type DiagnosticsHarness,
+} from '../support/diagnostics-harness.js';
 import { FakeKube } from '../support/fake-kube.js';
-import { endpoints, pod, service } from '../support/kube-fixtures.js';
+import { endpoints, pod, service, type PodFixture } from '../support/kube-fixtures.js';
 import { tableRows } from '../support/message-tables.js';
 
 let fake: FakeKube;
 let bot: DiagnosticsHarness;
 
-const coredns = (name: string, extra: Parameters<typeof pod>[0] extends infer P ? Partial<P> : never = {}) =>
+const coredns = (name: string, extra: Partial<PodFixture> = {}) =>
   pod({
     name,
     namespace: 'kube-system',
@@ -29,11 +33,7 @@ beforeAll(async () => {
   bot = await startDiagnostics(fake.env({ OATIE_PLATFORM_SERVICES: 'postgres,redis,auth-service' }));
 });
 
-afterAll(async () => {
-  await bot.close();
-  await fake.stop();
-  await dropStore();
-});
+afterAll(() => closeDiagnostics(bot, fake));
 
 describe('k8s dns', () => {
   test('CoreDNS pods and the endpoints of the platform’s services', async () => {

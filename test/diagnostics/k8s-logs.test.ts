@@ -1,7 +1,11 @@
 // `k8s logs <deployment>`: the last lines of a deployment's pods — found through the deployment's own
 // selector — filtered and counted by level, with secrets masked.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { dropStore, startDiagnostics, type DiagnosticsHarness } from '../support/diagnostics-harness.js';
+import {
+  closeDiagnostics,
+  startDiagnostics,
+  type DiagnosticsHarness,
+} from '../support/diagnostics-harness.js';
 import { FakeKube } from '../support/fake-kube.js';
 import { deployment, pod } from '../support/kube-fixtures.js';
 
@@ -49,11 +53,7 @@ beforeAll(async () => {
   bot = await startDiagnostics(fake.env());
 });
 
-afterAll(async () => {
-  await bot.close();
-  await fake.stop();
-  await dropStore();
-});
+afterAll(() => closeDiagnostics(bot, fake));
 
 describe('k8s logs', () => {
   test('reads the last 100 lines of each pod of the deployment and counts them by level', async () => {

@@ -1,6 +1,10 @@
 // `k8s netpol`: the namespace's network policies, what each selects and what it lets in and out.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { dropStore, startDiagnostics, type DiagnosticsHarness } from '../support/diagnostics-harness.js';
+import {
+  closeDiagnostics,
+  startDiagnostics,
+  type DiagnosticsHarness,
+} from '../support/diagnostics-harness.js';
 import { FakeKube } from '../support/fake-kube.js';
 import { networkPolicy } from '../support/kube-fixtures.js';
 import { tableRows } from '../support/message-tables.js';
@@ -44,11 +48,7 @@ beforeAll(async () => {
   bot = await startDiagnostics(fake.env());
 });
 
-afterAll(async () => {
-  await bot.close();
-  await fake.stop();
-  await dropStore();
-});
+afterAll(() => closeDiagnostics(bot, fake));
 
 describe('k8s netpol', () => {
   test('shows what each policy selects and allows', async () => {

@@ -4,7 +4,12 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dropStore, startDiagnostics } from '../support/diagnostics-harness.js';
+import {
+  closeDiagnostics,
+  startDiagnostics,
+  withDiagnostics,
+  type DiagnosticsHarness,
+} from '../support/diagnostics-harness.js';
 import { FakeKube, writeKubeconfig } from '../support/fake-kube.js';
 import { closedPort } from '../support/http-fake.js';
 import { pod } from '../support/kube-fixtures.js';
@@ -50,15 +55,15 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await fake.stop();
-  await dropStore();
-});
+afterAll(() => closeDiagnostics(fake));
+
+/** A bot on the fake cluster, at NOW, for one test. */
+const withBot = (story: (bot: DiagnosticsHarness) => Promise<void>) =>
+  withDiagnostics(fake.env(), story, { now: () => NOW });
 
 describe('k8s pods', () => {
-  test('lists pods with status, restarts, last termination and age, the troubled ones first', async () => {
-    const bot = await startDiagnostics(fake.env(), { now: () => NOW });
-    try {
+  test('lists pods with status, restarts, last termination and age, the troubled ones first', () =>
+    withBot(async (bot) => {
       const answer = await bot.run('k8s pods');
       expect(answer.to).toEqual(['channel']);
       expect(answer.text).toContain(
@@ -74,14 +79,10 @@ describe('k8s pods', () => {
       expect(rows).toHaveLength(4);
       expect(answer.text).not.toContain('coredns');
       expect(answer.text).toContain('OOMKilled: a container went over its memory limit');
-    } finally {
-      await bot.close();
-    }
-  });
+    }));
 
-  test('offers to restart an allowlisted deployment whose pods were OOMKilled, and only that one', async () => {
-    const bot = await startDiagnostics(fake.env(), { now: () => NOW });
-    try {
+  test('offers to restart an allowlisted deployment whose pods were OOMKilled, and only that one', () =>
+    withBot(async (bot) => {
       const answer = await bot.run('k8s pods');
       // export-worker was OOMKilled too, but the policy does not let fixes touch it.
       expect(answer.buttons.map((b) => b.label)).toEqual(['Restart report-service']);
@@ -89,14 +90,10 @@ describe('k8s pods', () => {
         kind: 'fix.propose',
         payload: { command: 'k8s restart', args: { deployment: 'report-service' } },
       });
-    } finally {
-      await bot.close();
-    }
-  });
+    }));
 
-  test('--app selects pods by their app label, sent as a label selector', async () => {
-    const bot = await startDiagnostics(fake.env(), { now: () => NOW });
-    try {
+  test('--app selects pods by their app label, sent as a label selector', () =>
+    withBot(async (bot) => {
       const answer = await bot.run('k8s pods --app auth-service');
       expect(fake.requests.at(-1)?.query.labelSelector).toBe('app=auth-service');
       expect(answer.text).toContain(
@@ -105,14 +102,10 @@ describe('k8s pods', () => {
       expect(answer.buttons).toEqual([]);
       const none = await bot.run('k8s pods --app billing');
       expect(none.text).toContain('No pods in namespace oatie with app=billing.');
-    } finally {
-      await bot.close();
-    }
-  });
+    }));
 
-  test('an --app that is not a Kubernetes name is a usage error, and the cluster is not asked', async () => {
-    const bot = await startDiagnostics(fake.env());
-    try {
+  test('an --app that is not a Kubernetes name is a usage error, and the cluster is not asked', () =>
+    withDiagnostics(fake.env(), async (bot) => {
       const before = fake.requests.length;
       for (const bad of [
         '"report-service,env!=prod"',
@@ -126,22 +119,15 @@ describe('k8s pods', () => {
         expect(answer.text).toContain('k8s pods [--app <name>]');
       }
       expect(fake.requests.length).toBe(before);
-    } finally {
-      await bot.close();
-    }
-  });
+    }));
 
-  test('without a cluster configured, says which variable to set', async () => {
-    const bot = await startDiagnostics({});
-    try {
+  test('without a cluster configured, says which variable to set', () =>
+    withDiagnostics({}, async (bot) => {
       const answer = await bot.run('k8s pods');
       expect(answer.text).toContain(
         'Kubernetes is not configured: set KUBECONFIG or OATIE_KUBE_IN_CLUSTER=true.',
       );
-    } finally {
-      await bot.close();
-    }
-  });
+    }));
 
   test('a cluster that is down answers at once; one that hangs answers within the timeout', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'k8s-pods-'));

@@ -1,7 +1,11 @@
 // `k8s top pods|nodes`: memory and CPU use against requests and limits, the pods closest to being
 // OOMKilled first; nodes against what they can allocate.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { dropStore, startDiagnostics, type DiagnosticsHarness } from '../support/diagnostics-harness.js';
+import {
+  closeDiagnostics,
+  startDiagnostics,
+  type DiagnosticsHarness,
+} from '../support/diagnostics-harness.js';
 import { FakeKube } from '../support/fake-kube.js';
 import { node, nodeMetric, pod, podMetric } from '../support/kube-fixtures.js';
 
@@ -42,11 +46,7 @@ beforeAll(async () => {
   bot = await startDiagnostics(fake.env());
 });
 
-afterAll(async () => {
-  await bot.close();
-  await fake.stop();
-  await dropStore();
-});
+afterAll(() => closeDiagnostics(bot, fake));
 
 describe('k8s top', () => {
   test('pods: use against requests and limits, closest to the memory limit first', async () => {

@@ -1,10 +1,14 @@
 // `reports status <id>`: a customer's board pack has been "processing" for hours; the engineer sees
 // its executions, how long the current one has run, the last error and where to look next.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { dropStore, startDiagnostics, type DiagnosticsHarness } from '../support/diagnostics-harness.js';
+import {
+  closeDiagnostics,
+  startDiagnostics,
+  type DiagnosticsHarness,
+} from '../support/diagnostics-harness.js';
 import { createOatieDatabase, type OatieDatabase } from '../support/oatie-database.js';
 import { FakeOatieApi } from '../support/fake-oatie-api.js';
-import { addOrganization, addReport } from '../support/oatie-fixtures.js';
+import { addOrganization, addProcessingReport, addReport } from '../support/oatie-fixtures.js';
 
 let db: OatieDatabase;
 let bot: DiagnosticsHarness;
@@ -35,12 +39,7 @@ beforeAll(async () => {
       { status: 'processing', startedMinutesAgo: 192 },
     ],
   });
-  running = await addReport(db, northwind, {
-    name: 'Sales by region',
-    status: 'processing',
-    minutesAgo: 4,
-    executions: [{ status: 'processing', startedMinutesAgo: 4 }],
-  });
+  running = await addProcessingReport(db, northwind, 'Sales by region', 4);
   outOfMemory = await addReport(db, northwind, {
     name: 'Consolidated ledger',
     status: 'failed',
@@ -57,11 +56,7 @@ beforeAll(async () => {
   bot = await startDiagnostics({ OATIE_DATABASE_URL: db.url });
 });
 
-afterAll(async () => {
-  await bot.close();
-  await dropStore();
-  await db.drop();
-});
+afterAll(() => closeDiagnostics(bot, db));
 
 describe('reports status', () => {
   test('a report stuck in processing: for how long, its executions, the last error and the next step', async () => {
@@ -124,7 +119,7 @@ describe('reports status', () => {
       expect(answer.text).toMatch(/processing\s+1h35m so far/);
       expect(answer.text).toContain('ORA-12541: TNS:no listener');
       expect(answer.text).toContain('try `health oracle-bi`');
-      expect(api.http.requestsTo(`/api/v1/reports/${reportId}/executions`)).toHaveLength(1);
+      expect(api.requestsTo(`/api/v1/reports/${reportId}/executions`)).toHaveLength(1);
 
       const unknown = await viaApi.run('reports status 0b6f1c9e-4a7d-4c1e-9f3a-2d5e8b7c6a10');
       expect(unknown.text).toContain('The Oatie API knows no report 0b6f1c9e-4a7d-4c1e-9f3a-2d5e8b7c6a10');

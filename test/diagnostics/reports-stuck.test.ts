@@ -1,8 +1,13 @@
 // `reports stuck`: which reports have been processing longer than the policy allows, by organisation.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { dropStore, startDiagnostics, type DiagnosticsHarness } from '../support/diagnostics-harness.js';
+import {
+  closeDiagnostics,
+  startDiagnostics,
+  withDiagnostics,
+  type DiagnosticsHarness,
+} from '../support/diagnostics-harness.js';
 import { createOatieDatabase, type OatieDatabase } from '../support/oatie-database.js';
-import { addOrganization, addReport } from '../support/oatie-fixtures.js';
+import { addOrganization, addProcessingReport, addReport } from '../support/oatie-fixtures.js';
 import { policyWith } from '../support/test-app.js';
 
 let db: OatieDatabase;
@@ -13,11 +18,7 @@ beforeAll(async () => {
   bot = await startDiagnostics({ OATIE_DATABASE_URL: db.url });
 });
 
-afterAll(async () => {
-  await bot.close();
-  await dropStore();
-  await db.drop();
-});
+afterAll(() => closeDiagnostics(bot, db));
 
 describe('reports stuck', () => {
   test('no report processing: says so', async () => {
@@ -28,26 +29,11 @@ describe('reports stuck', () => {
   test('stuck reports, grouped by organisation, oldest first', async () => {
     const northwind = await addOrganization(db, 'Northwind Traders');
     const acme = await addOrganization(db, 'Acme Analytics');
-    const oldest = await addReport(db, northwind, {
-      name: 'Q3 board pack',
-      status: 'processing',
-      minutesAgo: 192,
-      executions: [{ status: 'processing', startedMinutesAgo: 192 }],
-    });
-    await addReport(db, northwind, {
-      name: 'Sales by region',
-      status: 'processing',
-      minutesAgo: 125,
-      executions: [{ status: 'processing', startedMinutesAgo: 125 }],
-    });
+    const oldest = await addProcessingReport(db, northwind, 'Q3 board pack', 192);
+    await addProcessingReport(db, northwind, 'Sales by region', 125);
     // Its worker lost the execution: it counts from the report's last change.
     await addReport(db, acme, { name: 'Churn cohorts', status: 'processing', minutesAgo: 47 });
-    await addReport(db, acme, {
-      name: 'Stock levels',
-      status: 'processing',
-      minutesAgo: 4,
-      executions: [{ status: 'processing', startedMinutesAgo: 4 }],
-    });
+    await addProcessingReport(db, acme, 'Stock levels', 4);
     await addReport(db, acme, { name: 'Done', status: 'completed', minutesAgo: 300 });
 
     const answer = await bot.run('reports stuck');
@@ -61,15 +47,14 @@ describe('reports stuck', () => {
   });
 
   test('the threshold is the policy’s reports.stuckAfter', async () => {
-    const patient = await startDiagnostics(
+    const policy = await policyWith((yaml) => yaml.replace('stuckAfter: 30m', 'stuckAfter: 3h'));
+    await withDiagnostics(
       { OATIE_DATABASE_URL: db.url },
-      { policy: await policyWith((yaml) => yaml.replace('stuckAfter: 30m', 'stuckAfter: 3h')) },
+      async (patient) => {
+        const answer = await patient.run('reports stuck');
+        expect(answer.text).toContain('1 report has been processing for more than 3 hours');
+      },
+      { policy },
     );
-    try {
-      const answer = await patient.run('reports stuck');
-      expect(answer.text).toContain('1 report has been processing for more than 3 hours');
-    } finally {
-      await patient.close();
-    }
   });
 });

@@ -3,7 +3,11 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Block } from '../../src/chat/message.js';
 import { terminateOffer } from '../../src/diagnostics/terminate-offer.js';
-import { dropStore, startDiagnostics, type DiagnosticsHarness } from '../support/diagnostics-harness.js';
+import {
+  closeDiagnostics,
+  startDiagnostics,
+  type DiagnosticsHarness,
+} from '../support/diagnostics-harness.js';
 import { policyWith } from '../support/test-app.js';
 
 const FOUND = [
@@ -24,10 +28,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await bot.close();
-  await dropStore();
-});
+afterAll(() => closeDiagnostics(bot));
 
 describe('terminate offer', () => {
   test('a threshold the policy and the fix accept: one button for all, same threshold', async () => {

@@ -1,7 +1,11 @@
 // Every diagnostic of the platform's database and cache, when the target is not configured (it names
 // the variable to set) and when it is down (it says refused, within the timeout, never hangs).
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { dropStore, startDiagnostics, type DiagnosticsHarness } from '../support/diagnostics-harness.js';
+import {
+  closeDiagnostics,
+  startDiagnostics,
+  type DiagnosticsHarness,
+} from '../support/diagnostics-harness.js';
 import { closedPort } from '../support/http-fake.js';
 
 const DATABASE_COMMANDS = [
@@ -29,11 +33,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await unconfigured.close();
-  await down.close();
-  await dropStore();
-});
+afterAll(() => closeDiagnostics(unconfigured, down));
 
 describe('a diagnostic whose database is not configured names the variable to set', () => {
   test.each(DATABASE_COMMANDS)('%s', async (command) => {

@@ -66,9 +66,14 @@ function answerOf(replies: Reply[], ms: number): Answer {
   };
 }
 
+export interface StartOptions {
+  policy?: Policy;
+  now?: () => Date;
+}
+
 export async function startDiagnostics(
   env: Record<string, string>,
-  options: { policy?: Policy; now?: () => Date } = {},
+  options: StartOptions = {},
 ): Promise<DiagnosticsHarness> {
   const config = testConfig({ OATIE_TARGET_TIMEOUT_MS: '2000', ...env });
   const targets = buildTargets(config, silentLogger);
@@ -93,4 +98,32 @@ export async function startDiagnostics(
     },
     close: () => app.stop(),
   };
+}
+
+/** A bot for one test: starts it, hands it to `story`, and closes it whatever happens. */
+export async function withDiagnostics<T>(
+  env: Record<string, string>,
+  story: (bot: DiagnosticsHarness) => Promise<T>,
+  options: StartOptions = {},
+): Promise<T> {
+  const bot = await startDiagnostics(env, options);
+  try {
+    return await story(bot);
+  } finally {
+    await bot.close();
+  }
+}
+
+/** What a test file opens beside its store: bots and servers (close), fakes (stop), databases (drop). */
+type Opened = { close(): Promise<unknown> } | { stop(): Promise<unknown> } | { drop(): Promise<unknown> };
+
+/** For afterAll: closes, stops or drops each thing in the order given (bots before what they use),
+ * then drops the store. */
+export async function closeDiagnostics(...opened: Opened[]): Promise<void> {
+  for (const thing of opened) {
+    if ('close' in thing) await thing.close();
+    else if ('stop' in thing) await thing.stop();
+    else await thing.drop();
+  }
+  await dropStore();
 }

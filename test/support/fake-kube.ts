@@ -1,7 +1,7 @@
 // A fake Kubernetes API server that answers the REST paths @kubernetes/client-node calls, from
 // fixtures a test can change, plus a kubeconfig file pointing at it. The real client library runs
 // unmodified: label and field selectors are applied as the API server would, PATCH bodies and
-// content types are recorded and merged.
+// content types are recorded and merged; `hang` (from HttpFake) leaves requests unanswered.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,43 +79,28 @@ export async function writeKubeconfig(server: string, dir: string): Promise<stri
   return file;
 }
 
-export class FakeKube {
+export class FakeKube extends HttpFake {
   readonly fixtures: KubeFixtures;
   /** Answer every request with this status (401, 403, 500) instead of the fixtures. */
   failWith: number | undefined;
-  readonly http: HttpFake;
   kubeconfig = '';
   private dir = '';
 
   private constructor(fixtures: Partial<KubeFixtures>) {
+    super();
     this.fixtures = { ...emptyFixtures(), ...fixtures };
-    this.http = new HttpFake((request) => this.answer(request));
   }
 
   static async start(fixtures: Partial<KubeFixtures> = {}): Promise<FakeKube> {
-    const fake = new FakeKube(fixtures);
-    await fake.http.start();
+    const fake = await new FakeKube(fixtures).start();
     fake.dir = await mkdtemp(join(tmpdir(), 'fake-kube-'));
-    fake.kubeconfig = await writeKubeconfig(fake.http.url, fake.dir);
+    fake.kubeconfig = await writeKubeconfig(fake.url, fake.dir);
     return fake;
   }
 
-  async stop(): Promise<void> {
-    await this.http.stop();
+  override async stop(): Promise<void> {
+    await super.stop();
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
-  }
-
-  get requests(): RecordedRequest[] {
-    return this.http.requests;
-  }
-
-  /** When true, requests are recorded and never answered. */
-  get hang(): boolean {
-    return this.http.hang;
-  }
-
-  set hang(value: boolean) {
-    this.http.hang = value;
   }
 
   /** Finishes the rollout of a deployment as its controller would: observedGeneration catches up with
@@ -141,7 +126,7 @@ export class FakeKube {
     return { KUBECONFIG: this.kubeconfig, OATIE_NAMESPACE: 'oatie', ...extra };
   }
 
-  private answer(r: RecordedRequest): Answer | undefined {
+  protected override answer(r: RecordedRequest): Answer {
     if (r.headers.authorization !== `Bearer ${FAKE_KUBE_TOKEN}`) return status(401, 'Unauthorized');
     if (this.failWith !== undefined) return status(this.failWith, 'Failure');
     const f = this.fixtures;

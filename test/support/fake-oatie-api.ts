@@ -1,10 +1,10 @@
 // A fake Oatie API: report executions, /health, /api/v1/health/oracle-bi and /metrics, answering
-// only the right Bearer token; it can be told to fail (HTTP 500) or to hang.
+// only the right Bearer token; it can be told to fail (HTTP 500) or to hang (`hang`).
 import { HttpFake, json, type Answer, type RecordedRequest } from './http-fake.js';
 
 export const FAKE_API_TOKEN = 'test-api-token-3b1f';
 
-export class FakeOatieApi {
+export class FakeOatieApi extends HttpFake {
   /** Executions by report id, as the API writes them (snake_case). */
   executions: Record<string, unknown[]> = {};
   health: { status: number; body: unknown } = {
@@ -25,39 +25,16 @@ export class FakeOatieApi {
   ].join('\n');
   /** Answer every request with HTTP 500. */
   fail = false;
-  readonly http = new HttpFake((r) => this.answer(r));
 
-  static async start(): Promise<FakeOatieApi> {
-    const fake = new FakeOatieApi();
-    await fake.http.start();
-    return fake;
-  }
-
-  stop(): Promise<void> {
-    return this.http.stop();
-  }
-
-  get url(): string {
-    return this.http.url;
-  }
-
-  get requests(): RecordedRequest[] {
-    return this.http.requests;
-  }
-
-  set hang(value: boolean) {
-    this.http.hang = value;
-  }
-
-  get hang(): boolean {
-    return this.http.hang;
+  static start(): Promise<FakeOatieApi> {
+    return new FakeOatieApi().start();
   }
 
   env(extra: Record<string, string> = {}): Record<string, string> {
     return { OATIE_API_URL: this.url, OATIE_API_TOKEN: FAKE_API_TOKEN, ...extra };
   }
 
-  private answer(r: RecordedRequest): Answer | undefined {
+  protected override answer(r: RecordedRequest): Answer | undefined {
     if (r.headers.authorization !== `Bearer ${FAKE_API_TOKEN}`) return json(401, { detail: 'Invalid token' });
     if (this.fail) return json(500, { detail: 'internal error' });
     if (r.path === '/health') return json(this.health.status, this.health.body);

@@ -1,5 +1,6 @@
 // The common part of the in-process HTTP fakes (Kubernetes, Oatie API, Oracle BI): a server on a
 // random local port that records every request, can be told to hang, and closes every socket on stop.
+// A fake either passes a route to the constructor or extends the class and overrides `answer`.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -31,7 +32,7 @@ export class HttpFake {
   private port = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(private readonly route: Route) {}
+  constructor(private readonly route?: Route) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -58,6 +59,11 @@ export class HttpFake {
     return this.requests.filter((r) => r.path.startsWith(prefix));
   }
 
+  /** The answer to a request; undefined is a 404. */
+  protected answer(request: RecordedRequest): Answer | undefined {
+    return this.route?.(request);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -74,7 +80,7 @@ export class HttpFake {
     };
     this.requests.push(request);
     if (this.hang) return;
-    const answer = this.route(request) ?? json(404, { message: 'not found' });
+    const answer = this.answer(request) ?? json(404, { message: 'not found' });
     const send = () => {
       if (res.destroyed) return;
       res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'text/plain' });

@@ -30,24 +30,36 @@ export interface PodFixture extends Resources {
 
 const HASH = '7d9f8c6b5';
 
+/** The status of one container of the pod: waiting or running, and its last termination. */
+function containerStatus(name: string, f: PodFixture): Json {
+  const t = f.lastTermination;
+  return {
+    name,
+    image: f.image ?? `registry.oatie.ai/${name}:1.4.2`,
+    imageID: '',
+    ready: f.ready ?? (f.waiting === undefined && (f.phase ?? 'Running') === 'Running'),
+    restartCount: f.restarts ?? 0,
+    state: f.waiting
+      ? { waiting: { reason: f.waiting } }
+      : { running: { startedAt: (f.createdAt ?? new Date()).toISOString() } },
+    lastState: t
+      ? {
+          terminated: {
+            reason: t.reason,
+            exitCode: t.exitCode ?? (t.reason === 'OOMKilled' ? 137 : 1),
+            finishedAt: (t.finishedAt ?? new Date()).toISOString(),
+          },
+        }
+      : {},
+  };
+}
+
 export function pod(f: PodFixture): Json {
   const labels: Record<string, string> = { ...(f.labels ?? {}) };
   if (f.app) labels.app = f.app;
   if (f.deployment) labels['pod-template-hash'] = HASH;
   const names = f.containers ?? [f.app ?? f.deployment ?? 'main'];
   const resources = { requests: f.requests, limits: f.limits };
-  const state = f.waiting
-    ? { waiting: { reason: f.waiting } }
-    : { running: { startedAt: (f.createdAt ?? new Date()).toISOString() } };
-  const last = f.lastTermination
-    ? {
-        terminated: {
-          reason: f.lastTermination.reason,
-          exitCode: f.lastTermination.exitCode ?? (f.lastTermination.reason === 'OOMKilled' ? 137 : 1),
-          finishedAt: (f.lastTermination.finishedAt ?? new Date()).toISOString(),
-        },
-      }
-    : {};
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -76,18 +88,7 @@ export function pod(f: PodFixture): Json {
         resources,
       })),
     },
-    status: {
-      phase: f.phase ?? 'Running',
-      containerStatuses: names.map((name) => ({
-        name,
-        image: f.image ?? `registry.oatie.ai/${name}:1.4.2`,
-        imageID: '',
-        ready: f.ready ?? (f.waiting === undefined && (f.phase ?? 'Running') === 'Running'),
-        restartCount: f.restarts ?? 0,
-        state,
-        lastState: last,
-      })),
-    },
+    status: { phase: f.phase ?? 'Running', containerStatuses: names.map((name) => containerStatus(name, f)) },
   };
 }
 

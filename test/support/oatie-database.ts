@@ -34,8 +34,21 @@ export async function createOatieDatabase(purpose: string): Promise<OatieDatabas
   return { ...database, sql, client };
 }
 
-/** Flushes this backend's pending statistics so other sessions see them now (Postgres 15+). */
-export const FLUSH_STATS = 'SELECT pg_stat_force_next_flush()';
+/** Runs `work` on a client of its own, as the application `applicationName` would, then flushes that
+ * backend's pending statistics (Postgres 15+) so diagnostics see its scans and writes at once. */
+export async function actAs(
+  db: OatieDatabase,
+  applicationName: string,
+  work: (client: pg.Client) => Promise<void>,
+): Promise<void> {
+  const client = await db.client(applicationName);
+  try {
+    await work(client);
+    await client.query('SELECT pg_stat_force_next_flush()');
+  } finally {
+    await client.end();
+  }
+}
 
 /** Waits until `check` holds, polling; fails with `what` after `timeoutMs`. */
 export async function eventually<T>(
@@ -52,13 +65,20 @@ export async function eventually<T>(
   }
 }
 
+/** A statement running on a client of its own; `done` settles (with the error, if any) when it ends. */
+export interface RunningQuery {
+  client: pg.Client;
+  pid: number;
+  done: Promise<unknown>;
+}
+
 /** Starts `sql` on a client of its own, without waiting for it; returns the client and its backend pid. */
 export async function startQuery(
   db: OatieDatabase,
   applicationName: string,
   sql: string,
   user?: string,
-): Promise<{ client: pg.Client; pid: number; done: Promise<unknown> }> {
+): Promise<RunningQuery> {
   const client = await db.client(applicationName, user);
   const [row] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
   const done = client.query(sql).catch((error: unknown) => error);

@@ -59,3 +59,18 @@ export async function addReport(
   }
   return row!.id;
 }
+
+/** A report processing for `minutes`, its running execution started as long ago. */
+export function addProcessingReport(
+  db: OatieDatabase,
+  org: { id: string; templateId: string },
+  name: string,
+  minutes: number,
+): Promise<string> {
+  return addReport(db, org, {
+    name,
+    status: 'processing',
+    minutesAgo: minutes,
+    executions: [{ status: 'processing', startedMinutesAgo: minutes }],
+  });
+}

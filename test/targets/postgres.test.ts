@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { silentLogger } from '../../src/core/logger.js';
-import { isOpsError } from '../../src/core/errors.js';
 import { openPostgresTarget, type PostgresTarget } from '../../src/targets/postgres.js';
+import { failure } from '../support/call-failure.js';
 import { closedPort } from '../support/http-fake.js';
 import { createOatieDatabase, eventually, type OatieDatabase } from '../support/oatie-database.js';
 import { blackhole } from '../support/tcp.js';
@@ -17,18 +17,6 @@ function open(url: string, timeoutMs = 1000): PostgresTarget {
   const t = openPostgresTarget(url, { timeoutMs, log: silentLogger });
   opened.push(t);
   return t;
-}
-
-/** The error a call fails with, as code and message. */
-async function failure(call: Promise<unknown>): Promise<{ code: string; message: string; ms: number }> {
-  const started = performance.now();
-  try {
-    await call;
-  } catch (error) {
-    if (!isOpsError(error)) throw error;
-    return { code: error.code, message: error.message, ms: performance.now() - started };
-  }
-  throw new Error('expected the call to fail');
 }
 
 const warmPid = async (t: PostgresTarget): Promise<number> =>
@@ -65,7 +53,7 @@ describe('Postgres target', () => {
 
   test('a query longer than statement_timeout is cancelled, and the warm connection survives', async () => {
     const pid = await warmPid(target);
-    const error = await failure(target.query('SELECT pg_sleep(3)'));
+    const error = await failure(() => target.query('SELECT pg_sleep(3)'));
     expect(error.code).toBe('TIMEOUT');
     expect(error.message).toBe(
       `The query on the Oatie database at ${target.description} was cancelled after 1 s (statement_timeout).`,
@@ -79,7 +67,7 @@ describe('Postgres target', () => {
     try {
       await holder.query('BEGIN');
       await holder.query('LOCK TABLE reports IN ACCESS EXCLUSIVE MODE');
-      const error = await failure(target.query('SELECT count(*) FROM reports'));
+      const error = await failure(() => target.query('SELECT count(*) FROM reports'));
       expect(error.code).toBe('TIMEOUT');
       expect(error.message).toContain('waited more than 0.8 s for a lock (lock_timeout) and gave up');
     } finally {
@@ -114,7 +102,7 @@ describe('Postgres target', () => {
       return pids[0];
     });
     expect(maintenancePid).not.toBe(warm);
-    const error = await failure(slow);
+    const error = await failure(() => slow);
     expect(error.code).toBe('TIMEOUT');
     expect(error.message).toContain('cancelled after 0.5 s (statement_timeout)');
     expect(await target.ownPids()).toEqual([warm]);
@@ -123,7 +111,7 @@ describe('Postgres target', () => {
   test('nothing listening: refused at once, and the password is never shown', async () => {
     const port = await closedPort();
     const down = open(`postgres://ops:hunter2-secret@127.0.0.1:${port}/oatie`);
-    const error = await failure(down.query('SELECT 1'));
+    const error = await failure(() => down.query('SELECT 1'));
     expect(error).toMatchObject({
       code: 'TARGET_DOWN',
       message: `The Oatie database at 127.0.0.1:${port}/oatie refused the connection (nothing listens on that port).`,
@@ -137,7 +125,7 @@ describe('Postgres target', () => {
     const silent = await blackhole();
     try {
       const hung = open(`postgres://postgres@127.0.0.1:${silent.port}/oatie`);
-      const error = await failure(hung.query('SELECT 1'));
+      const error = await failure(() => hung.query('SELECT 1'));
       expect(error.code).toBe('TIMEOUT');
       expect(error.message).toBe(
         `The Oatie database at 127.0.0.1:${silent.port}/oatie did not answer within 1 s.`,
@@ -151,7 +139,7 @@ describe('Postgres target', () => {
 
   test('no such database, and a role that may not log in: said plainly', async () => {
     const missing = open(db.url.replace(db.name, `${db.name}_nope`));
-    expect((await failure(missing.query('SELECT 1'))).message).toContain('has no such database');
+    expect((await failure(() => missing.query('SELECT 1'))).message).toContain('has no such database');
 
     const role = `oatie_nologin_${randomBytes(3).toString('hex')}`;
     await db.sql(`CREATE ROLE ${role} NOLOGIN`);
@@ -159,7 +147,7 @@ describe('Postgres target', () => {
       const url = new URL(db.url);
       url.username = role;
       const refused = open(url.toString());
-      const error = await failure(refused.query('SELECT 1'));
+      const error = await failure(() => refused.query('SELECT 1'));
       expect(error.code).toBe('TARGET_DOWN');
       expect(error.message).toContain('rejected the login: auth failed');
       await refused.close();
@@ -170,7 +158,7 @@ describe('Postgres target', () => {
 
   test('a SQL error leaves the warm connection in place', async () => {
     const pid = await warmPid(target);
-    const error = await failure(target.query('SELECT * FROM no_such_table'));
+    const error = await failure(() => target.query('SELECT * FROM no_such_table'));
     expect(error.message).toContain('rejected a query (SQLSTATE 42P01)');
     expect(await target.ownPids()).toEqual([pid]);
   });

@@ -1,18 +1,16 @@
 // The Redis target: the key prefix applied to every key, timeouts, a readable "refused", and no
 // reconnect loop standing between a call and its answer — the next call simply connects again.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { isOpsError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { openRedisTarget, type RedisTarget } from '../../src/targets/redis.js';
+import { failure } from '../support/call-failure.js';
 import { closedPort } from '../support/http-fake.js';
 import { blackhole, tcpProxy } from '../support/tcp.js';
+import { REDIS_URL, TestRedis } from '../support/test-redis.js';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const REDIS_PORT = Number(new URL(REDIS_URL).port || 6379);
-const prefix = `oatie-test:${randomBytes(4).toString('hex')}:`;
-let raw: Redis;
+const redis = new TestRedis();
+const { raw, prefix } = redis;
 const opened: RedisTarget[] = [];
 
 function open(url: string, timeoutMs = 1000): RedisTarget {
@@ -21,27 +19,11 @@ function open(url: string, timeoutMs = 1000): RedisTarget {
   return target;
 }
 
-async function failure(call: Promise<unknown>): Promise<{ code: string; message: string; ms: number }> {
-  const started = performance.now();
-  try {
-    await call;
-  } catch (error) {
-    if (!isOpsError(error)) throw error;
-    return { code: error.code, message: error.message, ms: performance.now() - started };
-  }
-  throw new Error('expected the call to fail');
-}
-
-beforeAll(async () => {
-  raw = new Redis(REDIS_URL, { lazyConnect: true });
-  await raw.connect();
-});
+beforeAll(() => redis.connect());
 
 afterAll(async () => {
   await Promise.all(opened.map((t) => t.close()));
-  const keys = await raw.keys(`${prefix}*`);
-  if (keys.length > 0) await raw.del(...keys);
-  await raw.quit();
+  await redis.close();
 });
 
 describe('Redis target', () => {
@@ -60,11 +42,11 @@ describe('Redis target', () => {
   test('nothing listening: refused at once, without the password; the next call connects when the server is back', async () => {
     const port = await closedPort();
     const withPassword = open(`redis://:hunter2-secret@127.0.0.1:${port}`);
-    const refused = await failure(withPassword.get('permissions:u1'));
+    const refused = await failure(() => withPassword.get('permissions:u1'));
     expect(refused.message).not.toContain('hunter2');
 
     const cache = open(`redis://127.0.0.1:${port}`);
-    const error = await failure(cache.get('permissions:u1'));
+    const error = await failure(() => cache.get('permissions:u1'));
     expect(error).toMatchObject({
       code: 'TARGET_DOWN',
       message: `The Oatie Redis at 127.0.0.1:${port}/0 refused the connection (nothing listens on that port).`,
@@ -86,7 +68,7 @@ describe('Redis target', () => {
     const silent = await blackhole();
     try {
       const cache = open(`redis://127.0.0.1:${silent.port}`);
-      const error = await failure(cache.get('permissions:u1'));
+      const error = await failure(() => cache.get('permissions:u1'));
       expect(error.code).toBe('TIMEOUT');
       expect(error.message).toBe(
         `The Oatie Redis at 127.0.0.1:${silent.port}/0 did not answer within 1000 ms.`,
