@@ -1,6 +1,6 @@
 // Delivers a handler's replies on a platform: to the channel, or privately to the caller.
 import type { Reply } from '../commands/handler.js';
-import type { ChatPlatform } from './platform.js';
+import { canOpenForm, type ChatPlatform } from './platform.js';
 import { textMessage } from './message.js';
 
 export async function deliverReplies(
@@ -10,7 +10,7 @@ export async function deliverReplies(
 ): Promise<void> {
   for (const reply of replies) {
     if (reply.kind === 'form') {
-      if (platform.supportsForms && where.trigger !== undefined) {
+      if (canOpenForm(platform, where.trigger)) {
         await platform.openForm(where.trigger, reply.form, where.channel);
       } else {
         await platform.postPrivate(

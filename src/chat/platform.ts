@@ -31,3 +31,7 @@ export interface ChatPlatform {
    */
   openForm(trigger: string, form: Form, channel?: string): Promise<void>;
 }
+
+/** Whether a request can open a form: the platform has them and gave a handle (`trigger`) to open one. */
+export const canOpenForm = (platform: ChatPlatform, trigger: string | undefined): trigger is string =>
+  platform.supportsForms && trigger !== undefined;

@@ -1,7 +1,6 @@
 // What a command handler and a button-action handler are, and how they answer.
 import type { Services } from '../core/services.js';
 import type { Form, Message } from '../chat/message.js';
-import type { PostedMessage } from '../chat/platform.js';
 import type { ArgsOf, CommandName } from './catalog.js';
 
 export type Reply =
@@ -42,17 +41,15 @@ export interface ActionContext {
   payload: unknown;
   caller: string;
   channel: string;
-  /** The message the button was on, when the platform says so. */
-  source?: PostedMessage;
   /** Values of a submitted form. */
   values?: Record<string, string>;
   trigger?: string;
   services: Services;
 }
 
+/** What a click answers. Handlers update the messages they own themselves (an approval card, an
+ * incident's alert), through the message refs they stored when posting them. */
 export interface ActionOutcome {
-  /** The new content of the message the button was on (buttons gone, who did what). */
-  replace?: Message;
   replies?: Reply[];
 }
 

@@ -24,13 +24,6 @@ export function handlerFor(name: CommandName): CommandHandler | undefined {
   return commandHandlers.find((h) => h.name === name);
 }
 
-/** Button kinds added at run time: tests register tiny ones; nothing in src/ does. */
-const addedActionHandlers: ActionHandler[] = [];
-
-export function addActionHandler(handler: ActionHandler): void {
-  if (!addedActionHandlers.some((h) => h.kind === handler.kind)) addedActionHandlers.push(handler);
-}
-
 export function actionHandlerFor(kind: string): ActionHandler | undefined {
-  return actionHandlers.find((h) => h.kind === kind) ?? addedActionHandlers.find((h) => h.kind === kind);
+  return actionHandlers.find((h) => h.kind === kind);
 }

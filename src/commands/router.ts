@@ -3,7 +3,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Services } from '../core/services.js';
 import { describeError, isOpsError } from '../core/errors.js';
-import type { PostedMessage } from '../chat/platform.js';
 import { catalog } from './catalog.js';
 import {
   internalErrorMessage,
@@ -26,7 +25,6 @@ export interface ActionInput {
   actionId: string;
   caller: string;
   channel: string;
-  source?: PostedMessage;
   values?: Record<string, string>;
   trigger?: string;
 }
@@ -112,7 +110,6 @@ export class Router {
         payload: action.payload,
         caller: input.caller,
         channel: input.channel,
-        source: input.source,
         values: input.values,
         trigger: input.trigger,
         services: this.services,

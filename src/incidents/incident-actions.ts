@@ -1,8 +1,8 @@
 // The handlers of incident buttons (Acknowledge, Post update, Resolve) and form submissions. Payloads
 // and submitted values are validated here; the incident is looked up again, never trusted.
 import { z } from 'zod';
-import { textMessage } from '../chat/message.js';
-import { channelRef } from '../chat/message.js';
+import { channelRef, textMessage } from '../chat/message.js';
+import { canOpenForm } from '../chat/platform.js';
 import {
   defineAction,
   toCaller,
@@ -17,7 +17,7 @@ import { declareIncident } from './flows/declare.js';
 import { postIncidentUpdate } from './flows/post-update.js';
 import { resolveIncident } from './flows/resolve.js';
 import { IncidentAction } from './incident-action-kinds.js';
-import { canOpenForm, resolveForm, updateForm } from './incident-forms.js';
+import { resolveForm, updateForm } from './incident-forms.js';
 import { incidentById } from './incident-lookup.js';
 import { guardTransition, type Incident } from './incident-model.js';
 
@@ -48,7 +48,7 @@ const ack = defineAction(IncidentAction.Ack, async (ctx) => {
 const updateButton = defineAction(IncidentAction.Update, async (ctx): Promise<ActionOutcome> => {
   const incident = await incidentOf(ctx);
   guardTransition(incident, 'update', ctx.services.config.OATIE_TIMEZONE);
-  if (canOpenForm(ctx.services, ctx.trigger))
+  if (canOpenForm(ctx.services.chat, ctx.trigger))
     return { replies: [{ kind: 'form', form: await updateForm(ctx.services, incident, {}) }] };
   return typeIt(`incident update <investigating|identified|monitoring> <text>`, incident);
 });
@@ -56,7 +56,7 @@ const updateButton = defineAction(IncidentAction.Update, async (ctx): Promise<Ac
 const resolveButton = defineAction(IncidentAction.Resolve, async (ctx): Promise<ActionOutcome> => {
   const incident = await incidentOf(ctx);
   guardTransition(incident, 'resolve', ctx.services.config.OATIE_TIMEZONE);
-  if (canOpenForm(ctx.services, ctx.trigger))
+  if (canOpenForm(ctx.services.chat, ctx.trigger))
     return { replies: [{ kind: 'form', form: await resolveForm(ctx.services, incident, {}) }] };
   return typeIt('incident resolve <root cause>', incident);
 });

@@ -1,5 +1,6 @@
 // The handlers of the `incident …` commands. Commands about one incident act on the incident that
 // lives in the channel they are typed in; `incident` and `incident list` work anywhere.
+import { canOpenForm } from '../chat/platform.js';
 import { defineCommand, toChannel, type CommandHandler } from '../commands/handler.js';
 import { badArgument } from '../core/errors.js';
 import { acknowledgeIncident } from './flows/acknowledge.js';
@@ -7,7 +8,7 @@ import { changeSeverity } from './flows/change-severity.js';
 import { DECLARE_USAGE, declareIncident } from './flows/declare.js';
 import { UPDATE_USAGE, postIncidentUpdate } from './flows/post-update.js';
 import { RESOLVE_USAGE, resolveIncident } from './flows/resolve.js';
-import { canOpenForm, declareForm, resolveForm, updateForm } from './incident-forms.js';
+import { declareForm, resolveForm, updateForm } from './incident-forms.js';
 import { incidentOfChannel } from './incident-lookup.js';
 import { guardTransition } from './incident-model.js';
 import { listEvents } from './incident-events.js';
@@ -17,7 +18,7 @@ import { listMessage, timelineMessage } from './incident-views.js';
 const declare = defineCommand('incident declare', async ({ args, caller, channel, trigger, services }) => {
   const { severity, title } = args;
   if (severity === undefined || title === undefined) {
-    if (canOpenForm(services, trigger))
+    if (canOpenForm(services.chat, trigger))
       return { kind: 'form', form: await declareForm(services, channel, args) };
     throw badArgument(
       severity === undefined
@@ -38,7 +39,7 @@ const update = defineCommand('incident update', async ({ args, caller, channel, 
   const incident = await incidentOfChannel(services, channel);
   if (args.status === undefined || args.text === undefined) {
     guardTransition(incident, 'update', services.config.OATIE_TIMEZONE);
-    if (canOpenForm(services, trigger))
+    if (canOpenForm(services.chat, trigger))
       return { kind: 'form', form: await updateForm(services, incident, args) };
     throw badArgument(
       args.status === undefined
@@ -64,7 +65,7 @@ const resolve = defineCommand('incident resolve', async ({ args, caller, channel
   const incident = await incidentOfChannel(services, channel);
   if (args.rootCause === undefined) {
     guardTransition(incident, 'resolve', services.config.OATIE_TIMEZONE);
-    if (canOpenForm(services, trigger))
+    if (canOpenForm(services.chat, trigger))
       return { kind: 'form', form: await resolveForm(services, incident, args) };
     throw badArgument('Resolving needs the root cause.', RESOLVE_USAGE);
   }

@@ -6,10 +6,6 @@ import type { Services } from '../core/services.js';
 import { IncidentAction } from './incident-action-kinds.js';
 import { incidentRef, severityLabel, type Incident } from './incident-model.js';
 
-/** Whether this request can open a form: the platform has them and gave a handle to open one. */
-export const canOpenForm = (services: Services, trigger: string | undefined): trigger is string =>
-  services.chat.supportsForms && trigger !== undefined;
-
 export async function declareForm(
   services: Services,
   channel: string,

@@ -1,12 +1,12 @@
 // Finding the incident a command is about (the one that lives in the channel it was typed in), and
-// the small steps every flow shares: timeline events, posting where the incident lives.
+// the small steps every flow shares: state transitions, timeline events, posting where the incident lives.
 import { stripControl, type Message } from '../chat/message.js';
 import type { PostedMessage } from '../chat/platform.js';
 import { describeError, notFound } from '../core/errors.js';
 import type { Services } from '../core/services.js';
 import { appendEvent } from './incident-events.js';
 import { findIncident, findIncidentInChannel } from './incident-store.js';
-import type { Incident } from './incident-model.js';
+import { guardTransition, transitionLost, type Incident, type Transition } from './incident-model.js';
 
 /** The incident that lives in `channel` (its war room, or the channel a P2/P3 was declared in). */
 export async function incidentOfChannel(services: Services, channel: string): Promise<Incident> {
@@ -24,6 +24,25 @@ export async function incidentById(services: Services, id: number): Promise<Inci
   const incident = await findIncident(services.db, id);
   if (!incident) throw notFound(`INC-${id} does not exist.`);
   return incident;
+}
+
+/**
+ * Guards `transition`, then applies it with `apply` (a conditional update of the store). When the
+ * update finds the incident moved on (someone else won the race), the answer says what happened.
+ */
+export async function applyTransition(
+  services: Services,
+  incident: Incident,
+  transition: Transition,
+  apply: () => Promise<Incident | undefined>,
+): Promise<Incident> {
+  const zone = services.config.OATIE_TIMEZONE;
+  guardTransition(incident, transition, zone);
+  const applied = await apply();
+  if (applied) return applied;
+  const current = await findIncident(services.db, incident.id);
+  if (current) guardTransition(current, transition, zone);
+  throw transitionLost(incident, transition);
 }
 
 /** Free text from a form or a command: no control characters, no surrounding blanks. */
@@ -48,6 +67,28 @@ export async function postToIncident(
   message: Message,
 ): Promise<PostedMessage> {
   return services.chat.post(incident.channel, message);
+}
+
+/**
+ * Posts in the channel the incident lives in and in the incidents channel (once, when they are the
+ * same). Failing to reach the incidents channel is logged: the incident's own channel has the message.
+ */
+export async function postToIncidentAndIncidentsChannel(
+  services: Services,
+  incident: Incident,
+  message: Message,
+  what: string,
+): Promise<void> {
+  await postToIncident(services, incident, message);
+  try {
+    const channel = await services.chat.resolveChannel(services.config.OATIE_INCIDENTS_CHANNEL);
+    if (channel !== incident.channel) await services.chat.post(channel, message);
+  } catch (error) {
+    services.log.warn(
+      { incident: incident.id, err: describeError(error) },
+      `could not post ${what} in the incidents channel`,
+    );
+  }
 }
 
 /** Runs a side step (invite, topic, announcement) whose failure must not undo the incident: logged, and returned as a note. */

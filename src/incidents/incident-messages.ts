@@ -12,7 +12,7 @@ const MAX_SECTION = 2800;
 const MAX_ALERT_ACTIONS = 10;
 
 /** What every incident template may use. */
-export function incidentData(services: Services, incident: Incident): Record<string, unknown> {
+function incidentData(services: Services, incident: Incident): Record<string, unknown> {
   const sp = severityPolicy(services.policy, incident.severity);
   const end = incident.resolvedAt ?? services.now();
   return {
@@ -46,14 +46,20 @@ export function incidentData(services: Services, incident: Incident): Record<str
 }
 
 /** Rendered text as a message: sections cut at blank lines to fit, then the extra blocks. */
-export function templateMessage(
-  services: Services,
-  template: string,
-  data: object,
-  extra: Block[] = [],
-): Message {
+function templateMessage(services: Services, template: string, data: object, extra: Block[] = []): Message {
   const text = services.templates.render(template, data);
   return { text: firstLine(text), blocks: [...textBlocks(text), ...extra] };
+}
+
+/** An incident's template rendered with incidentData and `extra` data, then `blocks` (its buttons). */
+export function incidentMessage(
+  services: Services,
+  incident: Incident,
+  template: string,
+  extra: object = {},
+  blocks: Block[] = [],
+): Message {
+  return templateMessage(services, template, { ...incidentData(services, incident), ...extra }, blocks);
 }
 
 function firstLine(text: string): string {
@@ -61,7 +67,7 @@ function firstLine(text: string): string {
 }
 
 /** Splits text into sections of at most MAX_SECTION characters, at paragraph then line boundaries. */
-export function textBlocks(text: string): Block[] {
+function textBlocks(text: string): Block[] {
   const blocks: Block[] = [];
   let current = '';
   const flush = (): void => {
@@ -88,13 +94,9 @@ export function buttonsBlock(buttons: Button[]): Block[] {
 /** The alert's buttons for the incident's state: none once resolved. */
 function alertButtons(incident: Incident): Button[] {
   if (incident.state === 'resolved') return [];
-  const { ack, update, resolve } = incident.buttons;
-  const buttons: Button[] = [];
-  if (ack && incident.state === 'open')
-    buttons.push({ actionId: ack, label: 'Acknowledge', style: 'primary' });
-  if (update) buttons.push({ actionId: update, label: 'Post update' });
-  if (resolve) buttons.push({ actionId: resolve, label: 'Resolve', style: 'danger' });
-  return buttons;
+  const { resolve } = incident.buttons;
+  const resolveButton: Button[] = resolve ? [{ actionId: resolve, label: 'Resolve', style: 'danger' }] : [];
+  return [...ackButton(incident), ...updateButton(incident), ...resolveButton];
 }
 
 /** The alert, as it stands now: status, latest actions taken, who acknowledged, the buttons that still apply. */
@@ -108,7 +110,6 @@ export async function alertMessage(services: Services, incident: Incident): Prom
     return id === undefined ? [] : [id];
   });
   const data = {
-    ...incidentData(services, incident),
     actions: shown,
     earlierActions: actions.length - shown.length,
     notified,
@@ -117,7 +118,7 @@ export async function alertMessage(services: Services, incident: Incident): Prom
         ? responseDue(services.policy, incident.severity, incident.startedAt, services.config.OATIE_TIMEZONE)
         : undefined,
   };
-  return templateMessage(services, 'incident-alert', data, buttonsBlock(alertButtons(incident)));
+  return incidentMessage(services, incident, 'incident-alert', data, buttonsBlock(alertButtons(incident)));
 }
 
 /** Replaces the posted alert with its current state; a failure to edit is logged, not fatal. */
@@ -135,6 +136,7 @@ export function updateButton(incident: Incident): Button[] {
   return incident.buttons.update ? [{ actionId: incident.buttons.update, label: 'Post update' }] : [];
 }
 
+/** The Acknowledge button, while nobody has acknowledged. */
 export function ackButton(incident: Incident): Button[] {
   return incident.buttons.ack && incident.state === 'open'
     ? [{ actionId: incident.buttons.ack, label: 'Acknowledge', style: 'primary' }]

@@ -4,7 +4,7 @@
 import { mention } from '../chat/message.js';
 import type { PostedMessage } from '../chat/platform.js';
 import type { Severity, UpdateStatus } from '../commands/args.js';
-import { conflict } from '../core/errors.js';
+import { conflict, type OpsError } from '../core/errors.js';
 import { formatTime } from '../core/time-zone.js';
 
 export type IncidentState = 'open' | 'acknowledged' | 'resolved';
@@ -82,9 +82,10 @@ const ALLOWED: Record<Transition, readonly IncidentState[]> = {
   'change severity': ['open', 'acknowledged'],
 };
 
-const PAST: Record<Transition, string> = {
+/** What a transition makes of an incident, in answers. */
+const DONE: Record<Transition, string> = {
   acknowledge: 'acknowledged',
-  resolve: 'resolved again',
+  resolve: 'resolved',
   update: 'updated',
   'change severity': 'changed',
 };
@@ -99,10 +100,15 @@ export function guardTransition(incident: Incident, transition: Transition, zone
   const ref = incidentRef(incident);
   if (incident.state === 'resolved') {
     const when = incident.resolvedAt ? ` at ${formatTime(incident.resolvedAt, zone)}` : '';
-    throw conflict(`${ref} was already resolved${when}: it can no longer be ${PAST[transition]}.`);
+    const again = transition === 'resolve' ? ' again' : '';
+    throw conflict(`${ref} was already resolved${when}: it can no longer be ${DONE[transition]}${again}.`);
   }
   // Only `acknowledge` is refused on an acknowledged incident.
   const who = incident.acknowledgedBy ? ` by ${mention(incident.acknowledgedBy)}` : '';
   const when = incident.acknowledgedAt ? ` at ${formatTime(incident.acknowledgedAt, zone)}` : '';
   throw conflict(`${ref} was already acknowledged${who}${when}; escalation is already stopped.`);
 }
+
+/** The conflict when a transition that was allowed lost a race the store could not explain: try again. */
+export const transitionLost = (incident: Incident, transition: Transition): OpsError =>
+  conflict(`${incidentRef(incident)} could not be ${DONE[transition]}; try again.`);

@@ -84,22 +84,30 @@ function toIncident(raw: unknown): Incident {
   };
 }
 
-const first = (rows: readonly object[]): Incident | undefined => (rows[0] ? toIncident(rows[0]) : undefined);
-
-export interface NewIncident {
-  severity: Severity;
-  title: string;
-  service?: string;
-  impact?: string;
-  platform: string;
-  commander: string;
-  declaredIn: string;
-  channel: string;
-  channelName: string;
-  warRoom: boolean;
-  startedAt: Date;
-  notified: string[];
+/** The incident of the first row `sql` returns (a lookup, or a conditional update … RETURNING *). */
+async function oneIncident(db: Db, sql: string, params: unknown[]): Promise<Incident | undefined> {
+  const row = (await db.query(sql, params)).rows[0];
+  return row ? toIncident(row) : undefined;
 }
+
+/** `notified` with the JSON array of keys in parameter `param` added, each key once. */
+const mergedNotified = (param: string): string =>
+  `(SELECT coalesce(jsonb_agg(DISTINCT k), '[]'::jsonb) FROM jsonb_array_elements_text(notified || ${param}::jsonb) AS k)`;
+
+export type NewIncident = Pick<
+  Incident,
+  | 'severity'
+  | 'title'
+  | 'platform'
+  | 'commander'
+  | 'declaredIn'
+  | 'channel'
+  | 'channelName'
+  | 'warRoom'
+  | 'startedAt'
+  | 'notified'
+> &
+  Partial<Pick<Incident, 'service' | 'impact'>>;
 
 /** Inserts the incident and its `declared` event in one transaction. */
 export async function insertIncident(db: Db, fields: NewIncident): Promise<Incident> {
@@ -123,8 +131,9 @@ export async function insertIncident(db: Db, fields: NewIncident): Promise<Incid
         JSON.stringify(fields.notified),
       ],
     );
-    const incident = first(result.rows);
-    if (!incident) throw new Error('incident insert returned no row');
+    const row = result.rows[0];
+    if (!row) throw new Error('incident insert returned no row');
+    const incident = toIncident(row);
     await appendEvent(tx, incident.id, {
       at: fields.startedAt,
       actor: fields.commander,
@@ -136,22 +145,20 @@ export async function insertIncident(db: Db, fields: NewIncident): Promise<Incid
 }
 
 export async function findIncident(db: Db, id: number): Promise<Incident | undefined> {
-  return first((await db.query('SELECT * FROM incidents WHERE id = $1', [id])).rows);
+  return oneIncident(db, 'SELECT * FROM incidents WHERE id = $1', [id]);
 }
 
 /** The open incident of a channel, else its most recent one (a resolved war room still has a timeline). */
 export async function findIncidentInChannel(db: Db, channel: string): Promise<Incident | undefined> {
-  const result = await db.query(
+  return oneIncident(
+    db,
     "SELECT * FROM incidents WHERE channel = $1 ORDER BY (state <> 'resolved') DESC, id DESC LIMIT 1",
     [channel],
   );
-  return first(result.rows);
 }
 
 export async function findOpenIncidentInChannel(db: Db, channel: string): Promise<Incident | undefined> {
-  return first(
-    (await db.query("SELECT * FROM incidents WHERE channel = $1 AND state <> 'resolved'", [channel])).rows,
-  );
+  return oneIncident(db, "SELECT * FROM incidents WHERE channel = $1 AND state <> 'resolved'", [channel]);
 }
 
 /** Whether an incident already lived in a channel of that name (war rooms are never reused). */
@@ -176,12 +183,12 @@ export async function markAcknowledged(
   by: string,
   at: Date,
 ): Promise<Incident | undefined> {
-  const result = await db.query(
+  return oneIncident(
+    db,
     `UPDATE incidents SET state = 'acknowledged', acknowledged_at = $3, acknowledged_by = $2
       WHERE id = $1 AND state = 'open' RETURNING *`,
     [id, by, at],
   );
-  return first(result.rows);
 }
 
 export interface Resolution {
@@ -195,13 +202,13 @@ export interface Resolution {
 
 /** open|acknowledged → resolved; undefined when it was already resolved. */
 export async function markResolved(db: Db, id: number, r: Resolution): Promise<Incident | undefined> {
-  const result = await db.query(
+  return oneIncident(
+    db,
     `UPDATE incidents SET state = 'resolved', status = 'resolved', resolved_at = $2, resolved_by = $3,
             root_cause = $4, resolution = $5, prevention = $6, review_at = $7
       WHERE id = $1 AND state <> 'resolved' RETURNING *`,
     [id, r.at, r.by, r.rootCause, r.resolution ?? null, r.prevention ?? null, r.reviewAt],
   );
-  return first(result.rows);
 }
 
 /** Records an update: new status, the update clock restarts, and older reminder timers lapse. */
@@ -211,22 +218,22 @@ export async function markUpdated(
   status: UpdateStatus,
   at: Date,
 ): Promise<Incident | undefined> {
-  const result = await db.query(
+  return oneIncident(
+    db,
     `UPDATE incidents SET status = $2, last_update_at = $3, reminder_seq = reminder_seq + 1
       WHERE id = $1 AND state <> 'resolved' RETURNING *`,
     [id, status, at],
   );
-  return first(result.rows);
 }
 
 /** Changes the severity; older reminder timers lapse (the clock is re-planned). */
 export async function markSeverity(db: Db, id: number, severity: Severity): Promise<Incident | undefined> {
-  const result = await db.query(
+  return oneIncident(
+    db,
     `UPDATE incidents SET severity = $2, reminder_seq = reminder_seq + 1
       WHERE id = $1 AND state <> 'resolved' RETURNING *`,
     [id, severity],
   );
-  return first(result.rows);
 }
 
 /** Takes reminder generation `seq`: true for exactly one caller, and only while the incident is unresolved. */
@@ -246,9 +253,7 @@ export async function claimEscalation(
   notify: readonly string[],
 ): Promise<boolean> {
   const result = await db.query(
-    `UPDATE incidents SET escalation_step = escalation_step + 1,
-            notified = (SELECT coalesce(jsonb_agg(DISTINCT k), '[]'::jsonb)
-                          FROM jsonb_array_elements_text(notified || $3::jsonb) AS k)
+    `UPDATE incidents SET escalation_step = escalation_step + 1, notified = ${mergedNotified('$3')}
       WHERE id = $1 AND escalation_step = $2 AND state = 'open'`,
     [id, step, JSON.stringify(notify)],
   );
@@ -256,12 +261,10 @@ export async function claimEscalation(
 }
 
 export async function addNotified(db: Db, id: number, keys: readonly string[]): Promise<void> {
-  await db.query(
-    `UPDATE incidents SET notified = (SELECT coalesce(jsonb_agg(DISTINCT k), '[]'::jsonb)
-                                        FROM jsonb_array_elements_text(notified || $2::jsonb) AS k)
-      WHERE id = $1`,
-    [id, JSON.stringify(keys)],
-  );
+  await db.query(`UPDATE incidents SET notified = ${mergedNotified('$2')} WHERE id = $1`, [
+    id,
+    JSON.stringify(keys),
+  ]);
 }
 
 export async function saveAlert(

@@ -12,10 +12,16 @@ export const IncidentTimer = {
   Review: 'incident.review',
 } as const;
 
-export const timerKey = (
-  incidentId: number,
-  what: 'reminder' | 'escalation' | 'status-page' | 'review',
-): string => `incident:${incidentId}:${what}`;
+type TimerOf = 'reminder' | 'escalation' | 'status-page' | 'review';
+
+const KINDS: Record<TimerOf, string> = {
+  reminder: IncidentTimer.Reminder,
+  escalation: IncidentTimer.Escalation,
+  'status-page': IncidentTimer.StatusPage,
+  review: IncidentTimer.Review,
+};
+
+export const timerKey = (incidentId: number, what: TimerOf): string => `incident:${incidentId}:${what}`;
 
 /** Payloads carry the generation they belong to; an outdated timer finds the incident moved on and does nothing. */
 export interface ReminderPayload {
@@ -27,7 +33,27 @@ export interface EscalationPayload {
   step: number;
 }
 
-const later = (a: Date, b: Date): Date => (a.getTime() >= b.getTime() ? a : b);
+/**
+ * (Re)plans the incident's `what` timer at `due`, or now when `due` has passed (it fires at once); with no
+ * `due`, cancels it. Returns when it fires.
+ */
+async function plan(
+  services: Services,
+  incidentId: number,
+  what: TimerOf,
+  due: Date | undefined,
+  payload: object,
+): Promise<Date | undefined> {
+  const key = timerKey(incidentId, what);
+  if (due === undefined) {
+    await services.scheduler.cancel(key);
+    return undefined;
+  }
+  const now = services.now();
+  const at = due.getTime() >= now.getTime() ? due : now;
+  await services.scheduler.reschedule(KINDS[what], key, at, payload);
+  return at;
+}
 
 /** Plans the next update reminder one interval after `from` (never in the past); none without an interval. */
 export async function planReminder(
@@ -35,16 +61,10 @@ export async function planReminder(
   incident: Incident,
   from: Date,
 ): Promise<Date | undefined> {
-  const key = timerKey(incident.id, 'reminder');
   const interval = severityPolicy(services.policy, incident.severity).updateInterval;
-  if (interval === null) {
-    await services.scheduler.cancel(key);
-    return undefined;
-  }
-  const due = later(new Date(from.getTime() + interval), services.now());
+  const due = interval === null ? undefined : new Date(from.getTime() + interval);
   const payload: ReminderPayload = { incidentId: incident.id, seq: incident.reminderSeq };
-  await services.scheduler.reschedule(IncidentTimer.Reminder, key, due, payload);
-  return due;
+  return plan(services, incident.id, 'reminder', due, payload);
 }
 
 /** The reminder after one that fired at `dueAt`: on the same beat, skipping beats missed while the bot was down. */
@@ -54,70 +74,47 @@ export function nextBeat(dueAt: Date, interval: number, now: Date): Date {
   return new Date(next);
 }
 
-export async function scheduleNextReminder(
-  services: Services,
-  tx: Db,
-  payload: ReminderPayload,
-  due: Date,
-): Promise<void> {
-  await services.scheduler.schedule(
-    IncidentTimer.Reminder,
-    due,
-    payload,
-    timerKey(payload.incidentId, 'reminder'),
-    tx,
-  );
-}
-
 /** Plans the next escalation step while nobody has acknowledged: one response time after `from`. */
 export async function planEscalation(services: Services, incident: Incident, from: Date): Promise<void> {
-  const key = timerKey(incident.id, 'escalation');
-  if (incident.state !== 'open') {
-    await services.scheduler.cancel(key);
-    return;
-  }
-  const due = later(
-    responseDue(services.policy, incident.severity, from, services.config.OATIE_TIMEZONE),
-    services.now(),
-  );
+  const due =
+    incident.state === 'open'
+      ? responseDue(services.policy, incident.severity, from, services.config.OATIE_TIMEZONE)
+      : undefined;
   const payload: EscalationPayload = { incidentId: incident.id, step: incident.escalationStep };
-  await services.scheduler.reschedule(IncidentTimer.Escalation, key, due, payload);
+  await plan(services, incident.id, 'escalation', due, payload);
 }
 
-export async function scheduleNextEscalation(
+interface NextPayloads {
+  reminder: ReminderPayload;
+  escalation: EscalationPayload;
+}
+
+/** Schedules the next reminder or escalation step in `tx`, the transaction that claimed the one firing now. */
+export async function scheduleNext<W extends keyof NextPayloads>(
   services: Services,
   tx: Db,
-  payload: EscalationPayload,
+  what: W,
+  payload: NextPayloads[W],
   due: Date,
 ): Promise<void> {
-  await services.scheduler.schedule(
-    IncidentTimer.Escalation,
-    due,
-    payload,
-    timerKey(payload.incidentId, 'escalation'),
-    tx,
-  );
+  await services.scheduler.schedule(KINDS[what], due, payload, timerKey(payload.incidentId, what), tx);
 }
 
 /** Plans the status page deadline (P0): due that long after the start unless the page was updated. */
 export async function planStatusPageDeadline(services: Services, incident: Incident): Promise<void> {
-  const key = timerKey(incident.id, 'status-page');
   const deadline = severityPolicy(services.policy, incident.severity).statusPageDeadline;
-  if (deadline === null || incident.statusPageAt !== undefined || incident.state === 'resolved') {
-    await services.scheduler.cancel(key);
-    return;
-  }
-  const due = later(new Date(incident.startedAt.getTime() + deadline), services.now());
-  await services.scheduler.reschedule(IncidentTimer.StatusPage, key, due, { incidentId: incident.id });
+  const due =
+    deadline === null || incident.statusPageAt !== undefined || incident.state === 'resolved'
+      ? undefined
+      : new Date(incident.startedAt.getTime() + deadline);
+  await plan(services, incident.id, 'status-page', due, { incidentId: incident.id });
+}
+
+export async function scheduleReview(services: Services, incidentId: number, at: Date): Promise<void> {
+  await plan(services, incidentId, 'review', at, { incidentId });
 }
 
 /** Cancels every pending timer of the incident. */
 export async function stopIncidentTimers(services: Services, incidentId: number): Promise<number> {
   return services.scheduler.cancel(`incident:${incidentId}:*`);
-}
-
-export async function scheduleReview(services: Services, incidentId: number, at: Date): Promise<void> {
-  await services.scheduler.reschedule(IncidentTimer.Review, timerKey(incidentId, 'review'), at, {
-    incidentId,
-  });
 }

@@ -1,35 +1,25 @@
 // Bad input: unknown severities, empty, huge or hostile titles, commands outside a war room,
 // resolving twice, acknowledging a resolved incident. Each gets a clear answer; nothing is corrupted.
 import { splitMentions } from '../../src/chat/message.js';
-import { formatDate } from '../../src/core/time-zone.js';
 import { findIncident } from '../../src/incidents/incident-store.js';
-import type { Db } from '../../src/store/db.js';
 import {
   buttonIn,
   fastPolicy,
-  startIncidentHarness,
-  type IncidentHarness,
-  openIncidentStore,
+  startIncidentStory,
+  warRoomToday,
+  type IncidentStory,
 } from '../support/incident-harness.js';
 
 describe('incident commands given bad input', () => {
-  let db: Db;
-  let store: Awaited<ReturnType<typeof openIncidentStore>>;
-  let h: IncidentHarness;
-  const day = formatDate(new Date(), 'UTC').replace(/-/g, '');
+  let h: IncidentStory;
   const lastAnswer = (user = 'alice') => h.privately(user).at(-1) ?? '';
   const incidentCount = async () =>
-    (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents')).rows[0]?.n;
+    (await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents')).rows[0]?.n;
 
   beforeAll(async () => {
-    store = await openIncidentStore('incidents_bad');
-    db = store.db;
-    h = await startIncidentHarness({ db, policy: await fastPolicy({}) });
+    h = await startIncidentStory({ database: 'incidents_bad', policy: await fastPolicy({}) });
   });
-  afterAll(async () => {
-    await h.stop();
-    await store.close();
-  });
+  afterAll(() => h.stop());
 
   it('refuses an unknown severity, an empty title and a 5,000-character title, creating nothing', async () => {
     await h.say('incident p5 Reports are slow');
@@ -49,9 +39,9 @@ describe('incident commands given bad input', () => {
 
   it('keeps <!here> and emoji as plain text in the alert and out of the war room name', async () => {
     await h.say('incident p1 <!here> 🔥 Reports <b>down</b> for @channel \u0001user:U1\u0002 🔥');
-    const room = `inc-${day}-here-reports-b-down-b-for-channel-user-u1`;
+    const room = warRoomToday('here-reports-b-down-b-for-channel-user-u1');
     expect(h.chat.channels.has(room)).toBe(true);
-    const incident = await findIncident(db, 1);
+    const incident = await findIncident(h.db, 1);
     expect(incident?.title).toBe('<!here> 🔥 Reports <b>down</b> for @channel user:U1 🔥');
     const alert = h.chat.calls.find((c) => c.op === 'post' && c.channel === room);
     const alertText =
@@ -65,11 +55,11 @@ describe('incident commands given bad input', () => {
   });
 
   it('names war rooms of emoji-only and very long titles safely, adding -2, -3 … on a clash', async () => {
-    h.chat.channels.add(`inc-${day}-incident`);
+    h.chat.channels.add(warRoomToday('incident'));
     await h.say('incident p1 🔥🔥🔥');
     await h.say('incident p1 🚒');
-    expect(h.chat.channels.has(`inc-${day}-incident-2`)).toBe(true);
-    expect(h.chat.channels.has(`inc-${day}-incident-3`)).toBe(true);
+    expect(h.chat.channels.has(warRoomToday('incident-2'))).toBe(true);
+    expect(h.chat.channels.has(warRoomToday('incident-3'))).toBe(true);
 
     const long = `Reports ${'very '.repeat(26)}slow`;
     await h.say(`incident p1 ${long}`);
@@ -85,8 +75,8 @@ describe('incident commands given bad input', () => {
     h.chat.channels.clear();
     await h.say('incident p1 Cache cold');
     expect(h.chat.calls.flatMap((c) => (c.op === 'create' ? [c.name] : [])).slice(-2)).toEqual([
-      `inc-${day}-cache-cold`,
-      `inc-${day}-cache-cold-2`,
+      warRoomToday('cache-cold'),
+      warRoomToday('cache-cold-2'),
     ]);
   });
 
@@ -107,12 +97,12 @@ describe('incident commands given bad input', () => {
 
   it('answers resolving twice and acknowledging or updating a resolved incident, keeping the resolution', async () => {
     await h.say('incident p1 Login broken');
-    const room = `inc-${day}-login-broken`;
+    const room = warRoomToday('login-broken');
     const id =
-      (await db.query<{ id: number }>('SELECT id FROM incidents WHERE channel = $1', [room])).rows[0]?.id ??
+      (await h.db.query<{ id: number }>('SELECT id FROM incidents WHERE channel = $1', [room])).rows[0]?.id ??
       0;
     await h.say('incident resolve Expired certificate', { in: room });
-    const resolved = await findIncident(db, id);
+    const resolved = await findIncident(h.db, id);
     expect(resolved?.state).toBe('resolved');
 
     await h.say('incident resolve Something else', { in: room });
@@ -130,7 +120,7 @@ describe('incident commands given bad input', () => {
     await h.say('incident severity p0', { in: room });
     expect(lastAnswer()).toContain('it can no longer be changed.');
 
-    expect(await findIncident(db, id)).toEqual(resolved);
+    expect(await findIncident(h.db, id)).toEqual(resolved);
     expect((await h.app.scheduler.pending(`incident:${id}:`)).map((t) => t.kind)).toEqual([
       'incident.review',
     ]);
@@ -138,7 +128,7 @@ describe('incident commands given bad input', () => {
 
   it('lets exactly one of two simultaneous acknowledgements win', async () => {
     await h.say('incident p1 Exports stuck');
-    const room = `inc-${day}-exports-stuck`;
+    const room = warRoomToday('exports-stuck');
     const ack = buttonIn(h.chat, room, 'Acknowledge');
     await Promise.all([h.press(ack, { as: 'bob', in: room }), h.press(ack, { as: 'carol', in: room })]);
     const acks = h.posts(room).filter((p) => p.startsWith('✅') && p.includes('acknowledged by'));
@@ -157,6 +147,6 @@ describe('incident commands given bad input', () => {
     expect(lastAnswer()).toMatch(/INC-\d+ is already P2\./);
     await h.say('incident p3 Typo on the login page', { in: 'team' });
     expect(lastAnswer()).toMatch(/INC-\d+ is still open in this channel/);
-    expect((await db.query('SELECT 1 FROM incidents WHERE channel = $1', ['team'])).rows).toHaveLength(1);
+    expect((await h.db.query('SELECT 1 FROM incidents WHERE channel = $1', ['team'])).rows).toHaveLength(1);
   });
 });

@@ -1,28 +1,11 @@
 // The console end to end, as the issue states it: with a policy whose P1 update interval is 3s,
 // `printf 'incident p1 Report generation down\nwait 7s\n' | npm start` prints the alert and two reminders.
-import { spawn } from 'node:child_process';
+// runBot runs what `npm start` runs, with that text on standard input.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { policyYaml } from '../support/incident-harness.js';
-import { ROOT } from '../support/run-bot.js';
-
-function run(
-  command: string,
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', command], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { runBot } from '../support/run-bot.js';
 
 describe('npm start with a 3-second P1 update interval', () => {
   let dir: string;
@@ -34,11 +17,11 @@ describe('npm start with a 3-second P1 update interval', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('prints the alert and two reminders', async () => {
-    const result = await run(`printf 'incident p1 Report generation down\\nwait 7s\\n' | npm start`, {
-      OATIE_POLICY_FILE: join(dir, 'policy.yaml'),
-      OATIE_DATA_DIR: join(dir, 'data'),
-      LOG_LEVEL: 'warn',
-    });
+    const result = await runBot(
+      'incident p1 Report generation down\nwait 7s\n',
+      { OATIE_POLICY_FILE: join(dir, 'policy.yaml'), OATIE_DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn' },
+      50_000,
+    );
     expect(result.stderr).not.toMatch(/oatie-ops:|Error/);
     expect(result.code).toBe(0);
     const out = result.stdout;

@@ -1,42 +1,32 @@
 // Escalation: when nobody acknowledges within the response time, the next person of the chain is
 // told in the war room and by direct message, until someone acknowledges or the chain is exhausted.
 // A P0 without a status page update by its deadline gets one reminder.
-import { formatDate } from '../../src/core/time-zone.js';
-import type { Db } from '../../src/store/db.js';
 import {
   buttonIn,
   eventually,
   fastPolicy,
   sleep,
-  startIncidentHarness,
-  type IncidentHarness,
-  openIncidentStore,
+  startIncidentStory,
+  warRoomToday,
+  type IncidentStory,
 } from '../support/incident-harness.js';
 
 describe('escalation when nobody acknowledges', () => {
-  let db: Db;
-  let store: Awaited<ReturnType<typeof openIncidentStore>>;
-  let h: IncidentHarness;
-  const day = formatDate(new Date(), 'UTC').replace(/-/g, '');
+  let h: IncidentStory;
 
   beforeAll(async () => {
-    store = await openIncidentStore('incidents_escalation');
-    db = store.db;
     const policy = await fastPolicy({
       p0: { responseTime: '1s', statusPageDeadline: '1s' },
       p1: { responseTime: '1s' },
     });
-    h = await startIncidentHarness({ db, policy });
+    h = await startIncidentStory({ database: 'incidents_escalation', policy });
   });
-  afterAll(async () => {
-    await h.stop();
-    await store.close();
-  });
+  afterAll(() => h.stop());
 
   it('walks the chain (on-call → team lead → engineering manager), then says everyone was told', async () => {
     // dave declares a P0: the on-call (alice) is notified at once; bob and carol come by escalation.
     await h.say('incident p0 Complete outage of the API', { as: 'dave', in: 'ops' });
-    const room = `inc-${day}-complete-outage-of-the-api`;
+    const room = warRoomToday('complete-outage-of-the-api');
     const escalations = () => h.posts(room).filter((p) => p.startsWith('📟'));
     await eventually('the chain to be exhausted', () => escalations().length >= 3, 8000);
 
@@ -70,7 +60,7 @@ describe('escalation when nobody acknowledges', () => {
 
   it('stops escalating once someone acknowledges', async () => {
     await h.say('incident p1 Reports fail for one organisation', { as: 'alice', in: 'ops' });
-    const room = `inc-${day}-reports-fail-for-one-organisation`;
+    const room = warRoomToday('reports-fail-for-one-organisation');
     const escalations = () => h.posts(room).filter((p) => p.startsWith('📟'));
     // P1 notifies bob and alice at once: the first escalation goes to carol.
     await eventually('the first escalation', () => escalations().length >= 1, 4000);

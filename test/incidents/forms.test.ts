@@ -1,22 +1,18 @@
 // On a platform with forms (Slack modals), a declaration, update or resolution that lacks its text
 // opens a form; the submitted values do the rest. Without a form handle, the usage is the answer.
 import type { Form } from '../../src/chat/message.js';
-import { formatDate } from '../../src/core/time-zone.js';
-import type { Db } from '../../src/store/db.js';
 import {
   buttonIn,
   fastPolicy,
-  startIncidentHarness,
-  type IncidentHarness,
-  openIncidentStore,
+  startIncidentStory,
+  warRoomToday,
+  type IncidentStory,
 } from '../support/incident-harness.js';
 import { RecordingPlatform } from '../support/recording-platform.js';
 
 describe('incident forms', () => {
-  let db: Db;
-  let store: Awaited<ReturnType<typeof openIncidentStore>>;
-  let h: IncidentHarness;
-  const room = `inc-${formatDate(new Date(), 'UTC').replace(/-/g, '')}-scheduled-reports-not-sent`;
+  let h: IncidentStory;
+  const room = warRoomToday('scheduled-reports-not-sent');
   const lastForm = (): Form => {
     const call = h.chat.calls.filter((c) => c.op === 'form').at(-1);
     if (call?.op !== 'form') throw new Error('no form opened');
@@ -24,16 +20,11 @@ describe('incident forms', () => {
   };
 
   beforeAll(async () => {
-    store = await openIncidentStore('incidents_forms');
-    db = store.db;
     const chat = new RecordingPlatform();
     chat.supportsForms = true;
-    h = await startIncidentHarness({ db, policy: await fastPolicy({}), chat });
+    h = await startIncidentStory({ database: 'incidents_forms', policy: await fastPolicy({}), chat });
   });
-  afterAll(async () => {
-    await h.stop();
-    await store.close();
-  });
+  afterAll(() => h.stop());
 
   it('opens the declare form for a bare `incident`, and declares from its values', async () => {
     await h.say('incident', { trigger: 'T1' });

@@ -1,36 +1,30 @@
 // The whole P1 story with intervals of seconds: declare, war room, invitations, alert, two
 // reminders, an update that moves the next reminder, acknowledge, resolve with the duration,
 // review scheduled, timers gone.
-import { formatDate } from '../../src/core/time-zone.js';
 import { recordIncidentAction } from '../../src/incidents/index.js';
 import { listEvents } from '../../src/incidents/incident-events.js';
-import type { Db } from '../../src/store/db.js';
 import {
   buttonIn,
   eventually,
   fastPolicy,
   sleep,
-  startIncidentHarness,
-  type IncidentHarness,
+  startIncidentStory,
+  warRoomToday,
+  type IncidentStory,
 } from '../support/incident-harness.js';
-import { openTestDb } from '../support/test-app.js';
 
 const INTERVAL_MS = 2000;
 
 describe('a P1 incident, from declaration to review', () => {
-  let db: Db;
-  let h: IncidentHarness;
+  let h: IncidentStory;
 
+  // On PGlite, the store the console uses by default.
   beforeAll(async () => {
-    db = await openTestDb();
-    h = await startIncidentHarness({ db, policy: await fastPolicy({ p1: { updateInterval: '2s' } }) });
+    h = await startIncidentStory({ policy: await fastPolicy({ p1: { updateInterval: '2s' } }) });
   });
-  afterAll(async () => {
-    await h.stop();
-    await db.close();
-  });
+  afterAll(() => h.stop());
 
-  const room = `inc-${formatDate(new Date(), 'UTC').replace(/-/g, '')}-report-generation-down`;
+  const room = warRoomToday('report-generation-down');
   const reminders = () => h.posts(room).filter((p) => p.startsWith('⏰ Reminder'));
 
   it('opens a war room, invites the commander and the P1 contacts, posts the alert and announces it', async () => {
@@ -90,7 +84,7 @@ describe('a P1 incident, from declaration to review', () => {
     expect(update).toContain('Posted by @bob');
 
     await eventually('a third reminder', () => reminders().length >= 3, INTERVAL_MS + 3000);
-    const events = await listEvents(db, 1);
+    const events = await listEvents(h.db, 1);
     const updatedAt = events.find((e) => e.kind === 'update')?.at.getTime() ?? 0;
     const remindedAt = events.filter((e) => e.kind === 'reminder').map((e) => e.at.getTime());
     expect(remindedAt).toHaveLength(3);

@@ -1,38 +1,17 @@
 // Restart survival: the bot is killed with SIGKILL right after declaring a P1, and started again on
 // the same Postgres store. The reminder that fell due meanwhile fires once at start; the next
 // reminder keeps its beat and the escalation fires at its own time, not at the restart.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Db } from '../../src/store/db.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { eventually, policyYaml, sleep } from '../support/incident-harness.js';
-import { ROOT } from '../support/run-bot.js';
+import { startBot } from '../support/run-bot.js';
 import { openTestDb } from '../support/test-app.js';
 
 const INTERVAL_MS = 2000;
 const RESPONSE_MS = 8000;
-
-interface Bot {
-  child: ChildProcessWithoutNullStreams;
-  out: () => string;
-  exited: Promise<unknown>;
-}
-
-/** The bot as one process (node with tsx's loader, no wrapper), so SIGKILL hits the bot itself. */
-function startBot(env: Record<string, string>): Bot {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  return { child, out: () => out, exited };
-}
 
 interface TimerRow {
   kind: string;
@@ -55,7 +34,7 @@ describe('restart after kill -9', () => {
       join(dir, 'policy.yaml'),
       await policyYaml({ p1: { updateInterval: '2s', responseTime: '8s' } }),
     );
-    env = { DATABASE_URL: database.url, OATIE_POLICY_FILE: join(dir, 'policy.yaml') };
+    env = { DATABASE_URL: database.url, OATIE_POLICY_FILE: join(dir, 'policy.yaml'), LOG_LEVEL: 'warn' };
   });
   afterAll(async () => {
     await db.close();
@@ -73,7 +52,7 @@ describe('restart after kill -9', () => {
   it('fires the missed reminder once at start and keeps the rest on schedule', async () => {
     const first = startBot(env);
     first.child.stdin.write('incident p1 Restart survival\n');
-    await eventually('the alert', () => first.out().includes('🚨 INCIDENT ALERT 🚨'), 30_000);
+    await eventually('the alert', () => first.stdout().includes('🚨 INCIDENT ALERT 🚨'), 30_000);
     first.child.kill('SIGKILL');
     await first.exited;
     const started =
@@ -85,7 +64,7 @@ describe('restart after kill -9', () => {
     await sleep(Math.max(0, at(INTERVAL_MS + 700) - Date.now()));
     const second = startBot(env);
     try {
-      await eventually('the missed reminder', () => second.out().includes('⏰ Reminder: INC-1'), 30_000);
+      await eventually('the missed reminder', () => second.stdout().includes('⏰ Reminder: INC-1'), 30_000);
       const restartedAt = Date.now();
       const done = async (kind: string, n: number) =>
         (await timers()).filter((t) => t.kind === kind && t.state === 'done').length >= n;
@@ -107,14 +86,16 @@ describe('restart after kill -9', () => {
       expect(escalations[0]?.due_at.getTime()).toBe(at(RESPONSE_MS));
       expect(escalations[0]?.fired_at?.getTime()).toBeGreaterThanOrEqual(at(RESPONSE_MS));
 
-      const reminderPosts = second.out().match(/⏰ Reminder: INC-1/g) ?? [];
+      const reminderPosts = second.stdout().match(/⏰ Reminder: INC-1/g) ?? [];
       const reminderEvents = await db.query("SELECT 1 FROM incident_events WHERE kind = 'reminder'");
       expect(reminderEvents.rows).toHaveLength(reminderPosts.length);
       // One escalation in the war room, and the same words to carol directly.
-      expect(second.out().match(/--- #inc-\d{8}-restart-survival ---\n📟 Escalation: INC-1/g)).toHaveLength(
+      expect(
+        second.stdout().match(/--- #inc-\d{8}-restart-survival ---\n📟 Escalation: INC-1/g),
+      ).toHaveLength(1);
+      expect(second.stdout().match(/--- direct message to @carol ---\n📟 Escalation: INC-1/g)).toHaveLength(
         1,
       );
-      expect(second.out().match(/--- direct message to @carol ---\n📟 Escalation: INC-1/g)).toHaveLength(1);
     } finally {
       second.child.stdin.end();
       await second.exited;

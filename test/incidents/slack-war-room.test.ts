@@ -1,45 +1,31 @@
 // A P1 through the real Slack adapter and the fake Slack Web API: the war room's name is taken so
 // it becomes -2, the caller and the P1 contacts are invited by their Slack ids, the incidents channel
 // gets a link, reminders reach the war room, and ack and resolve typed there work.
-import { formatDate } from '../../src/core/time-zone.js';
-import { FakeSlack, type SlackCall } from '../support/fake-slack.js';
-import { fastPolicy, openIncidentStore } from '../support/incident-harness.js';
-import { startSlackBot, type RunningSlackBot } from '../support/slack-bot.js';
-import { postSigned, slashCommandBody } from '../support/slack-signing.js';
+import { createdChannel, textOf, type FakeSlack, type SlackCall } from '../support/fake-slack.js';
+import { fastPolicy, warRoomToday } from '../support/incident-harness.js';
+import { startSlackStory, type SlackStory } from '../support/slack-bot.js';
 
 describe('a P1 on Slack', () => {
+  let story: SlackStory;
   let fake: FakeSlack;
-  let store: Awaited<ReturnType<typeof openIncidentStore>>;
-  let slack: RunningSlackBot;
-  const name = `inc-${formatDate(new Date(), 'UTC').replace(/-/g, '')}-report-generation-down`;
-  const textOf = (call: SlackCall): string => JSON.stringify(call.params.blocks ?? call.params.text);
-  const slash = (text: string, user: string, channel: string) =>
-    postSigned(
-      slack.eventsUrl,
-      slashCommandBody({ text, user_id: user, channel_id: channel, response_url: fake.responseUrl() }),
-    );
+  const name = warRoomToday('report-generation-down');
+  const slash = (text: string, user: string, channel: string) => story.slash(text, { user, channel });
 
   beforeAll(async () => {
-    fake = await FakeSlack.start();
-    fake.channels.set(name, 'C0TAKEN');
-    store = await openIncidentStore('incidents_slack');
-    slack = await startSlackBot({
-      fake,
-      db: store.db,
+    story = await startSlackStory({
+      database: 'incidents_slack',
       policy: await fastPolicy({ p1: { updateInterval: '1s' } }),
     });
+    fake = story.fake;
+    fake.channels.set(name, 'C0TAKEN');
   });
-  afterAll(async () => {
-    await slack.stop();
-    await store.close();
-    await fake.stop();
-  });
+  afterAll(() => story.stop());
 
   it('opens <name>-2, invites by Slack id, links it from #incidents, reminds, and is acknowledged and resolved there', async () => {
     expect((await slash('incident p1 Report generation down', 'U0CALLER', 'C0GENERAL')).status).toBe(200);
     const created = await fake.waitFor('conversations.create', (c) => c.params.name === `${name}-2`, 8000);
     expect(fake.callsTo('conversations.create').map((c) => c.params.name)).toEqual([name, `${name}-2`]);
-    const room = (created.answer.channel as { id: string }).id;
+    const room = createdChannel(created).id;
 
     const invite = await fake.waitFor('conversations.invite', (c) => c.params.channel === room);
     expect(String(invite.params.users).split(',')).toEqual(['U0CALLER', 'U0LEAD0001', 'U0ONCALL01']);

@@ -1,24 +1,19 @@
 // The optional status page (Atlassian Statuspage): `incident update … --public` opens the incident
 // there, later public updates add to it, resolving closes it; when the page is down the update is
 // still posted in chat and the commander is told. A public update meets the P0 status page deadline.
-import { formatDate } from '../../src/core/time-zone.js';
-import type { Db } from '../../src/store/db.js';
 import { openStatuspage } from '../../src/targets/statuspage.js';
 import { HttpFake, json } from '../support/http-fake.js';
 import {
   fastPolicy,
   sleep,
-  startIncidentHarness,
-  type IncidentHarness,
-  openIncidentStore,
+  startIncidentStory,
+  warRoomToday,
+  type IncidentStory,
 } from '../support/incident-harness.js';
 
 describe('public updates on the status page', () => {
-  let db: Db;
-  let store: Awaited<ReturnType<typeof openIncidentStore>>;
-  let h: IncidentHarness;
+  let h: IncidentStory;
   let page: HttpFake;
-  const day = formatDate(new Date(), 'UTC').replace(/-/g, '');
 
   beforeAll(async () => {
     page = await new HttpFake((r) => {
@@ -28,29 +23,26 @@ describe('public updates on the status page', () => {
         return json(200, { id: 'sp-42' });
       return undefined;
     }).start();
-    store = await openIncidentStore('incidents_statuspage');
-    db = store.db;
     const statusPage = openStatuspage({
       apiKey: 'sp-secret-key',
       pageId: 'PAGE1',
       url: `${page.url}/v1`,
       timeoutMs: 500,
     });
-    h = await startIncidentHarness({
-      db,
+    h = await startIncidentStory({
+      database: 'incidents_statuspage',
       policy: await fastPolicy({ p0: { statusPageDeadline: '1s' } }),
       targets: { statusPage, close: () => Promise.resolve() },
     });
   });
   afterAll(async () => {
     await h.stop();
-    await store.close();
     await page.stop();
   });
 
   it('opens, updates and resolves the status page incident, and meets the P0 deadline', async () => {
     await h.say('incident p0 Platform unreachable');
-    const room = `inc-${day}-platform-unreachable`;
+    const room = warRoomToday('platform-unreachable');
     await h.say('incident update investigating We are looking into errors on every page --public', {
       in: room,
     });
@@ -84,7 +76,7 @@ describe('public updates on the status page', () => {
 
   it('still posts the update in chat when the status page does not answer, and says why it is not public', async () => {
     await h.say('incident p1 Uploads failing');
-    const room = `inc-${day}-uploads-failing`;
+    const room = warRoomToday('uploads-failing');
     page.hang = true;
     await h.say('incident update identified Storage quota reached --public', { in: room });
     page.hang = false;

@@ -28,6 +28,35 @@ type Override = (call: SlackCall) => Answer;
 export const BOT_USER_ID = 'U0BOTUSER';
 const JSON_FIELD = /^\s*[[{]/;
 
+/** What a posted or updated message shows (its blocks, else its text), as JSON to search in. */
+export const textOf = (call: SlackCall): string => JSON.stringify(call.params.blocks ?? call.params.text);
+
+export interface SlackButton {
+  action_id: string;
+  value?: string;
+  style?: string;
+  confirm?: unknown;
+  text: { text: string };
+}
+
+/** The buttons of a posted or updated message, in order. */
+export function buttonsOf(call: SlackCall): SlackButton[] {
+  const blocks = (call.params.blocks ?? []) as Array<{ type: string; elements?: SlackButton[] }>;
+  return blocks.flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []));
+}
+
+/** The button labelled `label` of a posted or updated message; throws when there is none. */
+export function buttonOf(call: SlackCall, label: string): SlackButton {
+  const button = buttonsOf(call).find((b) => b.text.text === label);
+  if (!button) throw new Error(`no ${label} button in ${textOf(call)}`);
+  return button;
+}
+
+/** The channel a conversations.create call made. */
+export function createdChannel(call: SlackCall): { id: string; name: string } {
+  return call.answer.channel as { id: string; name: string };
+}
+
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
   readonly responses: ResponseUrlPost[] = [];
@@ -188,14 +217,8 @@ export class FakeSlack {
               .slice(0, 10)}`,
           },
         };
-      case 'conversations.create': {
-        const name = p('name');
-        if (this.channels.has(name)) return { ok: false, error: 'name_taken' };
-        this.seq += 1;
-        const id = `C0NEW${this.seq}`;
-        this.channels.set(name, id);
-        return { ok: true, channel: { id, name, is_channel: true } };
-      }
+      case 'conversations.create':
+        return this.createChannel(p('name'));
       case 'conversations.setTopic':
       case 'conversations.invite':
         return { ok: true, channel: { id: p('channel') } };
@@ -205,19 +228,29 @@ export class FakeSlack {
           channels: [...this.channels].map(([name, id]) => ({ id, name })),
           response_metadata: { next_cursor: '' },
         };
-      case 'users.info': {
-        const id = p('user');
-        const name = this.users.get(id) ?? id.toLowerCase();
-        return {
-          ok: true,
-          user: { id, name, real_name: name, profile: { display_name: name, real_name: name } },
-        };
-      }
+      case 'users.info':
+        return this.userInfo(p('user'));
       case 'views.open':
         return { ok: true, view: { id: `V${this.ts().replace('.', '')}` } };
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  private createChannel(name: string): Record<string, unknown> {
+    if (this.channels.has(name)) return { ok: false, error: 'name_taken' };
+    this.seq += 1;
+    const id = `C0NEW${this.seq}`;
+    this.channels.set(name, id);
+    return { ok: true, channel: { id, name, is_channel: true } };
+  }
+
+  private userInfo(id: string): Record<string, unknown> {
+    const name = this.users.get(id) ?? id.toLowerCase();
+    return {
+      ok: true,
+      user: { id, name, real_name: name, profile: { display_name: name, real_name: name } },
+    };
   }
 }
 

@@ -2,15 +2,13 @@
 // type commands and press buttons as someone in some channel, the replies delivered as an adapter would.
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
-import type { App } from '../../src/app.js';
-import { renderText } from '../../src/chat/console/render-text.js';
 import { deliverReplies } from '../../src/chat/deliver.js';
-import type { Message } from '../../src/chat/message.js';
 import { parsePolicy, type Policy } from '../../src/config/policy.js';
+import { formatDate } from '../../src/core/time-zone.js';
 import type { Db } from '../../src/store/db.js';
-import { RecordingPlatform } from './recording-platform.js';
-import { createTestDatabase } from './databases.js';
-import { DEFAULT_POLICY_FILE, openTestDb, startTestApp, type TestApp } from './test-app.js';
+import { consoleText, RecordingPlatform } from './recording-platform.js';
+import { openFreshStore } from './fresh-store.js';
+import { DEFAULT_POLICY_FILE, startTestApp, type TestApp } from './test-app.js';
 
 type SeverityEdits = Partial<Record<'responseTime' | 'updateInterval' | 'statusPageDeadline', string | null>>;
 
@@ -31,8 +29,9 @@ export async function fastPolicy(edits: Parameters<typeof policyYaml>[0]): Promi
   return result.policy;
 }
 
-/** Renders a message as the console shows it (buttons as [label]). */
-export const text = (message: Message): string => renderText(message, (b) => b.label);
+/** The war room of an incident declared today: `inc-<yyyymmdd>-<slug>` (tests run in UTC). */
+export const warRoomToday = (slug: string): string =>
+  `inc-${formatDate(new Date(), 'UTC').replace(/-/g, '')}-${slug}`;
 
 export interface IncidentHarness {
   app: TestApp;
@@ -53,14 +52,16 @@ export interface IncidentHarness {
   stop(): Promise<void>;
 }
 
-export async function startIncidentHarness(options: {
+export interface IncidentHarnessOptions {
   db: Db;
   policy: Policy;
   env?: Record<string, string>;
   chat?: RecordingPlatform;
   targets?: Parameters<typeof startTestApp>[0]['targets'];
   scheduler?: Parameters<typeof startTestApp>[0]['scheduler'];
-}): Promise<IncidentHarness> {
+}
+
+export async function startIncidentHarness(options: IncidentHarnessOptions): Promise<IncidentHarness> {
   const chat = options.chat ?? new RecordingPlatform();
   const app = await startTestApp({
     db: options.db,
@@ -74,7 +75,7 @@ export async function startIncidentHarness(options: {
   return harnessFor(app, chat);
 }
 
-function harnessFor(app: App & TestApp, chat: RecordingPlatform): IncidentHarness {
+function harnessFor(app: TestApp, chat: RecordingPlatform): IncidentHarness {
   return {
     app,
     chat,
@@ -98,8 +99,9 @@ function harnessFor(app: App & TestApp, chat: RecordingPlatform): IncidentHarnes
     },
     posts: (channel) => chat.postsIn(channel),
     privately: (user) =>
-      chat.calls.flatMap((c) => (c.op === 'private' && c.user === user ? [text(c.message)] : [])),
-    dms: (user) => chat.calls.flatMap((c) => (c.op === 'dm' && c.user === user ? [text(c.message)] : [])),
+      chat.calls.flatMap((c) => (c.op === 'private' && c.user === user ? [consoleText(c.message)] : [])),
+    dms: (user) =>
+      chat.calls.flatMap((c) => (c.op === 'dm' && c.user === user ? [consoleText(c.message)] : [])),
     stop: () => app.stop(),
   };
 }
@@ -135,15 +137,22 @@ export async function eventually<T>(
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A fresh, migrated store on the real local Postgres (quicker to create than PGlite); `close` drops it. */
-export async function openIncidentStore(purpose: string): Promise<{ db: Db; close(): Promise<void> }> {
-  const database = await createTestDatabase(purpose);
-  const db = await openTestDb(database.url);
+export interface IncidentStory extends IncidentHarness {
+  db: Db;
+}
+
+/** A fresh store (see openFreshStore) and a harness on it; `stop` stops the app, then drops the store. */
+export async function startIncidentStory(
+  options: Omit<IncidentHarnessOptions, 'db'> & { database?: string },
+): Promise<IncidentStory> {
+  const store = await openFreshStore(options.database);
+  const harness = await startIncidentHarness({ ...options, db: store.db });
   return {
-    db,
-    async close() {
-      await db.close();
-      await database.drop();
+    ...harness,
+    db: store.db,
+    async stop() {
+      await harness.stop();
+      await store.close();
     },
   };
 }

@@ -13,6 +13,9 @@ export type Recorded =
   | { op: 'invite'; channel: string; users: string[] }
   | { op: 'form'; trigger: string; form: Form };
 
+/** A message as the console prints it, buttons as `[Label] Label`. */
+export const consoleText = (message: Message): string => renderText(message, (b) => b.label);
+
 export class RecordingPlatform implements ChatPlatform {
   readonly name = 'console' as const;
   supportsForms = false;
@@ -66,7 +69,7 @@ export class RecordingPlatform implements ChatPlatform {
   /** Every message posted to a channel, as console text. */
   postsIn(channel: string): string[] {
     return this.calls.flatMap((c) =>
-      c.op === 'post' && c.channel === channel ? [renderText(c.message, (b) => b.label)] : [],
+      c.op === 'post' && c.channel === channel ? [consoleText(c.message)] : [],
     );
   }
 }

@@ -1,5 +1,6 @@
-// Runs the bot as a real process (`tsx src/main.ts`, what `npm start` runs) with text piped in.
-import { spawn } from 'node:child_process';
+// Runs the bot as a real process, in a clean environment: `runBot` pipes text in and waits for the
+// exit (`printf … | npm start`); `startBot` leaves it running, to be signalled or killed.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -12,26 +13,60 @@ export interface BotRun {
   stderr: string;
 }
 
-/** Starts the bot with `env` (added to a clean environment), writes `input`, waits for it to exit. */
-export function runBot(input: string, env: Record<string, string>, timeoutMs = 60_000): Promise<BotRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['src/main.ts'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`bot did not exit within ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+export interface RunningBot {
+  child: ChildProcessWithoutNullStreams;
+  /** Standard output so far. */
+  stdout(): string;
+  /** Standard error (the JSON logs) so far. */
+  stderr(): string;
+  exited: Promise<BotRun>;
+}
+
+/** Only PATH and HOME of the test's own environment, so a developer's settings cannot leak in. */
+const botEnv = (env: Record<string, string>): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH ?? '',
+  HOME: process.env.HOME ?? '/tmp',
+  LOG_LEVEL: 'info',
+  ...env,
+});
+
+function watch(child: ChildProcessWithoutNullStreams): RunningBot {
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<BotRun>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/**
+ * Starts the bot as one process (node with tsx's loader, as the image runs node itself), so that a
+ * signal reaches the bot and not a wrapper.
+ */
+export function startBot(env: Record<string, string>): RunningBot {
+  return watch(spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: botEnv(env) }));
+}
+
+/** Runs `tsx src/main.ts` (what `npm start` runs) with `env`, writes `input`, and waits for the exit. */
+export async function runBot(
+  input: string,
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<BotRun> {
+  const bot = watch(spawn(TSX, ['src/main.ts'], { cwd: ROOT, env: botEnv(env) }));
+  bot.child.stdin.end(input);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      bot.child.kill('SIGKILL');
+      reject(
+        new Error(
+          `bot did not exit within ${timeoutMs} ms\nstdout:\n${bot.stdout()}\nstderr:\n${bot.stderr()}`,
+        ),
+      );
     }, timeoutMs);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-    child.stdin.end(input);
   });
+  return Promise.race([bot.exited, timeout]).finally(() => clearTimeout(timer));
 }

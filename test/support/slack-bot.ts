@@ -1,13 +1,15 @@
 // Starts the real Slack adapter (Bolt over HTTP, signature checks on) on a free port, against the
-// core built as in the other tests and the fake Slack Web API. Reusable by every Slack story.
+// core built as in the other tests and the fake Slack Web API. Reusable by every Slack story:
+// startSlackStory brings the fake and a fresh store along.
 import { startSlack, SLACK_EVENTS_PATH, type SlackBot } from '../../src/chat/slack/start-slack.js';
 import type { Policy } from '../../src/config/policy.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { HttpServer } from '../../src/http/server.js';
 import type { Db } from '../../src/store/db.js';
-import type { FakeSlack } from './fake-slack.js';
-import { SIGNING_SECRET } from './slack-signing.js';
+import { FakeSlack } from './fake-slack.js';
+import { openFreshStore } from './fresh-store.js';
+import { SIGNING_SECRET, postSigned, slashCommandBody, type SignedPost } from './slack-signing.js';
 import { startTestApp, testConfig } from './test-app.js';
 
 export interface RunningSlackBot {
@@ -56,6 +58,46 @@ export async function startSlackBot(options: {
       await http.close();
       await bot.stop();
       await bot.core.stop();
+    },
+  };
+}
+
+export interface SlackStory {
+  fake: FakeSlack;
+  db: Db;
+  slack: RunningSlackBot;
+  /** `/oatie <text>`, signed, as `user` (default U0ALICE) in `channel` (default C0GENERAL). */
+  slash(text: string, from?: { user?: string; channel?: string; trigger?: string }): Promise<SignedPost>;
+  /** Stops the bot, drops the store, stops the fake. */
+  stop(): Promise<void>;
+}
+
+/** The fake Slack, a fresh store (a Postgres database named after `database`, else PGlite), and the bot on both. */
+export async function startSlackStory(
+  options: { database?: string; policy?: Policy } = {},
+): Promise<SlackStory> {
+  const fake = await FakeSlack.start();
+  const store = await openFreshStore(options.database);
+  const slack = await startSlackBot({ fake, db: store.db, policy: options.policy });
+  return {
+    fake,
+    db: store.db,
+    slack,
+    slash: (text, from = {}) =>
+      postSigned(
+        slack.eventsUrl,
+        slashCommandBody({
+          text,
+          user_id: from.user ?? 'U0ALICE',
+          channel_id: from.channel ?? 'C0GENERAL',
+          ...(from.trigger === undefined ? {} : { trigger_id: from.trigger }),
+          response_url: fake.responseUrl(),
+        }),
+      ),
+    async stop() {
+      await slack.stop();
+      await store.close();
+      await fake.stop();
     },
   };
 }

@@ -1,5 +1,5 @@
 // Correctly signed Slack requests (v0 HMAC-SHA256 over `v0:timestamp:body`), as Slack sends them to
-// /slack/events: slash commands, interaction payloads, and helpers to forge bad ones on purpose.
+// /slack/events: slash commands, button clicks, modal submissions, and helpers to forge bad ones on purpose.
 import { createHmac } from 'node:crypto';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
@@ -35,6 +35,68 @@ export function slashCommandBody(fields: {
 /** An interaction (block_actions, view_submission) as Slack posts it: `payload=<json>`. */
 export function interactionBody(payload: Record<string, unknown>): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** Who did something, as every interaction payload says it. */
+const actor = (user: string) => ({
+  user: { id: user, username: user.toLowerCase(), team_id: 'T0OATIE' },
+  team: { id: 'T0OATIE', domain: 'oatie' },
+  api_app_id: 'A0OATIE',
+  token: 'deprecated',
+});
+
+/** A click on a button of a message in a channel (block_actions). */
+export function buttonClickBody(click: {
+  user: string;
+  channel: string;
+  /** The ts of the message the button is on. */
+  ts: string;
+  actionId: string;
+  /** From FakeSlack.responseUrl(). */
+  responseUrl: string;
+  trigger?: string;
+}): string {
+  return interactionBody({
+    type: 'block_actions',
+    ...actor(click.user),
+    trigger_id: click.trigger ?? '999.888.trigger',
+    response_url: click.responseUrl,
+    container: { type: 'message', message_ts: click.ts, channel_id: click.channel, is_ephemeral: false },
+    channel: { id: click.channel, name: click.channel.toLowerCase() },
+    message: { type: 'message', ts: click.ts },
+    actions: [
+      { type: 'button', action_id: click.actionId, block_id: 'b1', value: click.actionId, action_ts: '1.2' },
+    ],
+  });
+}
+
+/** What one input of a submitted modal holds, as Slack reports it in `view.state.values`. */
+export type InputState = Record<string, unknown>;
+
+export const selected = (value: string): InputState => ({
+  value: {
+    type: 'static_select',
+    selected_option: { value, text: { type: 'plain_text', text: value.toUpperCase() } },
+  },
+});
+
+export const typed = (value: string | null): InputState => ({ value: { type: 'plain_text_input', value } });
+
+/** A modal the bot opened, submitted with `values` by block id (view_submission). */
+export function viewSubmissionBody(submission: {
+  user: string;
+  /** The view of the views.open call. */
+  view: { callback_id: string; private_metadata: string };
+  values: Record<string, InputState>;
+  trigger?: string;
+}): string {
+  const { callback_id, private_metadata } = submission.view;
+  return interactionBody({
+    type: 'view_submission',
+    ...actor(submission.user),
+    trigger_id: submission.trigger ?? '777.666.trigger',
+    view: { id: 'V1', type: 'modal', callback_id, private_metadata, state: { values: submission.values } },
+  });
 }
 
 export interface SignedPost {

@@ -39,19 +39,22 @@ export class ConsolePlatform implements ChatPlatform {
     this.out.write(`--- ${heading} ---\n${renderText(message, this.ref)}\n\n`);
   }
 
+  /** Prints a message that `press` can find again: its buttons remember `posted`. */
+  private printPosted(posted: PostedMessage, heading: string, message: Message): void {
+    this.current = posted;
+    this.print(heading, message);
+    this.current = undefined;
+  }
+
   post(channel: string, message: Message): Promise<PostedMessage> {
     this.posted += 1;
     const posted = { channel, id: String(this.posted) };
-    this.current = posted;
-    this.print(`#${channel}`, message);
-    this.current = undefined;
+    this.printPosted(posted, `#${channel}`, message);
     return Promise.resolve(posted);
   }
 
   update(posted: PostedMessage, message: Message): Promise<void> {
-    this.current = posted;
-    this.print(`#${posted.channel} (message ${posted.id} updated)`, message);
-    this.current = undefined;
+    this.printPosted(posted, `#${posted.channel} (message ${posted.id} updated)`, message);
     return Promise.resolve();
   }
 

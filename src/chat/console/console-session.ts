@@ -82,8 +82,7 @@ export class ConsoleSession {
     }
     const source = this.platform.sourceFor(ref.trim());
     const where = source?.channel ?? channel;
-    const outcome = await this.router.handleAction({ actionId, caller: user, channel: where, source });
-    if (outcome.replace && source) await this.platform.update(source, outcome.replace);
+    const outcome = await this.router.handleAction({ actionId, caller: user, channel: where });
     await deliverReplies(this.platform, outcome.replies ?? [], { channel: where, caller: user });
   }
 

@@ -1,5 +1,6 @@
 // Renders the neutral message model as plain terminal text. Buttons print with a short reference.
-import { splitMentions, type Block, type Button, type Message } from '../../chat/message.js';
+import { splitMentions, type Block, type Button, type Message } from '../message.js';
+import { alignColumns } from '../text-table.js';
 
 export type ButtonRef = (button: Button) => string;
 
@@ -11,18 +12,7 @@ export function plainText(text: string): string {
 }
 
 function renderTable(columns: string[], rows: string[][], omitted = 0): string {
-  const all = [columns, ...rows].map((row) => row.map((cell) => plainText(cell)));
-  const widths = columns.map((_, i) => Math.min(60, Math.max(...all.map((row) => (row[i] ?? '').length))));
-  const line = (row: string[]) =>
-    row
-      .map((cell, i) => {
-        const width = widths[i] ?? 0;
-        const cut = cell.length > width ? `${cell.slice(0, width - 1)}…` : cell;
-        return cut.padEnd(width);
-      })
-      .join('  ')
-      .trimEnd();
-  const out = [line(all[0] ?? []), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(line)];
+  const out = alignColumns(columns, rows, plainText);
   if (omitted > 0) out.push(`… ${omitted} more row${omitted === 1 ? '' : 's'}`);
   return out.join('\n');
 }

@@ -2,6 +2,7 @@
 // are spread over several sections and cut with a clear "… N more rows" line; buttons are never cut.
 import type { types } from '@slack/bolt';
 import { splitMentions, type Block, type Button, type Field, type Message } from '../message.js';
+import { alignColumns } from '../text-table.js';
 import { SLACK_LIMITS as L } from './slack-limits.js';
 import { codeText, mrkdwn, plain } from './slack-text.js';
 
@@ -66,22 +67,10 @@ const cellText = (cell: string): string =>
     .join('')
     .replace(/\s+/g, ' ');
 
-/** A table as aligned columns; widths are measured on the plain text, which is what people see. */
+/** A table as aligned columns, escaped after alignment (an entity must not count towards a width). */
 function tableUnit(columns: string[], rows: string[][], omitted = 0): Unit {
-  const all = [columns, ...rows].map((row) => columns.map((_, i) => cellText(row[i] ?? '')));
-  const widths = columns.map((_, i) => Math.min(60, Math.max(...all.map((row) => (row[i] ?? '').length))));
-  const line = (row: string[]) =>
-    codeText(
-      row
-        .map((cell, i) => {
-          const width = widths[i] ?? 0;
-          return (cell.length > width ? `${cell.slice(0, width - 1)}…` : cell).padEnd(width);
-        })
-        .join('  ')
-        .trimEnd(),
-    );
-  const head = [line(all[0] ?? []), widths.map((w) => '-'.repeat(w)).join('  ')];
-  return codeUnit(head, all.slice(1).map(line), 'row', omitted);
+  const [header = '', rule = '', ...body] = alignColumns(columns, rows, cellText);
+  return codeUnit([codeText(header), rule], body.map(codeText), 'row', omitted);
 }
 
 function fieldsUnit(fields: Field[]): Unit {

@@ -8,7 +8,6 @@ import { parseCommand } from '../../commands/parse.js';
 import type { Router } from '../../commands/router.js';
 import { describeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import { renderMessage } from './block-kit.js';
 import { deliverSlackReplies, type Respond } from './slack-delivery.js';
 import { FORM_CALLBACK_ID, readSubmission } from './slack-form.js';
 import type { SlackPlatform } from './slack-platform.js';
@@ -76,24 +75,12 @@ async function onClick(deps: ListenerDeps, body: unknown, respond: Respond | und
   if (!click.success || action?.type !== 'button') return;
   const { user, container, trigger_id: trigger } = click.data;
   const channel = click.data.channel?.id ?? container?.channel_id;
-  const ts = click.data.message?.ts ?? container?.message_ts;
-  const source = channel && ts ? { channel, id: ts } : undefined;
   const outcome = await deps.router.handleAction({
     actionId: action.action_id,
     caller: user.id,
     channel: channel ?? '',
-    source,
     trigger,
   });
-  if (outcome.replace) {
-    try {
-      // An ephemeral message has no ts to update: only its response_url can replace it.
-      if (source && container?.is_ephemeral !== true) await deps.platform.update(source, outcome.replace);
-      else await respond?.({ replace_original: true, ...renderMessage(outcome.replace) });
-    } catch (error) {
-      deps.log.warn({ err: describeError(error) }, 'could not update the clicked message');
-    }
-  }
   await deliverSlackReplies(
     deps.platform,
     outcome.replies ?? [],

@@ -2,12 +2,12 @@
 // severity, and brings in the new severity's contacts. The incident keeps its channel: a P2 raised
 // to P1 does not move into a new war room.
 import type { Severity } from '../../commands/args.js';
-import { badArgument, conflict } from '../../core/errors.js';
+import { badArgument } from '../../core/errors.js';
 import type { Services } from '../../core/services.js';
-import { incidentData, refreshAlert, templateMessage } from '../incident-messages.js';
-import { bestEffort, postToIncident, recordEvent } from '../incident-lookup.js';
-import { BOT_ACTOR, guardTransition, incidentRef, severityLabel, type Incident } from '../incident-model.js';
-import { addNotified, findIncident, markSeverity } from '../incident-store.js';
+import { incidentMessage, refreshAlert } from '../incident-messages.js';
+import { applyTransition, bestEffort, postToIncident, recordEvent } from '../incident-lookup.js';
+import { BOT_ACTOR, incidentRef, severityLabel, type Incident } from '../incident-model.js';
+import { addNotified, markSeverity } from '../incident-store.js';
 import { planEscalation, planReminder, planStatusPageDeadline } from '../incident-timers.js';
 import { contactsFor, platformUserId } from '../severity-policy.js';
 
@@ -17,17 +17,11 @@ export async function changeSeverity(
   severity: Severity,
   author: string,
 ): Promise<void> {
-  const zone = services.config.OATIE_TIMEZONE;
-  guardTransition(incident, 'change severity', zone);
-  if (incident.severity === severity) {
-    throw badArgument(`${incidentRef(incident)} is already ${severityLabel(severity)}.`);
-  }
-  const changed = await markSeverity(services.db, incident.id, severity);
-  if (!changed) {
-    const now = await findIncident(services.db, incident.id);
-    if (now) guardTransition(now, 'change severity', zone);
-    throw conflict(`${incidentRef(incident)} could not be changed; try again.`);
-  }
+  const changed = await applyTransition(services, incident, 'change severity', () => {
+    if (incident.severity === severity)
+      throw badArgument(`${incidentRef(incident)} is already ${severityLabel(severity)}.`);
+    return markSeverity(services.db, incident.id, severity);
+  });
   const previous = severityLabel(incident.severity);
   await recordEvent(services, changed, author, 'severity', `${previous} → ${severityLabel(severity)}`);
   const nextUpdateDue = await planReminder(services, changed, changed.lastUpdateAt);
@@ -37,8 +31,7 @@ export async function changeSeverity(
   await postToIncident(
     services,
     changed,
-    templateMessage(services, 'incident-severity', {
-      ...incidentData(services, changed),
+    incidentMessage(services, changed, 'incident-severity', {
       previous,
       author,
       nextUpdateDue,
@@ -66,7 +59,7 @@ async function notifyNewContacts(
   if (incident.warRoom) {
     await bestEffort(services, 'invite the new contacts', () => services.chat.invite(incident.channel, ids));
   } else {
-    const message = templateMessage(services, 'incident-announce', incidentData(services, incident));
+    const message = incidentMessage(services, incident, 'incident-announce');
     for (const id of ids)
       await bestEffort(services, 'notify a new contact', () => services.chat.directMessage(id, message));
   }

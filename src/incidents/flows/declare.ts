@@ -1,17 +1,22 @@
 // Declare: INC-<n>, its war room (P0/P1) or its home channel (P2/P3), invitations, the alert with
 // its buttons, the announcement in the incidents channel, and the timers (reminders, escalation,
 // status page deadline).
-import { textMessage } from '../../chat/message.js';
+import { shorten, textMessage } from '../../chat/message.js';
 import { toCaller, toChannel, type Reply } from '../../commands/handler.js';
 import type { Severity } from '../../commands/args.js';
 import { resolvePerson, type Person } from '../../config/policy.js';
 import { badArgument, conflict, describeError } from '../../core/errors.js';
 import type { Services } from '../../core/services.js';
-import { shorten } from '../../chat/message.js';
 import { IncidentAction } from '../incident-action-kinds.js';
-import { alertMessage, incidentData, templateMessage } from '../incident-messages.js';
+import { alertMessage, incidentMessage } from '../incident-messages.js';
 import { bestEffort, cleanText, postToIncident, recordEvent } from '../incident-lookup.js';
-import { BOT_ACTOR, incidentRef, type Incident, type IncidentButtons } from '../incident-model.js';
+import {
+  BOT_ACTOR,
+  incidentRef,
+  severityLabel,
+  type Incident,
+  type IncidentButtons,
+} from '../incident-model.js';
 import { channelNameUsed, findOpenIncidentInChannel, insertIncident, saveAlert } from '../incident-store.js';
 import { planEscalation, planReminder, planStatusPageDeadline } from '../incident-timers.js';
 import { contactsFor, platformUserId, severityPolicy } from '../severity-policy.js';
@@ -119,7 +124,7 @@ async function createButtons(services: Services, incidentId: number): Promise<In
 async function prepareWarRoom(services: Services, incident: Incident, contacts: Person[]): Promise<string[]> {
   const ref = incidentRef(incident);
   const topic = shorten(
-    `${ref} ${incident.severity.toUpperCase()}: ${incident.title} · status ${incident.status}`,
+    `${ref} ${severityLabel(incident.severity)}: ${incident.title} · status ${incident.status}`,
     250,
   );
   const ids = contacts.flatMap((p) => platformUserId(p, services.chat.name) ?? []);
@@ -144,7 +149,7 @@ async function prepareWarRoom(services: Services, incident: Incident, contacts: 
 
 /** Without a war room, the severity's contacts hear of it by direct message. */
 async function notifyDirectly(services: Services, incident: Incident, contacts: Person[]): Promise<string[]> {
-  const message = templateMessage(services, 'incident-announce', incidentData(services, incident));
+  const message = incidentMessage(services, incident, 'incident-announce');
   const notes: string[] = [];
   for (const person of contacts) {
     const id = platformUserId(person, services.chat.name);
@@ -174,7 +179,7 @@ async function announce(
     return undefined;
   }
   if (channel === incident.channel) return channel;
-  const message = templateMessage(services, 'incident-announce', incidentData(services, incident));
+  const message = incidentMessage(services, incident, 'incident-announce');
   const note = await bestEffort(services, 'announce it in the incidents channel', () =>
     services.chat.post(channel, message),
   );
@@ -192,7 +197,7 @@ function declareReplies(
   const replies: Reply[] = [];
   // Where it was declared, people see where the incident went (unless the alert or announcement is there).
   if (declaredIn !== incident.channel && declaredIn !== incidentsChannel) {
-    replies.push(toChannel(templateMessage(services, 'incident-announce', incidentData(services, incident))));
+    replies.push(toChannel(incidentMessage(services, incident, 'incident-announce')));
   }
   if (notes.length > 0)
     replies.push(toCaller(textMessage(`⚠️ ${incidentRef(incident)} is declared, but: ${notes.join(' ')}`)));

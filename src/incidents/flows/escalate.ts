@@ -4,11 +4,11 @@
 import { z } from 'zod';
 import type { Services } from '../../core/services.js';
 import type { Timer } from '../../scheduler/scheduler.js';
-import { ackButton, buttonsBlock, incidentData, templateMessage } from '../incident-messages.js';
+import { ackButton, buttonsBlock, incidentMessage } from '../incident-messages.js';
 import { bestEffort, postToIncident, recordEvent } from '../incident-lookup.js';
 import { BOT_ACTOR, type Incident } from '../incident-model.js';
 import { claimEscalation, findIncident } from '../incident-store.js';
-import { scheduleNextEscalation } from '../incident-timers.js';
+import { scheduleNext } from '../incident-timers.js';
 import {
   escalationChain,
   nextInChain,
@@ -35,7 +35,7 @@ export async function escalateIncident(services: Services, timer: Timer): Promis
         services.now(),
         services.config.OATIE_TIMEZONE,
       );
-      await scheduleNextEscalation(services, tx, { incidentId: current.id, step: payload.step + 1 }, due);
+      await scheduleNext(services, tx, 'escalation', { incidentId: current.id, step: payload.step + 1 }, due);
     }
     return { incident: current, next };
   });
@@ -51,14 +51,13 @@ async function notifyEscalation(
   const contact = next ? platformUserId(next.person, platform) : undefined;
   const chain = escalationChain(services.policy).flatMap((s) => platformUserId(s.person, platform) ?? []);
   const data = {
-    ...incidentData(services, incident),
     elapsed: services.now().getTime() - incident.startedAt.getTime(),
     contact,
     contactName: next?.person.name,
     role: next?.role,
     chain,
   };
-  const message = templateMessage(services, 'escalation', data, buttonsBlock(ackButton(incident)));
+  const message = incidentMessage(services, incident, 'escalation', data, buttonsBlock(ackButton(incident)));
   await postToIncident(services, incident, message);
   if (contact !== undefined) {
     await bestEffort(services, `message ${next?.person.name ?? contact}`, () =>

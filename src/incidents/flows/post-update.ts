@@ -3,12 +3,12 @@
 import { toCaller, type Reply } from '../../commands/handler.js';
 import type { UpdateStatus } from '../../commands/args.js';
 import { textMessage } from '../../chat/message.js';
-import { badArgument, conflict, describeError, isOpsError } from '../../core/errors.js';
+import { badArgument, describeError, isOpsError } from '../../core/errors.js';
 import type { Services } from '../../core/services.js';
-import { incidentData, refreshAlert, templateMessage } from '../incident-messages.js';
-import { cleanText, postToIncident, recordEvent } from '../incident-lookup.js';
-import { BOT_ACTOR, guardTransition, incidentRef, type Incident } from '../incident-model.js';
-import { findIncident, markUpdated, saveStatusPage } from '../incident-store.js';
+import { incidentMessage, refreshAlert } from '../incident-messages.js';
+import { applyTransition, cleanText, postToIncident, recordEvent } from '../incident-lookup.js';
+import { BOT_ACTOR, type Incident } from '../incident-model.js';
+import { markUpdated, saveStatusPage } from '../incident-store.js';
 import { planReminder, timerKey } from '../incident-timers.js';
 
 export const UPDATE_USAGE = 'incident update <investigating|identified|monitoring> <text> [--public]';
@@ -26,26 +26,20 @@ export async function postIncidentUpdate(
   incident: Incident,
   update: Update,
 ): Promise<Reply[]> {
-  const zone = services.config.OATIE_TIMEZONE;
   const text = cleanText(update.text);
   if (text === '') throw badArgument('An update needs a text saying what changed.', UPDATE_USAGE);
   if (text.length > MAX_UPDATE)
     throw badArgument(`The update is too long (at most ${MAX_UPDATE} characters).`, UPDATE_USAGE);
-  guardTransition(incident, 'update', zone);
-  const updated = await markUpdated(services.db, incident.id, update.status, services.now());
-  if (!updated) {
-    const now = await findIncident(services.db, incident.id);
-    if (now) guardTransition(now, 'update', zone);
-    throw conflict(`${incidentRef(incident)} could not be updated; try again.`);
-  }
+  const updated = await applyTransition(services, incident, 'update', () =>
+    markUpdated(services.db, incident.id, update.status, services.now()),
+  );
   await recordEvent(services, updated, update.author, 'update', text);
   const nextUpdateDue = await planReminder(services, updated, updated.lastUpdateAt);
   const publicResult = update.public ? await postPublicly(services, updated, update.status, text) : undefined;
   await postToIncident(
     services,
     updated,
-    templateMessage(services, 'incident-update', {
-      ...incidentData(services, updated),
+    incidentMessage(services, updated, 'incident-update', {
       text,
       author: update.author,
       publicPosted: publicResult?.ok === true,

@@ -4,12 +4,12 @@
 import { z } from 'zod';
 import type { Services } from '../../core/services.js';
 import type { Timer } from '../../scheduler/scheduler.js';
-import { buttonsBlock, incidentData, templateMessage, updateButton } from '../incident-messages.js';
+import { buttonsBlock, incidentMessage, updateButton } from '../incident-messages.js';
 import { postToIncident } from '../incident-lookup.js';
 import { BOT_ACTOR, type Incident } from '../incident-model.js';
 import { appendEvent } from '../incident-events.js';
 import { claimReminder, findIncident } from '../incident-store.js';
-import { nextBeat, scheduleNextReminder } from '../incident-timers.js';
+import { nextBeat, scheduleNext } from '../incident-timers.js';
 import { severityPolicy } from '../severity-policy.js';
 
 const payloadSchema = z.object({ incidentId: z.number().int(), seq: z.number().int() });
@@ -23,16 +23,21 @@ export async function remindToUpdate(services: Services, timer: Timer): Promise<
     const interval = current ? severityPolicy(services.policy, current.severity).updateInterval : null;
     if (!current || interval === null) return undefined;
     const next = nextBeat(timer.dueAt, interval, services.now());
-    await scheduleNextReminder(services, tx, { incidentId: current.id, seq: current.reminderSeq }, next);
+    await scheduleNext(services, tx, 'reminder', { incidentId: current.id, seq: current.reminderSeq }, next);
     return current;
   });
   if (!incident) return;
   const sinceLastUpdate = services.now().getTime() - incident.lastUpdateAt.getTime();
-  const data = { ...incidentData(services, incident), sinceLastUpdate };
   await postToIncident(
     services,
     incident,
-    templateMessage(services, 'reminder', data, buttonsBlock(updateButton(incident))),
+    incidentMessage(
+      services,
+      incident,
+      'reminder',
+      { sinceLastUpdate },
+      buttonsBlock(updateButton(incident)),
+    ),
   );
   await appendEvent(services.db, incident.id, {
     at: services.now(),

@@ -1,13 +1,18 @@
 // Resolve: the resolution notice (the guide's template, with the duration computed) in the war room
 // and the incidents channel, every timer stopped, the post-incident review scheduled.
-import { badArgument, conflict, describeError } from '../../core/errors.js';
+import { badArgument, describeError } from '../../core/errors.js';
 import type { Services } from '../../core/services.js';
 import { nextBusinessDayAt } from '../business-day.js';
-import { incidentData, refreshAlert, templateMessage } from '../incident-messages.js';
-import { cleanText, postToIncident, recordEvent } from '../incident-lookup.js';
-import { BOT_ACTOR, guardTransition, incidentRef, type Incident } from '../incident-model.js';
+import { incidentMessage, refreshAlert } from '../incident-messages.js';
+import {
+  applyTransition,
+  cleanText,
+  postToIncidentAndIncidentsChannel,
+  recordEvent,
+} from '../incident-lookup.js';
+import { BOT_ACTOR, incidentRef, type Incident } from '../incident-model.js';
 import { ACTION_KINDS, listEvents } from '../incident-events.js';
-import { findIncident, markResolved } from '../incident-store.js';
+import { markResolved } from '../incident-store.js';
 import { scheduleReview, stopIncidentTimers } from '../incident-timers.js';
 import { formatDateTime } from '../../core/time-zone.js';
 
@@ -29,22 +34,18 @@ export async function resolveIncident(
   const zone = services.config.OATIE_TIMEZONE;
   const rootCause = boundedText(input.rootCause, 'The root cause');
   if (rootCause === undefined) throw badArgument('Resolving needs the root cause.', RESOLVE_USAGE);
-  guardTransition(incident, 'resolve', zone);
   const now = services.now();
   const reviewAt = nextBusinessDayAt(now, services.policy.review.time, zone);
-  const resolved = await markResolved(services.db, incident.id, {
-    by: input.by,
-    at: now,
-    rootCause,
-    resolution: boundedText(input.resolution, 'The resolution'),
-    prevention: boundedText(input.prevention, 'The prevention'),
-    reviewAt,
-  });
-  if (!resolved) {
-    const current = await findIncident(services.db, incident.id);
-    if (current) guardTransition(current, 'resolve', zone);
-    throw conflict(`${incidentRef(incident)} could not be resolved; try again.`);
-  }
+  const resolved = await applyTransition(services, incident, 'resolve', () =>
+    markResolved(services.db, incident.id, {
+      by: input.by,
+      at: now,
+      rootCause,
+      resolution: boundedText(input.resolution, 'The resolution'),
+      prevention: boundedText(input.prevention, 'The prevention'),
+      reviewAt,
+    }),
+  );
   await stopIncidentTimers(services, resolved.id);
   await scheduleReview(services, resolved.id, reviewAt);
   await recordEvent(services, resolved, input.by, 'resolved', rootCause);
@@ -79,20 +80,8 @@ function boundedText(text: string | undefined, what: string): string | undefined
 
 async function announceResolution(services: Services, incident: Incident): Promise<void> {
   const actions = (await listEvents(services.db, incident.id, ACTION_KINDS)).map((e) => e.text);
-  const message = templateMessage(services, 'incident-resolved', {
-    ...incidentData(services, incident),
-    actions,
-  });
-  await postToIncident(services, incident, message);
-  try {
-    const channel = await services.chat.resolveChannel(services.config.OATIE_INCIDENTS_CHANNEL);
-    if (channel !== incident.channel) await services.chat.post(channel, message);
-  } catch (error) {
-    services.log.warn(
-      { incident: incident.id, err: describeError(error) },
-      'could not post the resolution in the incidents channel',
-    );
-  }
+  const message = incidentMessage(services, incident, 'incident-resolved', { actions });
+  await postToIncidentAndIncidentsChannel(services, incident, message, 'the resolution');
 }
 
 /** Marks the status page incident resolved, when one was opened. */

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Services } from '../../core/services.js';
 import type { Timer } from '../../scheduler/scheduler.js';
-import { incidentData, templateMessage } from '../incident-messages.js';
+import { incidentMessage } from '../incident-messages.js';
 import { postToIncident, recordEvent } from '../incident-lookup.js';
 import { BOT_ACTOR } from '../incident-model.js';
 import { findIncident } from '../incident-store.js';
@@ -17,12 +17,8 @@ export async function remindStatusPage(services: Services, timer: Timer): Promis
   if (!incident || incident.state === 'resolved' || incident.statusPageAt !== undefined) return;
   const deadline = severityPolicy(services.policy, incident.severity).statusPageDeadline;
   if (deadline === null) return;
-  const data = {
-    ...incidentData(services, incident),
-    deadline,
-    configured: services.targets.statusPage !== undefined,
-  };
-  await postToIncident(services, incident, templateMessage(services, 'status-page-reminder', data));
+  const data = { deadline, configured: services.targets.statusPage !== undefined };
+  await postToIncident(services, incident, incidentMessage(services, incident, 'status-page-reminder', data));
   await recordEvent(
     services,
     incident,

@@ -1,34 +1,21 @@
 // /oatie in Slack, end to end: signed slash commands reach the real Bolt app, are acked within
 // Slack's 3 seconds, and their answers reach the (fake) Web API — privately or in the channel.
-import type { Db } from '../../../src/store/db.js';
-import { FakeSlack, type SlackCall } from '../../support/fake-slack.js';
-import { startSlackBot, type RunningSlackBot } from '../../support/slack-bot.js';
-import { postSigned, slashCommandBody } from '../../support/slack-signing.js';
-import { openTestDb } from '../../support/test-app.js';
+import { textOf, type FakeSlack } from '../../support/fake-slack.js';
+import { startSlackStory, type RunningSlackBot, type SlackStory } from '../../support/slack-bot.js';
 
+let story: SlackStory;
 let fake: FakeSlack;
-let db: Db;
 let slack: RunningSlackBot;
 
 beforeAll(async () => {
-  fake = await FakeSlack.start();
-  db = await openTestDb();
-  slack = await startSlackBot({ fake, db });
+  story = await startSlackStory();
+  ({ fake, slack } = story);
 });
 
-afterAll(async () => {
-  await slack.stop();
-  await db.close();
-  await fake.stop();
-});
-
-const textOf = (call: SlackCall): string => JSON.stringify(call.params.blocks ?? call.params.text);
+afterAll(() => story.stop());
 
 async function oatie(text: string, user = 'U0ALICE') {
-  const answer = await postSigned(
-    slack.eventsUrl,
-    slashCommandBody({ text, user_id: user, response_url: fake.responseUrl() }),
-  );
+  const answer = await story.slash(text, { user });
   expect(answer.status).toBe(200);
   expect(answer.ms).toBeLessThan(3000);
   return answer;
