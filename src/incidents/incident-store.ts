@@ -287,6 +287,3 @@ export async function saveStatusPage(db: Db, id: number, statusPageId: string, a
     at,
   ]);
 }
-
-// The timeline's queries live in incident-events.ts; re-exported for callers that look here.
-export { listEvents } from './incident-events.js';

@@ -1,6 +1,6 @@
 // Fixes inside an incident's war room: they join the incident's timeline and "Actions taken", and
 // during a P0 the policy may let the requester approve their own fix.
-import { listEvents } from '../../src/incidents/incident-store.js';
+import { listEvents } from '../../src/incidents/incident-events.js';
 import type { Db } from '../../src/store/db.js';
 import { repliesText, startFixStory, type FixHarness, type FixStory } from '../support/fix-harness.js';
 import { policyWith } from '../support/test-app.js';

@@ -1,26 +1,11 @@
 // `npm run demo:seed`: fills an empty database with the Oatie sample data that every diagnostic can
 // find something in, and refuses to touch a database that already has the Oatie tables.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { ROOT } from '../support/run-bot.js';
+import { runScript } from '../support/run-bot.js';
 import pg from 'pg';
 
-const TSX = `${ROOT}node_modules/.bin/tsx`;
-
-function seed(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(TSX, ['src/demo/seed.ts'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const seed = (env: Record<string, string>) => runScript('src/demo/seed.ts', '', env);
 
 let db: TestDatabase;
 

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { repliesText, startFixStory, type FixHarness, type FixStory } from '../support/fix-harness.js';
 import type { OatieDatabase } from '../support/oatie-database.js';
+import { REDIS_URL } from '../support/test-redis.js';
 
 const PREFIX = `oatie-test-${randomBytes(4).toString('hex')}:`;
 let redis: Redis;
@@ -17,11 +18,11 @@ const roleOf = async (email: string) =>
   (await oatie.sql<{ role: string }>('SELECT role FROM users WHERE email = $1', [email]))[0]?.role;
 
 beforeAll(async () => {
-  redis = new Redis('redis://127.0.0.1:6379', { keyPrefix: PREFIX, lazyConnect: true });
+  redis = new Redis(REDIS_URL, { keyPrefix: PREFIX, lazyConnect: true });
   await redis.connect();
   story = await startFixStory({
     oatie: 'auth',
-    env: { OATIE_REDIS_URL: 'redis://127.0.0.1:6379', OATIE_REDIS_PREFIX: PREFIX },
+    env: { OATIE_REDIS_URL: REDIS_URL, OATIE_REDIS_PREFIX: PREFIX },
   });
   ({ oatie, bot } = story);
   const rows = await oatie.sql<{ id: string; email: string }>(`

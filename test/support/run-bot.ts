@@ -50,12 +50,18 @@ export function startBot(env: Record<string, string>): RunningBot {
 }
 
 /** Runs `tsx src/main.ts` (what `npm start` runs) with `env`, writes `input`, and waits for the exit. */
-export async function runBot(
+export function runBot(input: string, env: Record<string, string>, timeoutMs = 60_000): Promise<BotRun> {
+  return runScript('src/main.ts', input, env, timeoutMs);
+}
+
+/** Runs one of the project's scripts with tsx (`src/demo/seed.ts` …), writes `input`, waits for the exit. */
+export async function runScript(
+  script: string,
   input: string,
   env: Record<string, string>,
   timeoutMs = 60_000,
 ): Promise<BotRun> {
-  const bot = watch(spawn(TSX, ['src/main.ts'], { cwd: ROOT, env: botEnv(env) }));
+  const bot = watch(spawn(TSX, [script], { cwd: ROOT, env: botEnv(env) }));
   bot.child.stdin.end(input);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
