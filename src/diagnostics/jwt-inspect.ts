@@ -111,7 +111,7 @@ export function inspectJwt(input: string): JwtInspection {
       ...inspected,
       problem: {
         kind: 'unsigned',
-        detail: 'The token has no signature: any service verifying it must reject it.',
+        detail: 'The token has no signature: every service verifying it must reject it.',
       },
     };
   }

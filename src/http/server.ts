@@ -45,7 +45,7 @@ export class HttpServer {
     this.routes.set(`${method} ${path}`, handler);
   }
 
-  /** Listens on `port` (0: any free port) and resolves with the port in use. */
+  /** Listens on `port` (0: a free port the system picks) and resolves with the port in use. */
   listen(port: number, host?: string): Promise<number> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
