@@ -17,12 +17,15 @@ export type ParseResult = { ok: true; command: Command } | { ok: false; error: P
 
 const fail = (error: ParseError): ParseResult => ({ ok: false, error });
 
+/** What the parser answers if it ever throws inside (a bug): tests assert it never appears. */
+export const PARSER_FAILURE = 'That command could not be read.';
+
 export function parseCommand(input: string): ParseResult {
   try {
     return parseUnsafe(input);
   } catch {
     // The grammar is data and zod reports by value, so this is not expected; but the promise is "never throws".
-    return fail({ code: ErrorCode.BadArgument, message: 'That command could not be read.', usage: 'help' });
+    return fail({ code: ErrorCode.BadArgument, message: PARSER_FAILURE, usage: 'help' });
   }
 }
 

@@ -114,17 +114,34 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; message: 
 /** Validates the environment; on failure, one message naming every wrong variable and what is expected. */
 export function readConfig(env: Record<string, string | undefined>): ConfigResult {
   const parsed = envSchema.safeParse(env);
-  if (parsed.success) {
-    const problem = chatProblem(parsed.data);
-    return problem === undefined
-      ? { ok: true, config: parsed.data }
-      : { ok: false, message: `Invalid configuration — ${problem}` };
-  }
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  // Read from the raw values too, so a half-configured Slack is named beside every other mistake.
+  const chat = chatProblem(slackSettings(env));
+  if (chat !== undefined) problems.push(chat);
+  if (parsed.success && problems.length === 0) return { ok: true, config: parsed.data };
   return { ok: false, message: `Invalid configuration — ${problems.join('; ')}` };
 }
 
-const slackReady = (c: Config): boolean =>
+type SlackSettings = Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN'> & {
+  OATIE_CHAT: string;
+};
+
+function slackSettings(env: Record<string, string | undefined>): SlackSettings {
+  const value = (name: string): string | undefined => {
+    const v = env[name]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  };
+  return {
+    OATIE_CHAT: value('OATIE_CHAT') ?? 'auto',
+    SLACK_BOT_TOKEN: value('SLACK_BOT_TOKEN'),
+    SLACK_SIGNING_SECRET: value('SLACK_SIGNING_SECRET'),
+    SLACK_APP_TOKEN: value('SLACK_APP_TOKEN'),
+  };
+}
+
+const slackReady = (c: SlackSettings): boolean =>
   c.SLACK_BOT_TOKEN !== undefined &&
   (c.SLACK_SIGNING_SECRET !== undefined || c.SLACK_APP_TOKEN !== undefined);
 
@@ -135,7 +152,7 @@ export function chatMode(config: Config): Exclude<Config['OATIE_CHAT'], 'auto'> 
 }
 
 /** Half-configured Slack is an error, not a silent fall-back to the console. */
-function chatProblem(c: Config): string | undefined {
+function chatProblem(c: SlackSettings): string | undefined {
   const someSlack =
     c.SLACK_BOT_TOKEN !== undefined ||
     c.SLACK_SIGNING_SECRET !== undefined ||

@@ -141,10 +141,35 @@ export class Scheduler {
     for (;;) {
       const claimed = await this.claimDue();
       if (claimed.length === 0) return ran;
-      for (const timer of claimed) await this.runOne(timer);
+      const stopRenewing = this.renewLeases(claimed.map((t) => t.id));
+      try {
+        for (const timer of claimed) await this.runOne(timer);
+      } finally {
+        stopRenewing();
+      }
       ran += claimed.length;
       if (claimed.length < this.batch || this.stopped) return ran;
     }
+  }
+
+  /**
+   * Keeps the lease of the claimed timers while they run (a Slack call may retry for minutes), so no
+   * other process takes over a timer that is merely slow. Returns the function that stops renewing.
+   */
+  private renewLeases(ids: readonly number[]): () => void {
+    const renew = (): void => {
+      this.db
+        .query(
+          `UPDATE timers SET locked_until = now() + make_interval(secs => $3::double precision / 1000)
+            WHERE id = ANY($1::int[]) AND owner = $2 AND state = 'running'`,
+          [ids, this.owner, this.leaseMs],
+        )
+        .catch((error: unknown) =>
+          this.log.warn({ err: describeError(error) }, 'timer lease renewal failed'),
+        );
+    };
+    const interval = setInterval(renew, Math.max(50, Math.floor(this.leaseMs / 3)));
+    return () => clearInterval(interval);
   }
 
   private async claimDue(): Promise<Timer[]> {

@@ -36,3 +36,13 @@ describe('configuration from the environment', () => {
     expect(result.message).not.toContain('not-a-token');
   });
 });
+
+describe('a half-configured Slack', () => {
+  it('is named in the same message as every other wrong variable', () => {
+    const result = readConfig({ PORT: 'eighty', SLACK_BOT_TOKEN: 'xoxb-1' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.message).toContain('PORT: expected a whole number');
+    expect(result.message).toContain('SLACK_SIGNING_SECRET: required for Slack over HTTP');
+  });
+});

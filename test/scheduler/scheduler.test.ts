@@ -83,6 +83,33 @@ describe('durable timers on Postgres', () => {
     expect(fired).toEqual([id]);
   });
 
+  it('keeps a slow timer to its owner: no other process takes it over while it runs', async () => {
+    const second = openPgDb(testDb.url);
+    const runs: string[] = [];
+    const make = (store: Db, name: string) => {
+      const s = new Scheduler(store, silentLogger, { pollMs: 20, leaseMs: 300 });
+      s.on('slow', async () => {
+        runs.push(name);
+        await new Promise((r) => setTimeout(r, 1200)); // four leases long
+      });
+      return s;
+    };
+    const a = make(db, 'a');
+    const b = make(second, 'b');
+    await a.schedule('slow', inMs(-10));
+    await a.schedule('slow', inMs(-5));
+    a.start();
+    await new Promise((r) => setTimeout(r, 100));
+    b.start();
+    await new Promise((r) => setTimeout(r, 3000));
+    await a.stop();
+    await b.stop();
+    await second.close();
+    expect(runs).toHaveLength(2);
+    const states = await db.query<{ state: string }>('SELECT state FROM timers');
+    expect(states.rows.map((r) => r.state)).toEqual(['done', 'done']);
+  });
+
   it('fires each of many timers exactly once with two processes polling one database', async () => {
     const second = openPgDb(testDb.url);
     const fired: number[] = [];
