@@ -1,5 +1,6 @@
 // Opens the bot's store: Postgres at DATABASE_URL when set, else PGlite under OATIE_DATA_DIR; migrates it.
 import { mkdir } from 'node:fs/promises';
+import { lockDataDir } from './data-dir-lock.js';
 import type { Db } from './db.js';
 import { migrate } from './migrations.js';
 import { openPgDb } from './pg-db.js';
@@ -24,7 +25,14 @@ export async function openStore(settings: StoreSettings): Promise<Db> {
     db = openPgDb(settings.databaseUrl);
   } else {
     await mkdir(settings.dataDir, { recursive: true });
-    db = await openPgliteDb(settings.dataDir);
+    const release = await lockDataDir(settings.dataDir);
+    try {
+      const embedded = await openPgliteDb(settings.dataDir);
+      db = { ...embedded, close: () => embedded.close().finally(release) };
+    } catch (error) {
+      await release();
+      throw error;
+    }
   }
   try {
     await migrate(db);

@@ -1,5 +1,5 @@
 // The bot's store behaves the same on a Postgres server and on embedded PGlite.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActionStore } from '../../src/actions/action-store.js';
@@ -142,6 +142,25 @@ describe('opening the store', () => {
       const second = await openStore({ databaseUrl: undefined, dataDir: dir });
       expect((await new AuditLog(second).since(new Date(0))).map((r) => r.actor)).toEqual(['alice']);
       await second.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('serves one process only: a second one on the same directory is refused, a dead owner’s lock is taken over', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'oatie-lock-'));
+    try {
+      // A live process that is not us holds the lock.
+      await writeFile(join(dir, 'oatie-ops.lock'), String(process.ppid));
+      await expect(openStore({ databaseUrl: undefined, dataDir: dir })).rejects.toThrow(
+        `in use by process ${process.ppid}`,
+      );
+      // A lock left behind by a process that no longer exists (kill -9).
+      await writeFile(join(dir, 'oatie-ops.lock'), '2147483646');
+      const db = await openStore({ databaseUrl: undefined, dataDir: dir });
+      expect(await readFile(join(dir, 'oatie-ops.lock'), 'utf8')).toBe(String(process.pid));
+      await db.close();
+      await expect(readFile(join(dir, 'oatie-ops.lock'), 'utf8')).rejects.toThrow(/ENOENT/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
