@@ -67,10 +67,12 @@ function capacityVerdict(c: Capacity, databaseUsed: number): Finding {
     };
   }
   if (c.server_used >= c.max_connections - c.reserved) {
-    return {
-      level: 'bad',
-      text: `The server is out of connection slots: ${server}; only the ${c.reserved} reserved for superusers remain.`,
-    };
+    // Once the reserved slots are taken too, even a superuser cannot log in to end a session.
+    const reserved =
+      c.server_used >= c.max_connections
+        ? `not even the ${c.reserved} reserved for superusers ${c.reserved === 1 ? 'is' : 'are'} free`
+        : `only the ${c.reserved} reserved for superusers remain`;
+    return { level: 'bad', text: `The server is out of connection slots: ${server}; ${reserved}.` };
   }
   if (serverPct >= 80) return { level: 'warn', text: `Connections are running out: ${server}.` };
   return { level: 'ok', text: `Connections are fine: ${server}.` };

@@ -8,6 +8,7 @@ import { FakeOatieApi } from '../support/fake-oatie-api.js';
 import { FakeOracleBi } from '../support/fake-oracle-bi.js';
 import { closedPort } from '../support/http-fake.js';
 import { tableRows } from '../support/message-tables.js';
+import { blackhole } from '../support/tcp.js';
 import { REDIS_URL } from '../support/test-redis.js';
 
 let database: TestDatabase;
@@ -102,7 +103,9 @@ describe('health', () => {
       expect(row(rows, 'database')).toMatch(
         /🔴 unhealthy \| — \| The Oatie database at 127\.0\.0\.1:\d+\/oatie refused the connection/,
       );
-      expect(row(rows, 'redis')).toMatch(/🔴 unhealthy \| — \| .*127\.0\.0\.1:\d+/);
+      expect(row(rows, 'redis')).toBe(
+        `redis | 🔴 unhealthy | — | The Oatie Redis at 127.0.0.1:${redisPort}/0 refused the connection (nothing listens on that port).`,
+      );
       expect(row(rows, 'kubernetes')).toContain('rejected the credentials (401 Unauthorized)');
       expect(row(rows, 'oracle_bi')).toContain('did not answer within 0.3 s');
       expect(row(rows, 'oatie_api')).toContain('did not answer within 0.3 s');
@@ -110,6 +113,25 @@ describe('health', () => {
       kube.failWith = undefined;
       api.hang = false;
       await bot.close();
+    }
+  });
+
+  test('a Redis that accepts and never answers is reported as timed out, within the timeout', async () => {
+    const silent = await blackhole();
+    try {
+      await withDiagnostics(
+        { OATIE_TARGET_TIMEOUT_MS: '300', OATIE_REDIS_URL: `redis://127.0.0.1:${silent.port}` },
+        async (bot) => {
+          const answer = await bot.run('health');
+          expect(answer.ms).toBeLessThan(1000);
+          expect(row(tableRows(answer.replies), 'redis')).toBe(
+            `redis | 🔴 unhealthy | — | The Oatie Redis at 127.0.0.1:${silent.port}/0 did not answer within 300 ms.`,
+          );
+          expect(silent.accepted).toBeGreaterThan(0);
+        },
+      );
+    } finally {
+      await silent.close();
     }
   });
 });

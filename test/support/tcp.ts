@@ -1,5 +1,6 @@
-// Misbehaving servers at the TCP level, for target tests: one that accepts and never answers, and a
-// proxy that can be started late on a chosen port (a server that comes back).
+// Misbehaving servers at the TCP level, for target tests: one that accepts and never answers, a
+// proxy that can be started late on a chosen port (a server that comes back), and a Redis that
+// requires a password the client does not have.
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
 export interface TcpServer {
@@ -47,4 +48,62 @@ export function tcpProxy(port: number, targetPort: number): Promise<TcpServer> {
     client.pipe(upstream).pipe(client);
   });
   return listen(server, port, sockets);
+}
+
+/** The commands in `buffer` (RESP arrays of bulk strings, as clients send them), and the bytes left
+ * over when the last command is not complete yet. */
+export function readRespCommands(buffer: Buffer): { commands: string[][]; rest: Buffer } {
+  const commands: string[][] = [];
+  let at = 0;
+  const line = (): string | undefined => {
+    const end = buffer.indexOf('\r\n', at);
+    if (end === -1) return undefined;
+    const text = buffer.subarray(at, end).toString('utf8');
+    at = end + 2;
+    return text;
+  };
+  for (;;) {
+    const start = at;
+    const header = line();
+    if (header === undefined) return { commands, rest: buffer.subarray(start) };
+    const args: string[] = [];
+    for (let n = Number(header.slice(1)); n > 0; n -= 1) {
+      const length = Number(line()?.slice(1) ?? Number.NaN);
+      if (Number.isNaN(length) || buffer.length < at + length + 2) break;
+      args.push(buffer.subarray(at, at + length).toString('utf8'));
+      at += length + 2;
+    }
+    if (args.length !== Number(header.slice(1))) return { commands, rest: buffer.subarray(start) };
+    commands.push(args);
+  }
+}
+
+/** The error a Redis 7 with `requirepass` answers to `command` from a client that has not logged in,
+ * every password being wrong. */
+function unauthenticatedReply(command: string[]): string {
+  const name = (command[0] ?? '').toUpperCase();
+  const withAuth = name === 'AUTH' || (name === 'HELLO' && command.some((a) => a.toUpperCase() === 'AUTH'));
+  if (withAuth) return '-WRONGPASS invalid username-password pair or user is disabled.\r\n';
+  if (name === 'HELLO') return '-NOAUTH HELLO must be called with the client already authenticated\r\n';
+  return '-NOAUTH Authentication required.\r\n';
+}
+
+/** A Redis whose password nobody has: AUTH (or HELLO … AUTH) answers WRONGPASS, and any other
+ * command NOAUTH, as a server with `requirepass` does. Records every command it received. */
+export async function redisRequiringPassword(): Promise<TcpServer & { commands: string[][] }> {
+  const sockets = new Set<Socket>();
+  const commands: string[][] = [];
+  const server = createServer((socket) => {
+    let pending: Buffer = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      const read = readRespCommands(Buffer.concat([pending, chunk]));
+      pending = read.rest;
+      for (const command of read.commands) {
+        commands.push(command);
+        socket.write(unauthenticatedReply(command));
+      }
+    });
+  });
+  const listening = await listen(server, 0, sockets);
+  return Object.assign(listening, { commands });
 }

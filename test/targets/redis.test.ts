@@ -1,11 +1,12 @@
-// The Redis target: the key prefix applied to every key, timeouts, a readable "refused", and no
-// reconnect loop standing between a call and its answer — the next call simply connects again.
+// The Redis target: the key prefix applied to every key, timeouts, a readable "refused" and "auth
+// failed", and no reconnect loop standing between a call and its answer — the next call simply
+// connects again.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { silentLogger } from '../../src/core/logger.js';
 import { openRedisTarget, type RedisTarget } from '../../src/targets/redis.js';
 import { failure } from '../support/call-failure.js';
 import { closedPort } from '../support/http-fake.js';
-import { blackhole, tcpProxy } from '../support/tcp.js';
+import { blackhole, redisRequiringPassword, tcpProxy } from '../support/tcp.js';
 import { REDIS_URL, TestRedis } from '../support/test-redis.js';
 
 const REDIS_PORT = Number(new URL(REDIS_URL).port || 6379);
@@ -76,6 +77,42 @@ describe('Redis target', () => {
       expect(error.ms).toBeLessThan(1400);
     } finally {
       await silent.close();
+    }
+  });
+
+  test('a login the real Redis rejects (WRONGPASS): auth failed at once, without the password', async () => {
+    // The local Redis has no password: its `default` user takes any password (ioredis even ignores
+    // the error a password-only URL gets), but a user that does not exist is rejected.
+    const cache = open(`redis://oatie-nobody:hunter2-secret@127.0.0.1:${REDIS_PORT}`);
+    const error = await failure(() => cache.get('permissions:u1'));
+    expect(error).toEqual({
+      code: 'TARGET_DOWN',
+      message: `The Oatie Redis at 127.0.0.1:${REDIS_PORT}/0 rejected the login: auth failed (check the password of OATIE_REDIS_URL).`,
+      ms: expect.any(Number),
+    });
+    expect(error.ms).toBeLessThan(500);
+  });
+
+  test('a Redis that requires a password: a wrong one and a missing one both answer auth failed at once', async () => {
+    const locked = await redisRequiringPassword();
+    try {
+      const wrong = await failure(() =>
+        open(`redis://:hunter2-secret@127.0.0.1:${locked.port}`).get('permissions:u1'),
+      );
+      expect(wrong.code).toBe('TARGET_DOWN');
+      expect(wrong.message).toBe(
+        `The Oatie Redis at 127.0.0.1:${locked.port}/0 rejected the login: auth failed (check the password of OATIE_REDIS_URL).`,
+      );
+      expect(wrong.ms).toBeLessThan(500);
+      // The password went to the server, as AUTH or HELLO … AUTH, and the GET never did.
+      expect(locked.commands.flat()).toContain('hunter2-secret');
+      expect(locked.commands.map((c) => c[0]?.toUpperCase())).not.toContain('GET');
+
+      const missing = await failure(() => open(`redis://127.0.0.1:${locked.port}`).get('permissions:u1'));
+      expect(missing).toMatchObject({ code: 'TARGET_DOWN', message: wrong.message });
+      expect(missing.ms).toBeLessThan(500);
+    } finally {
+      await locked.close();
     }
   });
 });
