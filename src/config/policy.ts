@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { catalog } from '../commands/catalog.js';
 import { parseDuration } from '../core/duration.js';
 
 const duration = z.string().transform((text, ctx) => {
@@ -139,7 +140,8 @@ function findNode(doc: ReturnType<typeof parseDocument>, path: ReadonlyArray<str
   return undefined;
 }
 
-/** Cross-references zod cannot see: every person or group named must exist. */
+/** Cross-references zod cannot see: every person or group named must exist, every fix given a
+ * risk level must be a fix of the catalog (a typo would silently leave the real fix at "high"). */
 function checkReferences(policy: Policy): string | undefined {
   const known = (ref: string): boolean =>
     ref === '*' ||
@@ -152,6 +154,11 @@ function checkReferences(policy: Policy): string | undefined {
   for (const [role, key] of Object.entries(policy.roles)) {
     if (key !== undefined && !(key in policy.people)) return `roles.${role}: unknown person "${key}"`;
   }
+  const fixes = new Set(
+    Object.entries(catalog).flatMap(([name, spec]) => (spec.kind === 'fix' ? [name] : [])),
+  );
+  const unknownFix = Object.keys(policy.fixes.risk).find((name) => !fixes.has(name));
+  if (unknownFix !== undefined) return `fixes.risk: unknown fix "${unknownFix}"`;
   const refs = [
     ...policy.fixes.requesters.map((r) => ['fixes.requesters', r] as const),
     ...(['low', 'medium', 'high'] as const).flatMap((level) =>

@@ -1,5 +1,6 @@
 // The logger: structured JSON (pino) on standard error, so standard output stays for answers.
 import { pino } from 'pino';
+import { maskSecrets } from './secrets.js';
 
 export interface Logger {
   debug(obj: object | string, msg?: string): void;
@@ -9,21 +10,8 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
 }
 
-// Tokens that may hide inside free text (a library's debug line, an error message): JWTs, bearer
-// tokens, Slack tokens, passwords in URLs. Field names are redacted below; this catches the rest.
-const SECRET_PATTERNS: ReadonlyArray<[RegExp, string]> = [
-  [/eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, '[redacted jwt]'],
-  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, '$1 [redacted]'],
-  [/\bx(ox[abprs]|app)-[A-Za-z0-9-]{6,}/g, '[redacted slack token]'],
-  [/(\/\/[^/:@\s]+:)[^@/\s]+@/g, '$1***@'],
-];
-
-/** Replaces anything that looks like a secret in free text. */
-export function scrubSecrets(text: string): string {
-  return SECRET_PATTERNS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
-}
-
-const scrubValue = (value: unknown): unknown => (typeof value === 'string' ? scrubSecrets(value) : value);
+// Field names are redacted below; free text (a library's debug line, an error message) is masked here.
+const scrubValue = (value: unknown): unknown => (typeof value === 'string' ? maskSecrets(value) : value);
 
 export function createLogger(
   level: string,

@@ -3,6 +3,7 @@
 import { shorten, type Block } from '../chat/message.js';
 import { defineCommand } from '../commands/handler.js';
 import { formatDuration, formatDurationShort } from '../core/duration.js';
+import { maskSecrets } from '../core/secrets.js';
 import type { Services } from '../core/services.js';
 import { fixOffer, type OfferedFix } from './fix-button.js';
 import { postgresOf } from '../targets/require-target.js';
@@ -104,11 +105,11 @@ function chainTable(rows: BlockingRow[]): Block {
       String(r.blocked_pid),
       r.blocked_user,
       formatDurationShort(r.waiting_ms),
-      shorten(r.blocked_query, 60),
+      shorten(maskSecrets(r.blocked_query), 60),
       String(r.blocking_pid),
       r.blocking_user,
       r.blocking_state,
-      shorten(r.blocking_query, 60),
+      shorten(maskSecrets(r.blocking_query), 60),
     ]),
   );
 }

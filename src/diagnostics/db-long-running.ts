@@ -3,6 +3,7 @@
 import { shorten, type Block } from '../chat/message.js';
 import { defineCommand } from '../commands/handler.js';
 import { formatDuration, formatDurationShort } from '../core/duration.js';
+import { maskSecrets } from '../core/secrets.js';
 import { terminateOffer } from './terminate-offer.js';
 import { postgresOf } from '../targets/require-target.js';
 import { visibilityWarning } from './stats-visibility.js';
@@ -64,7 +65,7 @@ export const dbLongRunning = defineCommand('db long-running', async ({ args, ser
         r.user,
         r.application,
         r.wait ?? '',
-        shorten(r.query, 80),
+        shorten(maskSecrets(r.query), 80),
       ]),
     ),
   ];

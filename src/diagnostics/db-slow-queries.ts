@@ -2,6 +2,7 @@
 // with their calls and cache hit ratio; says how to enable the extension when it is missing.
 import { shorten, type Block } from '../chat/message.js';
 import { defineCommand, toChannel } from '../commands/handler.js';
+import { maskSecrets } from '../core/secrets.js';
 import type { SqlTarget } from '../targets/targets.js';
 import { postgresOf } from '../targets/require-target.js';
 import { statsSince } from './relative-time.js';
@@ -115,7 +116,7 @@ export const dbSlowQueries = defineCommand('db slow-queries', async ({ args, ser
         formatMs(r.total_ms),
         count(r.rows),
         r.hit_percent === null ? '—' : `${r.hit_percent.toFixed(1)}%`,
-        shorten(r.query, 90),
+        shorten(maskSecrets(r.query), 90),
       ]),
     ),
     {

@@ -6,7 +6,8 @@ import { defineCommand } from '../commands/handler.js';
 import { formatDuration } from '../core/duration.js';
 import { isOpsError, notFound } from '../core/errors.js';
 import type { KubePod, KubeTarget } from '../targets/targets.js';
-import { levelOf, maskSecrets, type LogLevel } from './log-lines.js';
+import { maskSecrets } from '../core/secrets.js';
+import { levelOf, type LogLevel } from './log-lines.js';
 import { kubeOf } from '../targets/require-target.js';
 import { count, diagnosis, plural, verdict, type Level } from './verdict.js';
 
@@ -38,8 +39,15 @@ async function readLogs(kube: KubeTarget, pods: KubePod[], sinceSeconds: number)
   results.forEach((result, i) => {
     const pod = pods[i];
     if (!pod) return;
+    // Masked as soon as read: --grep then cannot probe a secret character by character either.
     if (result.status === 'fulfilled')
-      read.push({ pod, lines: result.value.split('\n').filter((l) => l.trim() !== '') });
+      read.push({
+        pod,
+        lines: result.value
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .map(maskSecrets),
+      });
     else failed.push({ pod, reason: result.reason });
   });
   // Every pod failing the same way is the API failing, not the pods: say that instead.
@@ -54,9 +62,7 @@ function excerpt(read: PodLines[]): string {
   const withLines = read.filter((r) => r.lines.length > 0);
   const share = Math.max(1, Math.floor(SHOWN_LINES / Math.max(1, withLines.length)));
   return withLines
-    .flatMap((r) =>
-      r.lines.slice(-share).map((l) => `${shortName(r.pod.name)} | ${shorten(maskSecrets(l), LINE_WIDTH)}`),
-    )
+    .flatMap((r) => r.lines.slice(-share).map((l) => `${shortName(r.pod.name)} | ${shorten(l, LINE_WIDTH)}`))
     .join('\n');
 }
 

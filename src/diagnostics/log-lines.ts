@@ -1,5 +1,5 @@
-// Reading application log lines: their level (ERROR, WARN, INFO), and secrets masked before a line
-// reaches a channel (JWTs, Bearer tokens, passwords in URLs or key=value pairs).
+// Reading application log lines: their level (ERROR, WARN, INFO). Secrets in them are masked by
+// src/core/secrets.ts.
 
 export type LogLevel = 'ERROR' | 'WARN' | 'INFO' | 'OTHER';
 
@@ -38,16 +38,4 @@ export function levelOf(line: string): LogLevel {
     if (match && (first === undefined || match.index < first.index)) first = { index: match.index, level };
   }
   return first?.level ?? 'OTHER';
-}
-
-const SECRETS: Array<[RegExp, string]> = [
-  [/\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/g, '[jwt]'],
-  [/\b(Bearer|Basic)\s+[\w\-.~+/=]{8,}/gi, '$1 [redacted]'],
-  [/(\/\/[^/\s:@]+:)[^@\s/]+@/g, '$1[redacted]@'],
-  [/\b(password|passwd|pwd|secret|token|api[_-]?key)(["']?\s*[:=]\s*["']?)[^\s"',;&]+/gi, '$1$2[redacted]'],
-];
-
-/** The line with anything that looks like a credential replaced. */
-export function maskSecrets(line: string): string {
-  return SECRETS.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), line);
 }

@@ -2,6 +2,7 @@
 // the verdict on its status, the table of recent executions, the last error and what to try next.
 import { shorten, type Block } from '../chat/message.js';
 import { formatDuration, formatDurationShort } from '../core/duration.js';
+import { maskSecrets } from '../core/secrets.js';
 import { nextStepFor } from './report-errors.js';
 import { ago, utc } from './relative-time.js';
 import { table, type Finding } from './verdict.js';
@@ -47,7 +48,7 @@ export function executionsTable(executions: readonly Execution[]): Block[] {
         utc(e.startedAt).replace(' UTC', ''),
         e.status,
         e.finishedAt === null ? `${formatDurationShort(e.ms)} so far` : formatDurationShort(e.ms),
-        shorten(e.error ?? '', 70),
+        shorten(maskSecrets(e.error ?? ''), 70),
       ]),
     ),
   ];
@@ -61,7 +62,7 @@ export function lastErrorBlocks(
   const next = nextStepFor(lastError.error);
   return [
     { kind: 'section', text: `Last error (${ago(lastError.startedAt, now)}):` },
-    { kind: 'code', text: shorten(lastError.error, 500) },
+    { kind: 'code', text: shorten(maskSecrets(lastError.error), 500) },
     ...(next ? [{ kind: 'context', text: next } satisfies Block] : []),
   ];
 }

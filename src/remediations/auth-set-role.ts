@@ -1,5 +1,6 @@
 // `auth set-role <email> <role>`: change a user's role (one of policy auth.roles) with a bound-parameter
-// UPDATE, then delete their cached permissions so the change takes effect at once.
+// UPDATE — only while the user still has the role the plan saw — then delete their cached
+// permissions so the change takes effect at once.
 import { z } from 'zod';
 import { badArgument, conflict, describeError, isOpsError } from '../core/errors.js';
 import { oatieUser, permissionsKey, userByEmail, userById } from './oatie-users.js';
@@ -7,7 +8,8 @@ import { defineFix } from './remediation.js';
 import { postgresOf, redisOf } from '../targets/require-target.js';
 import { rowsOf } from './sql-rows.js';
 
-const UPDATE_SQL = 'UPDATE users SET role = $1 WHERE email = $2 RETURNING id::text AS id';
+// Conditional on the planned role: a change made after the re-check (and before this row lock) wins.
+const UPDATE_SQL = 'UPDATE users SET role = $1 WHERE id = $2 AND role = $3 RETURNING id::text AS id';
 
 const roleData = z.object({ user: oatieUser, role: z.string() });
 
@@ -27,7 +29,7 @@ export const authSetRole = defineFix({
     if (user.role === args.role) throw conflict(`${user.email} already has the role ${args.role}.`);
     return {
       summary: `Change the role of ${user.email} from ${user.role} to ${args.role}, then clear their permission cache.`,
-      statement: `${UPDATE_SQL}\n  -- $1 = '${args.role}', $2 = '${user.email}'\nDEL ${permissionsKey(user.id)}`,
+      statement: `${UPDATE_SQL}\n  -- $1 = '${args.role}', $2 = '${user.id}' (${user.email}), $3 = '${user.role}'\nDEL ${permissionsKey(user.id)}`,
       target: `${target.description} and Redis ${cache.description}`,
       facts: [{ label: 'User', value: `${user.email} (${user.id}), role ${user.role} now` }],
       data: { user, role: args.role },
@@ -47,14 +49,14 @@ export const authSetRole = defineFix({
     const updated = await rowsOf(
       postgresOf(services),
       UPDATE_SQL,
-      [role, user.email],
+      [role, user.id, user.role],
       z.object({ id: z.string() }),
     );
     const step1 = `UPDATE users: ${updated.length} row(s) updated`;
     if (updated.length === 0)
       return {
         ok: false,
-        summary: `No row was updated: ${user.email} no longer matches. The cache was left alone.`,
+        summary: `${user.email}'s role changed meanwhile, nothing done: it is no longer ${user.role}. The permission cache was left alone.`,
         output: step1,
       };
     try {

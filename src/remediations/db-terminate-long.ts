@@ -1,18 +1,21 @@
 // `db terminate-long [--older-than 10m]`: end every client query of the Oatie database running longer
-// than a threshold (at least policy fixes.minTerminateAge). The plan lists them; at execution only
-// those still running the same query are terminated.
+// than a threshold (at least policy fixes.minTerminateAge). The plan lists them (never a replica of
+// the bot); at execution only those still running the same query are terminated, and the card says
+// what became of each.
 import { z } from 'zod';
 import { limitRows, shorten } from '../chat/message.js';
 import { badArgument, notFound } from '../core/errors.js';
 import { formatDuration, formatDurationShort } from '../core/duration.js';
+import { maskSecrets } from '../core/secrets.js';
 import {
   BACKEND_SQL,
+  BOT_APPLICATION,
   backendIdentity,
   backendRow,
   identityOf,
   stillMatching,
-  terminateMatching,
 } from './pg-backends.js';
+import { terminateMatching, type Termination } from './pg-terminate.js';
 import { defineFix } from './remediation.js';
 import { postgresOf } from '../targets/require-target.js';
 import { rowsOf } from './sql-rows.js';
@@ -39,9 +42,10 @@ export const dbTerminateLong = defineFix({
       `${BACKEND_SQL}
         WHERE backend_type = 'client backend' AND datname = current_database() AND pid <> pg_backend_pid()
           AND NOT (pid = ANY($1::int[])) AND coalesce(state, '') <> 'idle'
+          AND coalesce(application_name, '') <> $4
           AND query_start < now() - make_interval(secs => $2::double precision / 1000)
         ORDER BY query_start LIMIT $3`,
-      [await target.ownPids(), args.olderThan, MAX_BACKENDS + 1],
+      [await target.ownPids(), args.olderThan, MAX_BACKENDS + 1, BOT_APPLICATION],
       backendRow,
     );
     if (rows.length === 0)
@@ -56,7 +60,7 @@ export const dbTerminateLong = defineFix({
         r.application ?? '',
         r.state ?? '',
         formatDurationShort(r.running_s * 1000),
-        shorten(r.query, 80),
+        shorten(maskSecrets(r.query), 80),
       ]),
       MAX_BACKENDS,
     );
@@ -64,7 +68,7 @@ export const dbTerminateLong = defineFix({
       rows.length > MAX_BACKENDS ? ` (the ${MAX_BACKENDS} oldest; request again for the rest)` : '';
     return {
       summary: `Terminate ${listed.length} backend(s) whose query has run longer than ${formatDuration(args.olderThan)}${more}.`,
-      statement: `SELECT pg_terminate_backend(pid) FROM pg_stat_activity\n WHERE pid IN (${listed.map((r) => r.pid).join(', ')})\n -- each only while it is the same connection running the query listed`,
+      statement: `SELECT pg_terminate_backend(pid) FROM pg_stat_activity\n WHERE pid IN (${listed.map((r) => r.pid).join(', ')})\n -- one at a time, each only while it is the same connection running the query listed;\n -- then up to ${formatDuration(services.config.OATIE_TARGET_TIMEOUT_MS)} for them to exit`,
       target: target.description,
       facts: [
         {
@@ -83,19 +87,36 @@ export const dbTerminateLong = defineFix({
       : { ok: false, reason: 'none of the listed backends is still running its query.' };
   },
   async execute(plan, { services }) {
-    const results = await terminateMatching(postgresOf(services), plan.data.backends);
-    const done = results.filter((r) => r.terminated).map((r) => r.pid);
-    const stuck = results.filter((r) => !r.terminated).map((r) => r.pid);
-    const gone = plan.data.backends.map((b) => b.pid).filter((pid) => !results.some((r) => r.pid === pid));
-    const lines = [
-      `terminated: ${done.join(', ') || 'none'}`,
-      `no longer running the listed query (left alone): ${gone.join(', ') || 'none'}`,
-      ...(stuck.length > 0 ? [`signalled but not exited after 1 s: ${stuck.join(', ')}`] : []),
-    ];
+    const waitMs = services.config.OATIE_TARGET_TIMEOUT_MS;
+    const results = await terminateMatching(postgresOf(services), plan.data.backends, waitMs);
+    const done = results.filter((r) => r.outcome === 'terminated');
+    const skipped = results.filter((r) => r.outcome === 'skipped');
     return {
-      ok: stuck.length === 0 && done.length > 0,
+      ok: done.length > 0 && done.length + skipped.length === results.length,
       summary: `${done.length} of ${plan.data.backends.length} backend(s) terminated.`,
-      output: lines.join('\n'),
+      output: outcomeLines(results, waitMs).join('\n'),
     };
   },
 });
+
+/** One line per outcome, naming its pids: what the card shows under the summary. */
+function outcomeLines(results: readonly Termination[], waitMs: number): string[] {
+  const pids = (outcome: Termination['outcome']): string =>
+    results
+      .filter((r) => r.outcome === outcome)
+      .map((r) => r.pid)
+      .join(', ');
+  const withReasons = (outcome: 'failed' | 'unconfirmed'): string =>
+    results.flatMap((r) => (r.outcome === outcome ? [`${r.pid} (${r.reason})`] : [])).join('; ');
+  const optional: Array<[string, string]> = [
+    [`signalled, still exiting after ${formatDuration(waitMs)}`, pids('exiting')],
+    ['signalled, exit not confirmed', withReasons('unconfirmed')],
+    ['could not be signalled', withReasons('failed')],
+    ['not signalled (the database failed on an earlier one)', pids('unsent')],
+  ];
+  return [
+    `terminated: ${pids('terminated') || 'none'}`,
+    `no longer running the listed query (left alone): ${pids('skipped') || 'none'}`,
+    ...optional.filter(([, list]) => list !== '').map(([label, list]) => `${label}: ${list}`),
+  ];
+}

@@ -1,8 +1,11 @@
 // `db terminate <pid>`: end one client backend of the Oatie database — never a system process, never
-// the bot's own connection — and only if it is still the same connection running the same query.
+// a connection of the bot (this replica's or another's) — and only if it is still the same
+// connection running the same query.
 import { badArgument, notFound } from '../core/errors.js';
+import { formatDuration } from '../core/duration.js';
 import {
   BACKEND_SQL,
+  BOT_APPLICATION,
   backendFacts,
   backendIdentity,
   backendRow,
@@ -10,10 +13,10 @@ import {
   identityOf,
   identityWords,
   stillMatching,
-  terminateMatching,
   whyChanged,
   type BackendRow,
 } from './pg-backends.js';
+import { terminateMatching } from './pg-terminate.js';
 import { defineFix } from './remediation.js';
 import { postgresOf } from '../targets/require-target.js';
 import { rowsOf } from './sql-rows.js';
@@ -43,6 +46,11 @@ async function terminable(target: SqlTarget, pid: number): Promise<BackendRow> {
   if (own.includes(pid) || self?.pid === pid) {
     throw badArgument(`pid ${pid} is one of the bot's own connections; it will not terminate itself.`);
   }
+  if (row.application === BOT_APPLICATION) {
+    throw badArgument(
+      `pid ${pid} is a connection of ${BOT_APPLICATION} (another replica of this bot); it will not terminate the bot.`,
+    );
+  }
   return row;
 }
 
@@ -71,13 +79,27 @@ export const dbTerminate = defineFix({
   },
   async execute(plan, { services }) {
     const target = postgresOf(services);
-    const [row] = await terminateMatching(target, [plan.data]);
-    if (!row) return { ok: false, summary: `Nothing ran: ${await whyChanged(target, plan.data)}` };
-    return row.terminated
-      ? { ok: true, summary: `Backend ${row.pid} terminated.` }
-      : {
+    const waitMs = services.config.OATIE_TARGET_TIMEOUT_MS;
+    const [result] = await terminateMatching(target, [plan.data], waitMs);
+    const pid = plan.data.pid;
+    switch (result?.outcome) {
+      case 'terminated':
+        return { ok: true, summary: `Backend ${pid} terminated.` };
+      case 'exiting':
+        return {
           ok: false,
-          summary: `pg_terminate_backend(${row.pid}) was sent, but the backend had not exited after 1 s.`,
+          summary: `pg_terminate_backend(${pid}) was sent, but the backend had not exited after ${formatDuration(waitMs)}.`,
         };
+      case 'failed':
+      case 'unsent':
+        return { ok: false, summary: `Backend ${pid} could not be signalled: ${result.reason}` };
+      case 'unconfirmed':
+        return {
+          ok: false,
+          summary: `pg_terminate_backend(${pid}) was sent, but whether the backend exited is unknown: ${result.reason}`,
+        };
+      default:
+        return { ok: false, summary: `Nothing ran: ${await whyChanged(target, plan.data)}` };
+    }
   },
 });

@@ -1,8 +1,10 @@
 // Backends of the Oatie database as fixes see them: who they are (pid + backend_start + query_start
-// + query hash), and a terminate that only signals a backend still matching that identity.
+// + query hash), and the condition under which one still counts as the same backend. The query text
+// is shown with its secrets masked; the identity keeps the hash of the real text.
 import { z } from 'zod';
 import { shorten, type Field } from '../chat/message.js';
 import { formatDuration } from '../core/duration.js';
+import { maskSecrets } from '../core/secrets.js';
 import type { SqlTarget } from '../targets/targets.js';
 import { rowsOf } from './sql-rows.js';
 
@@ -16,6 +18,10 @@ export const backendIdentity = z.object({
   idle: z.boolean(),
 });
 export type BackendIdentity = z.infer<typeof backendIdentity>;
+
+/** The application_name every replica of the bot gives its connections (src/targets/postgres.ts):
+ * `ownPids` only knows this process's, so the others are recognised by name. */
+export const BOT_APPLICATION = 'oatie-ops';
 
 export const backendRow = z.object({
   pid: z.number().int(),
@@ -37,7 +43,7 @@ export const BACKEND_SQL = `SELECT pid, backend_type, datname AS database, datna
        usename AS "user", application_name AS application, state,
        extract(epoch FROM backend_start)::text AS backend_start,
        extract(epoch FROM query_start)::text AS query_start,
-       md5(coalesce(query, '')) AS query_md5, left(coalesce(query, ''), 500) AS query,
+       md5(coalesce(query, '')) AS query_md5, left(coalesce(query, ''), 4096) AS query,
        coalesce(extract(epoch FROM now() - query_start), 0)::float8 AS running_s
   FROM pg_stat_activity`;
 
@@ -61,7 +67,7 @@ export function backendFacts(row: BackendRow): Field[] {
       value: `pid ${row.pid}, ${row.user ?? '?'} on ${row.database ?? '?'} (${row.application || 'no application name'})`,
     },
     { label: 'State', value: describeState(row) },
-    { label: 'Query', value: shorten(row.query || '(none)', 300) },
+    { label: 'Query', value: shorten(maskSecrets(row.query) || '(none)', 300) },
   ];
 }
 
@@ -72,8 +78,8 @@ const epochToIso = (epoch: string | null): string =>
 export const identityWords = (id: BackendIdentity): string =>
   `pid ${id.pid} is still the connection started at ${epochToIso(id.backendStart)}, running the same query started at ${epochToIso(id.queryStart)}`;
 
-// The identities travel as parallel arrays (unnest), so one statement checks and signals them all.
-const MATCHING = `FROM pg_stat_activity a
+// The identities travel as parallel arrays (unnest), so one statement checks them all.
+export const MATCHING = `FROM pg_stat_activity a
   JOIN unnest($1::int[], $2::numeric[], $3::numeric[], $4::text[], $5::bool[])
        AS p(pid, backend_start, query_start, query_md5, idle)
     ON a.pid = p.pid
@@ -82,15 +88,17 @@ const MATCHING = `FROM pg_stat_activity a
    AND md5(coalesce(a.query, '')) = p.query_md5
    AND (coalesce(a.state, '') = 'idle') = p.idle
  WHERE a.backend_type = 'client backend' AND a.datname = current_database()
-   AND a.pid <> pg_backend_pid() AND NOT (a.pid = ANY($6::int[]))`;
+   AND a.pid <> pg_backend_pid() AND NOT (a.pid = ANY($6::int[]))
+   AND coalesce(a.application_name, '') <> $7`;
 
-const matchParams = (ids: readonly BackendIdentity[], own: readonly number[]): unknown[] => [
+export const matchParams = (ids: readonly BackendIdentity[], own: readonly number[]): unknown[] => [
   ids.map((i) => i.pid),
   ids.map((i) => i.backendStart),
   ids.map((i) => i.queryStart),
   ids.map((i) => i.queryMd5),
   ids.map((i) => i.idle),
   [...own],
+  BOT_APPLICATION,
 ];
 
 /** The pids among `ids` that are still the same backend in the same query. */
@@ -104,19 +112,6 @@ export async function stillMatching(target: SqlTarget, ids: readonly BackendIden
   return rows.map((r) => r.pid);
 }
 
-/** Terminates the backends among `ids` still matching, waiting up to 1 s for each to exit. */
-export async function terminateMatching(
-  target: SqlTarget,
-  ids: readonly BackendIdentity[],
-): Promise<Array<{ pid: number; terminated: boolean }>> {
-  return rowsOf(
-    target,
-    `SELECT a.pid, pg_terminate_backend(a.pid, 1000) AS terminated ${MATCHING}`,
-    matchParams(ids, await target.ownPids()),
-    z.object({ pid: z.number(), terminated: z.boolean() }),
-  );
-}
-
 /** Why a backend no longer matches its identity, in words for the card. */
 export async function whyChanged(target: SqlTarget, id: BackendIdentity): Promise<string> {
   const [now] = await rowsOf(target, `${BACKEND_SQL} WHERE pid = $1`, [id.pid], backendRow);
@@ -125,6 +120,8 @@ export async function whyChanged(target: SqlTarget, id: BackendIdentity): Promis
     return `pid ${id.pid} is now a different connection (the backend ended and its pid was reused).`;
   if (now.query_start !== id.queryStart || now.query_md5 !== id.queryMd5)
     return `backend ${id.pid} now runs another query.`;
+  if (now.application === BOT_APPLICATION)
+    return `backend ${id.pid} is now a connection of ${BOT_APPLICATION} (a replica of this bot).`;
   if ((now.state === 'idle') !== id.idle)
     return `backend ${id.pid} has finished its query and is ${now.state ?? 'in another state'} now.`;
   return `backend ${id.pid} is no longer one the bot may terminate.`;

@@ -115,6 +115,7 @@ export function toDeployment(d: V1Deployment): KubeDeployment {
   return {
     name: d.metadata?.name ?? '',
     namespace: d.metadata?.namespace ?? '',
+    uid: d.metadata?.uid ?? '',
     generation: d.metadata?.generation ?? 0,
     replicas: d.spec?.replicas ?? 1,
     selector: fromV1Selector(d.spec?.selector),

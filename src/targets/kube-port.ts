@@ -78,6 +78,8 @@ export interface DeploymentCondition {
 export interface KubeDeployment {
   name: string;
   namespace: string;
+  /** metadata.uid: a deployment deleted and created again under the same name gets a new one. */
+  uid: string;
   /** metadata.generation: bumped by every change of the spec. */
   generation: number;
   /** spec.replicas */

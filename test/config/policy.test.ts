@@ -62,4 +62,15 @@ describe('the severity and fix policy', () => {
     const result = parsePolicy(text, 'p.yaml');
     expect(result.ok || result.message).toBe('p.yaml: groups.leads: unknown person "mallory"');
   });
+
+  it('refuses a risk level given to a command that is not a fix of the catalog', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { DEFAULT_POLICY_FILE } = await import('../support/test-app.js');
+    const shipped = await readFile(DEFAULT_POLICY_FILE, 'utf8');
+    const typo = parsePolicy(shipped.replace('db terminate: low', 'db terminat: low'), 'p.yaml');
+    expect(typo.ok || typo.message).toBe('p.yaml: fixes.risk: unknown fix "db terminat"');
+    // A diagnostic is a command of the catalog, but not a fix: it never needs approval.
+    const diagnostic = parsePolicy(shipped.replace('db terminate: low', 'db long-running: low'), 'p.yaml');
+    expect(diagnostic.ok || diagnostic.message).toBe('p.yaml: fixes.risk: unknown fix "db long-running"');
+  });
 });

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { repliesText, startFixStory, type FixHarness, type FixStory } from '../support/fix-harness.js';
-import type { OatieDatabase } from '../support/oatie-database.js';
+import { eventually, type OatieDatabase } from '../support/oatie-database.js';
 import { REDIS_URL } from '../support/test-redis.js';
 
 const PREFIX = `oatie-test-${randomBytes(4).toString('hex')}:`;
@@ -50,8 +50,10 @@ describe('auth set-role', () => {
     expect(shown).toContain(
       'Change the role of jane@acme.com from viewer to report_manager, then clear their permission cache.',
     );
-    expect(shown).toContain('UPDATE users SET role = $1 WHERE email = $2 RETURNING id::text AS id');
-    expect(shown).toContain("-- $1 = 'report_manager', $2 = 'jane@acme.com'");
+    expect(shown).toContain(
+      'UPDATE users SET role = $1 WHERE id = $2 AND role = $3 RETURNING id::text AS id',
+    );
+    expect(shown).toContain(`-- $1 = 'report_manager', $2 = '${jane}' (jane@acme.com), $3 = 'viewer'`);
     expect(shown).toContain(`DEL permissions:${jane}`);
     expect(await roleOf('jane@acme.com')).toBe('viewer');
     expect(await redis.exists(`permissions:${jane}`)).toBe(1);
@@ -90,6 +92,34 @@ describe('auth set-role', () => {
       "Nothing ran: omar@acme.com's role changed to admin since the request.",
     );
     expect(await roleOf('omar@acme.com')).toBe('admin');
+  });
+
+  it('updates nothing when the role changes between the re-check and the update', async () => {
+    await redis.set(`permissions:${jane}`, '[]', 'EX', 600);
+    await bot.type('auth set-role jane@acme.com analyst', 'alice');
+    const card = bot.lastCard();
+    // Someone else changes Jane's role; their transaction is still open when the fix re-checks.
+    const other = await oatie.client('admin-console');
+    story.track(other);
+    await other.query('BEGIN');
+    await other.query("UPDATE users SET role = 'admin' WHERE email = 'jane@acme.com'");
+    const pressed = bot.press(card.approve, 'bob');
+    await eventually('the fix to wait for the row lock', async () => {
+      const rows = await oatie.sql(
+        "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE users SET role%'",
+      );
+      return rows.length > 0 ? true : undefined;
+    });
+    await other.query('COMMIT');
+    await pressed;
+    expect(await roleOf('jane@acme.com')).toBe('admin');
+    const after = bot.cardText(card);
+    expect(after).toContain(
+      "jane@acme.com's role changed meanwhile, nothing done: it is no longer report_manager. The permission cache was left alone.",
+    );
+    expect(after).toContain('UPDATE users: 0 row(s) updated');
+    expect(await redis.exists(`permissions:${jane}`)).toBe(1);
+    await redis.del(`permissions:${jane}`);
   });
 });
 

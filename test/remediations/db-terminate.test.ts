@@ -10,7 +10,8 @@ import {
   type FixHarness,
   type FixStory,
 } from '../support/fix-harness.js';
-import type { OatieDatabase } from '../support/oatie-database.js';
+import { startQuery, type OatieDatabase } from '../support/oatie-database.js';
+import { APPLICATION_NAME } from '../../src/targets/postgres.js';
 
 let story: FixStory;
 let oatie: OatieDatabase;
@@ -58,6 +59,14 @@ describe('db terminate refuses what it must never kill', () => {
     );
   });
 
+  it('a connection of another replica of the bot (application_name oatie-ops)', async () => {
+    const { pid } = await story.sleeper(APPLICATION_NAME);
+    expect(await refused(`db terminate ${pid}`)).toContain(
+      `pid ${pid} is a connection of oatie-ops (another replica of this bot); it will not terminate the bot.`,
+    );
+    expect(await story.alive(pid)).toBe(true);
+  });
+
   it('a pid no backend has, and text that is not a pid', async () => {
     expect(await refused('db terminate 2147483000')).toContain('No backend has pid 2147483000');
     expect(await refused("db terminate 12'; SELECT pg_terminate_backend(1)")).toContain(
@@ -91,6 +100,26 @@ describe('db terminate refuses what it must never kill', () => {
     await oatie.sql('SELECT pg_terminate_backend($1, 2000)', [pid]);
     await bot.press(card.approve, 'bob');
     expect(bot.cardText(card)).toContain(`Nothing ran: backend ${pid} has ended.`);
+    await db.query('DELETE FROM approvals');
+  });
+});
+
+describe('db terminate never shows a secret typed into the query', () => {
+  it('masks a bearer token and a password literal on the card and in the stored plan', async () => {
+    const query = `/* Authorization: Bearer abcdefghijklmnop */ SELECT pg_sleep(60) /* ALTER ROLE app PASSWORD 'hunter2-s3cret' */`;
+    const { client, pid } = await startQuery(oatie, 'report-worker', query);
+    story.track(client);
+    await bot.type(`db terminate ${pid}`, 'alice');
+    const shown = bot.cardText(bot.lastCard());
+    expect(shown).toContain(`Terminate backend ${pid}`);
+    expect(shown).toContain(
+      '/* Authorization: Bearer [redacted] */ SELECT pg_sleep(60) /* ALTER ROLE app PASSWORD [redacted]',
+    );
+    const stored = await db.query<{ plan: string }>('SELECT plan::text AS plan FROM approvals');
+    for (const text of [shown, ...stored.rows.map((r) => r.plan)]) {
+      expect(text).not.toContain('abcdefghijklmnop');
+      expect(text).not.toContain('hunter2');
+    }
     await db.query('DELETE FROM approvals');
   });
 });

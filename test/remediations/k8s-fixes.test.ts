@@ -12,6 +12,12 @@ const NOW = new Date('2026-11-28T14:30:00.000Z');
 
 const patches = () => kube.requests.filter((r) => r.method === 'PATCH');
 
+function deploymentNamed(name: string): Json {
+  const found = kube.fixtures.deployments.find((o) => (o.metadata as { name: string }).name === name);
+  if (!found) throw new Error(`no deployment ${name} in the fake`);
+  return found;
+}
+
 /** Plays the deployment controller for one deployment: it catches up with its latest generation. */
 function rollOut(name: string, outcome: 'done' | 'stuck'): void {
   const d = kube.fixtures.deployments.find((o) => (o.metadata as { name: string }).name === name);
@@ -129,6 +135,36 @@ describe('k8s restart', () => {
     );
     expect(await bot.refused('k8s restart ../../secrets')).toContain('expected a Kubernetes name');
     expect(kube.requests).toEqual([]);
+  });
+
+  it('runs nothing when someone else restarted the deployment since the plan', async () => {
+    await bot.type('k8s restart report-service', 'alice');
+    const card = bot.lastCard();
+    // `kubectl rollout restart` meanwhile: a new restartedAt in the template, so a new generation.
+    const d = deploymentNamed('report-service');
+    const template = (d.spec as { template: { metadata: { annotations: Record<string, string> } } }).template;
+    template.metadata.annotations['kubectl.kubernetes.io/restartedAt'] = '2026-11-28T14:31:07Z';
+    (d.metadata as { generation: number }).generation += 1;
+    await bot.press(card.approve, 'bob');
+    expect(bot.cardText(card)).toContain(
+      'Nothing ran: the deployment was restarted or replaced since the plan: restarted at 2026-11-28T14:31:07Z',
+    );
+    expect(patches()).toEqual([]);
+  });
+
+  it('runs nothing when the deployment was deleted and created again since the plan', async () => {
+    await bot.type('k8s restart report-service', 'alice');
+    const card = bot.lastCard();
+    const old = deploymentNamed('report-service');
+    // Same name, same spec, a new object: the API server gives it a new uid.
+    const replaced = structuredClone(old);
+    (replaced.metadata as { uid?: string }).uid = 'a3c1f0d2-0000-4000-8000-00000000beef';
+    kube.fixtures.deployments = kube.fixtures.deployments.map((o) => (o === old ? replaced : o));
+    await bot.press(card.approve, 'bob');
+    expect(bot.cardText(card)).toContain(
+      'Nothing ran: the deployment was restarted or replaced since the plan: oatie/report-service is a new object (its uid changed).',
+    );
+    expect(patches()).toEqual([]);
   });
 });
 

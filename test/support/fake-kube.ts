@@ -2,6 +2,7 @@
 // fixtures a test can change, plus a kubeconfig file pointing at it. The real client library runs
 // unmodified: label and field selectors are applied as the API server would, PATCH bodies and
 // content types are recorded and merged; `hang` (from HttpFake) leaves requests unanswered.
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,7 @@ const emptyFixtures = (): KubeFixtures => ({
 interface Meta {
   name?: string;
   namespace?: string;
+  uid?: string;
   labels?: Record<string, string>;
 }
 
@@ -173,6 +175,10 @@ export class FakeKube extends HttpFake {
   private deployment(namespace: string, name: string, r: RecordedRequest): Answer {
     const found = named(this.fixtures.deployments, namespace, name);
     if (!found) return status(404, 'NotFound');
+    // As the API server does at creation: every object has a uid, kept for its whole life.
+    const identity = meta(found);
+    identity.uid ??= randomUUID();
+    found.metadata = identity;
     if (r.method === 'GET') return json(200, found);
     if (r.method !== 'PATCH') return status(405, 'MethodNotAllowed');
     const patch = JSON.parse(r.body) as Json;
