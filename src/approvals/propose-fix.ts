@@ -1,6 +1,7 @@
 // The suggested-fix button under a diagnostic (`fix.propose`): its stored payload names a fix of the
 // catalog and its arguments as typed; pressing it starts the same flow as typing the command.
 import { z } from 'zod';
+import { mention } from '../chat/message.js';
 import { catalog, type CommandName } from '../commands/catalog.js';
 import { defineAction, type ActionContext, type ActionOutcome } from '../commands/handler.js';
 import { badArgument } from '../core/errors.js';
@@ -40,7 +41,8 @@ async function propose(ctx: ActionContext): Promise<ActionOutcome> {
     );
   }
   await requestFix(ctx.services, { fix, args: typed.data, caller: ctx.caller, channel: ctx.channel, why });
-  return {};
+  // The card is posted: a second press would only make a second card, so the button goes.
+  return { clicked: { note: `🛠️ ${mention(ctx.caller)} proposed this fix — see the approval card` } };
 }
 
 export const proposeFixAction = defineAction(FIX_PROPOSE, propose);

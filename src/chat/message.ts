@@ -54,6 +54,8 @@ export interface FormField {
   options?: Array<{ value: string; label: string }>;
   initial?: string;
   optional?: boolean;
+  /** The most characters a text field takes (the command's own limit); platforms refuse more before submit. */
+  maxLength?: number;
 }
 
 export interface Form {

@@ -51,6 +51,12 @@ export interface ActionContext {
  * incident's alert), through the message refs they stored when posting them. */
 export interface ActionOutcome {
   replies?: Reply[];
+  /**
+   * Set when the click did its job and its button must not be pressed again: the adapter edits the
+   * clicked message (its buttons' row goes, `note` says who did what: plain text, mention tokens
+   * allowed). Never set on a refusal, so the buttons stay for others.
+   */
+  clicked?: { note: string };
 }
 
 export interface ActionHandler {

@@ -1,7 +1,7 @@
 // The handlers of incident buttons (Acknowledge, Post update, Resolve) and form submissions. Payloads
 // and submitted values are validated here; the incident is looked up again, never trusted.
 import { z } from 'zod';
-import { channelRef, textMessage } from '../chat/message.js';
+import { channelRef, mention, textMessage } from '../chat/message.js';
 import { canOpenForm } from '../chat/platform.js';
 import {
   defineAction,
@@ -17,11 +17,14 @@ import { declareIncident } from './flows/declare.js';
 import { postIncidentUpdate } from './flows/post-update.js';
 import { resolveIncident } from './flows/resolve.js';
 import { IncidentAction } from './incident-action-kinds.js';
-import { resolveForm, updateForm } from './incident-forms.js';
+import { resolveForm, updateForm, type ButtonFrom } from './incident-forms.js';
 import { incidentById } from './incident-lookup.js';
-import { guardTransition, type Incident } from './incident-model.js';
+import { guardTransition, incidentRef, type Incident } from './incident-model.js';
 
 const incidentPayload = z.object({ incidentId: z.number().int().positive() });
+/** Which copy of the button was pressed (see ButtonFrom); the alert's own carries no mark. */
+const fromPayload = z.object({ from: z.enum(['reminder', 'escalation']).optional() });
+const fromOf = (ctx: ActionContext): ButtonFrom | undefined => fromPayload.safeParse(ctx.payload).data?.from;
 const channelPayload = z.object({ channel: z.string().min(1).max(200) });
 
 /** Submitted values, validated; a bad value is a clear answer, not a crash. */
@@ -40,16 +43,21 @@ async function incidentOf(ctx: ActionContext): Promise<Incident> {
 
 const optionalText = z.string().optional();
 
-const ack = defineAction(IncidentAction.Ack, async (ctx) => {
-  await acknowledgeIncident(ctx.services, await incidentOf(ctx), ctx.caller);
-  return {};
+const ack = defineAction(IncidentAction.Ack, async (ctx): Promise<ActionOutcome> => {
+  const acked = await acknowledgeIncident(ctx.services, await incidentOf(ctx), ctx.caller);
+  // The alert's own button: its flow has refreshed the alert already. An escalation's copy is retired here.
+  if (fromOf(ctx) !== 'escalation') return {};
+  return { clicked: { note: `✅ ${mention(ctx.caller)} acknowledged ${incidentRef(acked)}` } };
 });
 
 const updateButton = defineAction(IncidentAction.Update, async (ctx): Promise<ActionOutcome> => {
   const incident = await incidentOf(ctx);
   guardTransition(incident, 'update', ctx.services.config.OATIE_TIMEZONE);
-  if (canOpenForm(ctx.services.chat, ctx.trigger))
-    return { replies: [{ kind: 'form', form: await updateForm(ctx.services, incident, {}) }] };
+  // A reminder's button is done once the update is posted (the form's submission says so), not now.
+  if (canOpenForm(ctx.services.chat, ctx.trigger)) {
+    const form = await updateForm(ctx.services, incident, {}, fromOf(ctx));
+    return { replies: [{ kind: 'form', form }] };
+  }
   return typeIt(`incident update <investigating|identified|monitoring> <text>`, incident);
 });
 
@@ -93,7 +101,11 @@ const updateSubmitted = defineAction(IncidentAction.UpdateForm, async (ctx) => {
     public: v.public === 'yes',
     author: ctx.caller,
   });
-  return { replies };
+  if (fromOf(ctx) !== 'reminder') return { replies };
+  return {
+    replies,
+    clicked: { note: `📝 ${mention(ctx.caller)} posted an update to ${incidentRef(incident)}` },
+  };
 });
 
 const resolveSubmitted = defineAction(IncidentAction.ResolveForm, async (ctx) => {

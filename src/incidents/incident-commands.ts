@@ -74,12 +74,12 @@ const resolve = defineCommand('incident resolve', async ({ args, caller, channel
 });
 
 const list = defineCommand('incident list', async ({ services }) =>
-  toChannel(listMessage(services, await listOpenIncidents(services.db))),
+  toChannel(await listMessage(services, await listOpenIncidents(services.db))),
 );
 
 const timeline = defineCommand('incident timeline', async ({ channel, services }) => {
   const incident = await incidentOfChannel(services, channel);
-  return toChannel(timelineMessage(services, incident, await listEvents(services.db, incident.id)));
+  return toChannel(await timelineMessage(services, incident, await listEvents(services.db, incident.id)));
 });
 
 export const incidentCommands: readonly CommandHandler[] = [

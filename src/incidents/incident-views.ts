@@ -1,5 +1,7 @@
-// `incident list` and `incident timeline` as tables.
-import { channelRef, limitRows, mention, shorten, type Message } from '../chat/message.js';
+// `incident list` and `incident timeline` as tables. People in cells are shown by display name:
+// tables render as code in Slack, where a mention would show as a raw id.
+import { displayNames } from '../chat/display-names.js';
+import { channelRef, limitRows, shorten, type Message } from '../chat/message.js';
 import { formatDurationShort } from '../core/duration.js';
 import { formatClock, formatDate, zoneName } from '../core/time-zone.js';
 import type { Services } from '../core/services.js';
@@ -13,22 +15,31 @@ import {
 
 const MAX_ROWS = 50;
 
-const who = (actor: string): string => (actor === BOT_ACTOR ? 'oatie' : mention(actor));
+/** The names of the people among `ids` (the bot is not a person to look up). */
+const namesOf = (services: Services, ids: string[]): Promise<Map<string, string>> =>
+  displayNames(
+    services.chat,
+    ids.filter((id) => id !== BOT_ACTOR),
+  );
 
-export function listMessage(services: Services, incidents: Incident[]): Message {
+export async function listMessage(services: Services, incidents: Incident[]): Promise<Message> {
   if (incidents.length === 0) {
     const text = 'No open incidents.';
     return { text, blocks: [{ kind: 'section', text }] };
   }
   const now = services.now().getTime();
+  const names = await namesOf(
+    services,
+    incidents.map((i) => i.commander),
+  );
   const rows = incidents.map((i) => [
     incidentRef(i),
     severityLabel(i.severity),
     i.state,
     i.status,
     shorten(i.title, 60),
-    channelRef(i.channel),
-    mention(i.commander),
+    i.channelName ? `#${i.channelName}` : channelRef(i.channel),
+    names.get(i.commander) ?? i.commander,
     formatDurationShort(now - i.startedAt.getTime()),
   ]);
   const limited = limitRows(rows, MAX_ROWS);
@@ -46,13 +57,22 @@ export function listMessage(services: Services, incidents: Incident[]): Message 
   };
 }
 
-export function timelineMessage(services: Services, incident: Incident, events: IncidentEvent[]): Message {
+export async function timelineMessage(
+  services: Services,
+  incident: Incident,
+  events: IncidentEvent[],
+): Promise<Message> {
   const zone = services.config.OATIE_TIMEZONE;
   const seconds = (at: Date): string =>
     `${formatDate(at, zone)} ${formatClock(at, zone)}:${String(at.getUTCSeconds()).padStart(2, '0')}`;
-  const rows = events.map((e) => [seconds(e.at), who(e.actor), e.kind, shorten(e.text, 200)]);
   // The latest events matter most in a long incident.
-  const shown = rows.length > MAX_ROWS ? rows.slice(-MAX_ROWS) : rows;
+  const latest = events.length > MAX_ROWS ? events.slice(-MAX_ROWS) : events;
+  const names = await namesOf(
+    services,
+    latest.map((e) => e.actor),
+  );
+  const who = (actor: string): string => (actor === BOT_ACTOR ? 'oatie' : (names.get(actor) ?? actor));
+  const shown = latest.map((e) => [seconds(e.at), who(e.actor), e.kind, shorten(e.text, 200)]);
   const title = `Timeline of ${incidentRef(incident)} (${severityLabel(incident.severity)}, ${incident.state}): ${shorten(incident.title, 80)}`;
   return {
     text: title,
@@ -62,7 +82,7 @@ export function timelineMessage(services: Services, incident: Incident, events: 
         kind: 'table',
         columns: [`time (${zoneName(services.now(), zone)})`, 'who', 'event', 'what'],
         rows: shown,
-        omitted: rows.length - shown.length,
+        omitted: events.length - shown.length,
       },
     ],
   };

@@ -1,5 +1,6 @@
 // A suggested-fix button under a diagnostic (fix.propose) starts the same flow as typing the fix:
 // same validation, same card (with the diagnostic's reason), same approval.
+import { mention } from '../../src/chat/message.js';
 import { fixButton } from '../../src/diagnostics/fix-button.js';
 import { requestFix } from '../../src/approvals/request-fix.js';
 import { dbTerminateLong } from '../../src/remediations/db-terminate-long.js';
@@ -35,7 +36,9 @@ describe('suggested-fix buttons', () => {
       args: { pid: String(pid) },
       why: 'db blocking: this backend blocks 3 queries',
     });
-    expect(await bot.press(button.actionId, 'alice')).toEqual({});
+    expect(await bot.press(button.actionId, 'alice')).toEqual({
+      clicked: { note: `🛠️ ${mention('alice')} proposed this fix — see the approval card` },
+    });
     const card = bot.lastCard();
     expect(bot.cardText(card)).toContain(`SELECT pg_terminate_backend(${pid})`);
     expect(bot.cardText(card)).toContain('Why: db blocking: this backend blocks 3 queries');

@@ -153,7 +153,7 @@ describe('a P1 incident, from declaration to review', () => {
     ]) {
       expect(timeline).toContain(kind);
     }
-    expect(timeline).toMatch(/@bob\s+acknowledged/);
+    expect(timeline).toMatch(/ bob\s+acknowledged/); // a name in a table cell (the console shows the id)
 
     const audit = await h.app.services.audit.since(new Date(Date.now() - 60_000));
     const incidentEvents = audit

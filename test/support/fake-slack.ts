@@ -52,6 +52,12 @@ export function buttonOf(call: SlackCall, label: string): SlackButton {
   return button;
 }
 
+/** Where a posted (or updated) message is: its channel and ts. */
+export function whereOf(call: SlackCall): { channel: string; ts: string } {
+  const ts = call.method === 'chat.update' ? call.params.ts : call.answer.ts;
+  return { channel: String(call.answer.channel ?? call.params.channel), ts: String(ts) };
+}
+
 /** The channel a conversations.create call made. */
 export function createdChannel(call: SlackCall): { id: string; name: string } {
   return call.answer.channel as { id: string; name: string };
@@ -97,6 +103,15 @@ export class FakeSlack {
 
   callsTo(method: string): SlackCall[] {
     return this.calls.filter((c) => c.method === method);
+  }
+
+  /** A posted message as Slack shows it now: its latest chat.update, else the post itself. */
+  current(posted: SlackCall): SlackCall {
+    const { channel, ts } = whereOf(posted);
+    const updates = this.callsTo('chat.update').filter(
+      (c) => c.params.channel === channel && c.params.ts === ts,
+    );
+    return updates.at(-1) ?? posted;
   }
 
   /** The next call of `method` answers `{ ok: false, error }` (e.g. name_taken, not_in_channel). */

@@ -3,13 +3,20 @@
 // startSlackStory brings the fake and a fresh store along.
 import { startSlack, SLACK_EVENTS_PATH, type SlackBot } from '../../src/chat/slack/start-slack.js';
 import type { Policy } from '../../src/config/policy.js';
-import { silentLogger } from '../../src/core/logger.js';
+import { silentLogger, type Logger } from '../../src/core/logger.js';
 import { createMetrics } from '../../src/http/metrics.js';
 import { HttpServer } from '../../src/http/server.js';
 import type { Db } from '../../src/store/db.js';
-import { FakeSlack } from './fake-slack.js';
+import { buildTargets } from '../../src/targets/build-targets.js';
+import { buttonOf, FakeSlack, whereOf, type SlackCall } from './fake-slack.js';
 import { openFreshStore } from './fresh-store.js';
-import { SIGNING_SECRET, postSigned, slashCommandBody, type SignedPost } from './slack-signing.js';
+import {
+  SIGNING_SECRET,
+  buttonClickBody,
+  postSigned,
+  slashCommandBody,
+  type SignedPost,
+} from './slack-signing.js';
 import { startTestApp, testConfig } from './test-app.js';
 
 export interface RunningSlackBot {
@@ -21,12 +28,19 @@ export interface RunningSlackBot {
   stop(): Promise<void>;
 }
 
-export async function startSlackBot(options: {
-  fake: FakeSlack;
-  db: Db;
+export interface SlackBotOptions {
   env?: Record<string, string>;
   policy?: Policy;
-}): Promise<RunningSlackBot> {
+  /** Builds the real targets from `env` (e.g. OATIE_DATABASE_URL), as main.ts does; none otherwise. */
+  targets?: boolean;
+  /** Where the adapter and the core log (silent by default). */
+  log?: Logger;
+}
+
+export async function startSlackBot(
+  options: SlackBotOptions & { fake: FakeSlack; db: Db },
+): Promise<RunningSlackBot> {
+  const log = options.log ?? silentLogger;
   const config = testConfig({
     SLACK_BOT_TOKEN: 'xoxb-test-token',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -41,11 +55,12 @@ export async function startSlackBot(options: {
       await options.db.query('SELECT 1');
     },
   });
+  const targets = options.targets ? buildTargets(config, silentLogger) : undefined;
   const bot = await startSlack({
     config,
-    log: silentLogger,
+    log,
     http,
-    buildCore: (chat) => startTestApp({ db: options.db, chat, config, policy: options.policy }),
+    buildCore: (chat) => startTestApp({ db: options.db, chat, config, policy: options.policy, targets, log }),
   });
   const port = await http.listen(0, '127.0.0.1');
   bot.core.scheduler.start();
@@ -68,17 +83,22 @@ export interface SlackStory {
   slack: RunningSlackBot;
   /** `/oatie <text>`, signed, as `user` (default U0ALICE) in `channel` (default C0GENERAL). */
   slash(text: string, from?: { user?: string; channel?: string; trigger?: string }): Promise<SignedPost>;
+  /**
+   * Clicks the button labelled `label` on a posted message as Slack shows it now (its latest update),
+   * sending back its blocks as Slack does; throws when the message has no such button any more.
+   */
+  press(posted: SlackCall, label: string, user: string, trigger?: string): Promise<SignedPost>;
   /** Stops the bot, drops the store, stops the fake. */
   stop(): Promise<void>;
 }
 
 /** The fake Slack, a fresh store (a Postgres database named after `database`, else PGlite), and the bot on both. */
 export async function startSlackStory(
-  options: { database?: string; policy?: Policy } = {},
+  options: SlackBotOptions & { database?: string } = {},
 ): Promise<SlackStory> {
   const fake = await FakeSlack.start();
   const store = await openFreshStore(options.database);
-  const slack = await startSlackBot({ fake, db: store.db, policy: options.policy });
+  const slack = await startSlackBot({ ...options, fake, db: store.db });
   return {
     fake,
     db: store.db,
@@ -94,6 +114,17 @@ export async function startSlackStory(
           response_url: fake.responseUrl(),
         }),
       ),
+    press(posted, label, user, trigger) {
+      const shown = fake.current(posted);
+      const { channel, ts } = whereOf(posted);
+      const actionId = buttonOf(shown, label).action_id;
+      const message = { text: shown.params.text, blocks: shown.params.blocks };
+      const responseUrl = fake.responseUrl();
+      return postSigned(
+        slack.eventsUrl,
+        buttonClickBody({ user, channel, ts, actionId, responseUrl, trigger, message }),
+      );
+    },
     async stop() {
       await slack.stop();
       await store.close();

@@ -55,6 +55,10 @@ export function buttonClickBody(click: {
   /** From FakeSlack.responseUrl(). */
   responseUrl: string;
   trigger?: string;
+  /** What the message showed, as Slack sends it back with the click (the blocks the bot posted). */
+  message?: { text?: unknown; blocks?: unknown };
+  /** The element's type, for clicks on something that is not a button. */
+  elementType?: string;
 }): string {
   return interactionBody({
     type: 'block_actions',
@@ -63,9 +67,15 @@ export function buttonClickBody(click: {
     response_url: click.responseUrl,
     container: { type: 'message', message_ts: click.ts, channel_id: click.channel, is_ephemeral: false },
     channel: { id: click.channel, name: click.channel.toLowerCase() },
-    message: { type: 'message', ts: click.ts },
+    message: { type: 'message', ts: click.ts, ...click.message },
     actions: [
-      { type: 'button', action_id: click.actionId, block_id: 'b1', value: click.actionId, action_ts: '1.2' },
+      {
+        type: click.elementType ?? 'button',
+        action_id: click.actionId,
+        block_id: 'b1',
+        value: click.actionId,
+        action_ts: '1.2',
+      },
     ],
   });
 }

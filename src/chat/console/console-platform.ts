@@ -2,7 +2,7 @@
 import type { Writable } from 'node:stream';
 import type { Button, Form, Message } from '../message.js';
 import type { ChatPlatform, CreateChannelResult, PostedMessage } from '../platform.js';
-import { renderText } from './render-text.js';
+import { plainText, renderText } from './render-text.js';
 
 export class ConsolePlatform implements ChatPlatform {
   readonly name = 'console' as const;
@@ -14,6 +14,8 @@ export class ConsolePlatform implements ChatPlatform {
   private readonly sources = new Map<string, PostedMessage>();
   private current: PostedMessage | undefined;
   private posted = 0;
+  /** Refs are never reused, even after a pressed button is retired. */
+  private refCount = 0;
 
   constructor(private readonly out: Writable) {}
 
@@ -27,8 +29,22 @@ export class ConsolePlatform implements ChatPlatform {
     return this.sources.get(ref.toLowerCase());
   }
 
+  /** After a click that did its job: the button cannot be pressed again, and one line says who did what. */
+  noteClicked(ref: string, channel: string, note: string): void {
+    const key = ref.toLowerCase();
+    const posted = this.sources.get(key);
+    const actionId = this.buttonRefs.get(key);
+    this.buttonRefs.delete(key);
+    this.sources.delete(key);
+    if (actionId !== undefined) this.refsByAction.delete(actionId);
+    const where = posted ? `#${posted.channel} (message ${posted.id})` : `#${channel}`;
+    this.out.write(`--- ${where} ${plainText(note).replace(/\s+/g, ' ')} ---\n\n`);
+  }
+
   private ref = (button: Button): string => {
-    const ref = this.refsByAction.get(button.actionId) ?? `a${this.buttonRefs.size + 1}`;
+    const known = this.refsByAction.get(button.actionId);
+    if (known === undefined) this.refCount += 1;
+    const ref = known ?? `a${this.refCount}`;
     this.buttonRefs.set(ref, button.actionId);
     this.refsByAction.set(button.actionId, ref);
     if (this.current) this.sources.set(ref, this.current);

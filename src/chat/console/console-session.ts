@@ -83,6 +83,8 @@ export class ConsoleSession {
     const source = this.platform.sourceFor(ref.trim());
     const where = source?.channel ?? channel;
     const outcome = await this.router.handleAction({ actionId, caller: user, channel: where });
+    // A click that did its job: its button is gone (as in Slack) and a line says who did what.
+    if (outcome.clicked) this.platform.noteClicked(ref.trim(), where, outcome.clicked.note);
     await deliverReplies(this.platform, outcome.replies ?? [], { channel: where, caller: user });
   }
 

@@ -1,5 +1,6 @@
 // Delivers the core's replies in Slack. When a reply cannot go where it should (the bot is not in a
 // private channel or a DM, a form's trigger expired), the interaction's response_url still reaches the caller.
+import type { types } from '@slack/bolt';
 import type { Reply } from '../../commands/handler.js';
 import { opsErrorMessage } from '../../commands/error-message.js';
 import { describeError, isOpsError } from '../../core/errors.js';
@@ -7,6 +8,7 @@ import type { Logger } from '../../core/logger.js';
 import { deliverReplies } from '../deliver.js';
 import { textMessage, type Message } from '../message.js';
 import { renderMessage } from './block-kit.js';
+import type { FormOrigin } from './slack-form.js';
 import type { SlackPlatform } from './slack-platform.js';
 
 /** Bolt's `respond` (the response_url), narrowed to what we send. */
@@ -14,7 +16,7 @@ export type Respond = (message: {
   response_type?: 'ephemeral' | 'in_channel';
   replace_original?: boolean;
   text: string;
-  blocks: ReturnType<typeof renderMessage>['blocks'];
+  blocks: Array<types.KnownBlock | types.Block>;
 }) => Promise<unknown>;
 
 export interface Where {
@@ -22,6 +24,8 @@ export interface Where {
   channel: string | undefined;
   caller: string;
   trigger?: string;
+  /** The clicked message, when a click is answered: a form it opens carries it (see slack-form.ts). */
+  origin?: FormOrigin;
 }
 
 const failureMessage = (error: unknown): Message =>
@@ -38,7 +42,9 @@ export async function deliverSlackReplies(
 ): Promise<void> {
   for (const reply of replies) {
     try {
-      if (where.channel === undefined) {
+      if (reply.kind === 'form' && where.trigger && where.origin) {
+        await platform.openForm(where.trigger, reply.form, where.channel, where.origin);
+      } else if (where.channel === undefined) {
         if (reply.kind === 'form' && where.trigger) await platform.openForm(where.trigger, reply.form);
         else if (reply.kind === 'message') await platform.directMessage(where.caller, reply.message);
       } else {

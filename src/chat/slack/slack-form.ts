@@ -2,6 +2,7 @@
 import type { types } from '@slack/bolt';
 import { z } from 'zod';
 import type { Form, FormField } from '../message.js';
+import { rawBlock, type RawBlock } from './slack-clicked.js';
 import { SLACK_LIMITS as L } from './slack-limits.js';
 import { plain } from './slack-text.js';
 
@@ -27,16 +28,43 @@ function element(field: FormField): types.InputBlockElement {
       ...(initial ? { initial_option: initial } : {}),
     };
   }
+  // Slack refuses a longer entry before submit, so what the user typed stays in the modal to shorten.
+  const max =
+    field.maxLength === undefined ? undefined : Math.max(1, Math.min(field.maxLength, L.inputInitial));
   return {
     type: 'plain_text_input',
     action_id: VALUE_ACTION,
     multiline: field.type === 'textarea',
-    ...(field.initial ? { initial_value: field.initial.slice(0, L.inputInitial) } : {}),
+    ...(max === undefined ? {} : { max_length: max }),
+    ...(field.initial ? { initial_value: field.initial.slice(0, max ?? L.inputInitial) } : {}),
   };
 }
 
-/** The modal for `form`; private_metadata carries the stored action id and the channel to answer in. */
-export function renderForm(form: Form, channel: string | undefined): types.ModalView {
+/**
+ * The message whose button opened a form, carried through the modal so the submission can edit it:
+ * where it is and its blocks without the clicked button's row (left out when they do not fit).
+ */
+export interface FormOrigin {
+  channel: string;
+  ts: string;
+  text?: string;
+  blocks?: RawBlock[];
+}
+
+/** The modal's private_metadata; the origin's blocks travel only if everything fits Slack's 3,000 characters. */
+function metadataFor(actionId: string, channel: string | undefined, origin: FormOrigin | undefined): string {
+  const base = { a: actionId, ...(channel ? { c: channel } : {}) };
+  if (!origin) return JSON.stringify(base);
+  const where = { c: origin.channel, t: origin.ts };
+  const full = JSON.stringify({ ...base, o: { ...where, x: origin.text, b: origin.blocks } });
+  return full.length <= L.privateMetadata ? full : JSON.stringify({ ...base, o: where });
+}
+
+/**
+ * The modal for `form`; private_metadata carries the stored action id, the channel to answer in and,
+ * when a button opened it, that button's message (edited once the submission did its job).
+ */
+export function renderForm(form: Form, channel: string | undefined, origin?: FormOrigin): types.ModalView {
   const blocks: types.InputBlock[] = form.fields
     .filter((f) => FIELD_NAME.test(f.name))
     .slice(0, L.modalBlocks)
@@ -53,12 +81,23 @@ export function renderForm(form: Form, channel: string | undefined): types.Modal
     title: { type: 'plain_text', text: plain(form.title, L.modalTitle) || 'oatie-ops' },
     submit: { type: 'plain_text', text: plain(form.submitLabel, L.modalButton) || 'Submit' },
     close: { type: 'plain_text', text: 'Cancel' },
-    private_metadata: JSON.stringify({ a: form.actionId, ...(channel ? { c: channel } : {}) }),
+    private_metadata: metadataFor(form.actionId, channel, origin),
     blocks,
   };
 }
 
-const metadataSchema = z.object({ a: z.string().min(1).max(64), c: z.string().min(1).max(64).optional() });
+const metadataSchema = z.object({
+  a: z.string().min(1).max(64),
+  c: z.string().min(1).max(64).optional(),
+  o: z
+    .object({
+      c: z.string().min(1).max(64),
+      t: z.string().min(1).max(40),
+      x: z.string().max(L.privateMetadata).optional(),
+      b: z.array(rawBlock).max(L.blocks).optional(),
+    })
+    .optional(),
+});
 const stateSchema = z.record(
   z.string(),
   z.record(
@@ -74,6 +113,22 @@ export interface Submission {
   actionId: string;
   channel: string | undefined;
   values: Record<string, string>;
+  /** The message whose button opened the form, if one did. */
+  origin?: FormOrigin;
+}
+
+function metadataOf(view: { private_metadata?: string }): unknown {
+  try {
+    return JSON.parse(view.private_metadata ?? '');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The channel a modal was opened from, read on its own: enough to answer a submission that is malformed. */
+export function formChannel(view: { private_metadata?: string }): string | undefined {
+  const meta = z.object({ c: z.string().min(1).max(64) }).safeParse(metadataOf(view));
+  return meta.success ? meta.data.c : undefined;
 }
 
 /** Reads a view_submission's view: undefined when it is not one of ours or is malformed. */
@@ -81,13 +136,7 @@ export function readSubmission(view: {
   private_metadata?: string;
   state?: { values?: unknown };
 }): Submission | undefined {
-  let metadata: unknown;
-  try {
-    metadata = JSON.parse(view.private_metadata ?? '');
-  } catch {
-    return undefined;
-  }
-  const meta = metadataSchema.safeParse(metadata);
+  const meta = metadataSchema.safeParse(metadataOf(view));
   const state = stateSchema.safeParse(view.state?.values ?? {});
   if (!meta.success || !state.success) return undefined;
   const values: Record<string, string> = {};
@@ -97,5 +146,7 @@ export function readSubmission(view: {
     if (FIELD_NAME.test(name) && typeof value === 'string' && value.trim() !== '')
       values[name] = value.slice(0, L.inputInitial);
   }
-  return { actionId: meta.data.a, channel: meta.data.c, values };
+  const { a: actionId, c: channel, o } = meta.data;
+  const origin = o && { channel: o.c, ts: o.t, text: o.x, blocks: o.b };
+  return { actionId, channel, values, ...(origin ? { origin } : {}) };
 }

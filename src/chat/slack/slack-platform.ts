@@ -1,17 +1,19 @@
 // Slack as a ChatPlatform: every port method is one or two Web API calls through Bolt's WebClient
 // (which bounds each call with a timeout and retries HTTP 429 after Retry-After).
-import type { webApi } from '@slack/bolt';
+import type { types, webApi } from '@slack/bolt';
 import { notFound } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Form, Message } from '../message.js';
 import type { ChatPlatform, CreateChannelResult, PostedMessage } from '../platform.js';
 import { renderMessage } from './block-kit.js';
 import { slackCall, slackErrorOf, toOpsError } from './slack-errors.js';
-import { renderForm } from './slack-form.js';
+import { renderForm, type FormOrigin } from './slack-form.js';
 import { SLACK_LIMITS } from './slack-limits.js';
 import { mrkdwn } from './slack-text.js';
 
 const CHANNEL_ID = /^[CGD][A-Z0-9]{6,}$/;
+/** Only Slack user ids are looked up: other actors (the bot, a webhook) are names already. */
+const USER_ID = /^[UW][A-Z0-9]{2,30}$/;
 const NAME_TTL_MS = 60 * 60 * 1000;
 const MAX_NAMES = 5000;
 /** conversations.list pages of 200: enough for 5,000 public channels, and a bound on the search. */
@@ -51,6 +53,16 @@ export class SlackPlatform implements ChatPlatform {
     await slackCall('chat.update', () =>
       this.client.chat.update({ channel: posted.channel, ts: posted.id, text, blocks }),
     );
+  }
+
+  /** Edits a posted message with blocks as Slack holds them (a clicked message, see slack-clicked.ts). */
+  async replaceBlocks(
+    channel: string,
+    ts: string,
+    text: string,
+    blocks: Array<types.KnownBlock | types.Block>,
+  ): Promise<void> {
+    await slackCall('chat.update', () => this.client.chat.update({ channel, ts, text, blocks }));
   }
 
   async postPrivate(channel: string, user: string, message: Message): Promise<void> {
@@ -141,6 +153,7 @@ export class SlackPlatform implements ChatPlatform {
   }
 
   async displayName(user: string): Promise<string> {
+    if (!USER_ID.test(user)) return user;
     const cached = this.names.get(user);
     if (cached && cached.until > this.now()) return cached.name;
     try {
@@ -157,9 +170,10 @@ export class SlackPlatform implements ChatPlatform {
     }
   }
 
-  async openForm(trigger: string, form: Form, channel?: string): Promise<void> {
+  /** `origin`: the message whose button opened the form, edited if the submission marks it clicked. */
+  async openForm(trigger: string, form: Form, channel?: string, origin?: FormOrigin): Promise<void> {
     await slackCall('views.open', () =>
-      this.client.views.open({ trigger_id: trigger, view: renderForm(form, channel) }),
+      this.client.views.open({ trigger_id: trigger, view: renderForm(form, channel, origin) }),
     );
   }
 }

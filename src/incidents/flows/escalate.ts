@@ -2,8 +2,11 @@
 // lead → engineering manager) is told in the war room and by direct message, one response time
 // after another, until someone acknowledges or the chain is exhausted.
 import { z } from 'zod';
+import type { Button } from '../../chat/message.js';
 import type { Services } from '../../core/services.js';
 import type { Timer } from '../../scheduler/scheduler.js';
+import { IncidentAction } from '../incident-action-kinds.js';
+import type { ButtonFrom } from '../incident-forms.js';
 import { ackButton, buttonsBlock, incidentMessage } from '../incident-messages.js';
 import { bestEffort, postToIncident, recordEvent } from '../incident-lookup.js';
 import { BOT_ACTOR, type Incident } from '../incident-model.js';
@@ -42,6 +45,15 @@ export async function escalateIncident(services: Services, timer: Timer): Promis
   if (claimed) await notifyEscalation(services, claimed.incident, claimed.next);
 }
 
+/** The escalation's own Acknowledge button (not the alert's): acknowledging from it retires it. */
+async function escalationAckButton(services: Services, incident: Incident): Promise<Button[]> {
+  const [shared] = ackButton(incident);
+  if (!shared) return [];
+  const from: ButtonFrom = 'escalation';
+  const actionId = await services.actions.create(IncidentAction.Ack, { incidentId: incident.id, from });
+  return [{ ...shared, actionId }];
+}
+
 async function notifyEscalation(
   services: Services,
   incident: Incident,
@@ -57,7 +69,8 @@ async function notifyEscalation(
     role: next?.role,
     chain,
   };
-  const message = incidentMessage(services, incident, 'escalation', data, buttonsBlock(ackButton(incident)));
+  const buttons = buttonsBlock(await escalationAckButton(services, incident));
+  const message = incidentMessage(services, incident, 'escalation', data, buttons);
   await postToIncident(services, incident, message);
   if (contact !== undefined) {
     await bestEffort(services, `message ${next?.person.name ?? contact}`, () =>

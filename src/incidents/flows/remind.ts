@@ -2,8 +2,11 @@
 // the last update, then the next one on the same beat. The claim and the next timer commit together,
 // so a reminder is posted once however many replicas poll, and the chain never breaks.
 import { z } from 'zod';
+import type { Button } from '../../chat/message.js';
 import type { Services } from '../../core/services.js';
 import type { Timer } from '../../scheduler/scheduler.js';
+import { IncidentAction } from '../incident-action-kinds.js';
+import type { ButtonFrom } from '../incident-forms.js';
 import { buttonsBlock, incidentMessage, updateButton } from '../incident-messages.js';
 import { postToIncident } from '../incident-lookup.js';
 import { BOT_ACTOR, type Incident } from '../incident-model.js';
@@ -13,6 +16,15 @@ import { nextBeat, scheduleNext } from '../incident-timers.js';
 import { severityPolicy } from '../severity-policy.js';
 
 const payloadSchema = z.object({ incidentId: z.number().int(), seq: z.number().int() });
+
+/** The reminder's own Post update button (not the alert's): the update it leads to retires it. */
+async function reminderUpdateButton(services: Services, incident: Incident): Promise<Button[]> {
+  const [shared] = updateButton(incident);
+  if (!shared) return [];
+  const from: ButtonFrom = 'reminder';
+  const actionId = await services.actions.create(IncidentAction.Update, { incidentId: incident.id, from });
+  return [{ ...shared, actionId }];
+}
 
 export async function remindToUpdate(services: Services, timer: Timer): Promise<void> {
   const payload = payloadSchema.parse(timer.payload);
@@ -36,7 +48,7 @@ export async function remindToUpdate(services: Services, timer: Timer): Promise<
       incident,
       'reminder',
       { sinceLastUpdate },
-      buttonsBlock(updateButton(incident)),
+      buttonsBlock(await reminderUpdateButton(services, incident)),
     ),
   );
   await appendEvent(services.db, incident.id, {
