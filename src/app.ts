@@ -4,8 +4,10 @@ import { ActionStore } from './actions/action-store.js';
 import { AuditLog } from './audit/audit-log.js';
 import type { ChatPlatform } from './chat/platform.js';
 import { Router } from './commands/router.js';
+import { BotSessions, withBotSessions } from './remediations/bot-sessions.js';
 import type { Config } from './config/env.js';
 import type { Policy } from './config/policy.js';
+import { describeError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
 import type { Services } from './core/services.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
@@ -34,8 +36,26 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/** The targets as the core sees them: the Oatie database's own pids include other replicas'. */
+function withReplicas(parts: AppParts): { targets: Targets; sessions: BotSessions | undefined } {
+  const postgres = parts.targets.postgres;
+  if (!postgres) return { targets: parts.targets, sessions: undefined };
+  const log = parts.log.child({ part: 'bot-sessions' });
+  const sessions = new BotSessions(parts.db, postgres, (error) =>
+    log.warn({ err: describeError(error) }, 'cannot record the bot’s own database connections'),
+  );
+  const targets: Targets = {
+    ...parts.targets,
+    postgres: withBotSessions(postgres, sessions),
+    close: () => parts.targets.close(),
+  };
+  return { targets, sessions };
+}
+
 export function buildApp(parts: AppParts): App {
   const scheduler = new Scheduler(parts.db, parts.log.child({ part: 'scheduler' }), parts.scheduler);
+  const { targets, sessions } = withReplicas(parts);
+  sessions?.start();
   const services: Services = {
     config: parts.config,
     policy: parts.policy,
@@ -46,7 +66,7 @@ export function buildApp(parts: AppParts): App {
     actions: new ActionStore(parts.db),
     audit: new AuditLog(parts.db),
     templates: parts.templates,
-    targets: parts.targets,
+    targets,
     now: parts.now ?? (() => new Date()),
   };
   for (const timerKind of timerKinds) scheduler.on(timerKind.kind, (timer) => timerKind.run(timer, services));
@@ -56,6 +76,7 @@ export function buildApp(parts: AppParts): App {
     scheduler,
     async stop() {
       await scheduler.stop();
+      await sessions?.stop();
       await parts.targets.close();
     },
   };

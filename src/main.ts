@@ -9,6 +9,8 @@ import { chatMode, readConfig } from './config/env.js';
 import { loadPolicy } from './config/policy.js';
 import { describeError } from './core/errors.js';
 import { createLogger } from './core/logger.js';
+import { maskProcessOutput } from './core/masked-output.js';
+import { maskSecrets } from './core/secrets.js';
 import { stopOnSignals } from './core/shutdown.js';
 import { createMetrics } from './http/metrics.js';
 import { HttpServer } from './http/server.js';
@@ -19,12 +21,14 @@ import { loadTemplates } from './templates/load-templates.js';
 const DEFAULT_POLICY = fileURLToPath(new URL('../manifests/policy.yaml', import.meta.url));
 
 function stop(code: number, message: string): never {
-  process.stderr.write(`oatie-ops: ${message}\n`);
+  // Masked here and again by maskProcessOutput: a start-up error may quote a URL or a config file.
+  process.stderr.write(`oatie-ops: ${maskSecrets(message)}\n`);
   process.exit(code);
 }
 
 async function main(): Promise<void> {
   const started = performance.now();
+  maskProcessOutput((message) => stop(1, message));
   if (existsSync('.env')) process.loadEnvFile('.env');
   const configResult = readConfig(process.env);
   if (!configResult.ok) stop(2, configResult.message);

@@ -10,8 +10,21 @@ export interface Logger {
   child(bindings: Record<string, unknown>): Logger;
 }
 
-// Field names are redacted below; free text (a library's debug line, an error message) is masked here.
-const scrubValue = (value: unknown): unknown => (typeof value === 'string' ? maskSecrets(value) : value);
+// Field names are redacted below; free text (a library's debug line, an error message) is masked here,
+// at any depth (an error's message and stack, a request's nested options).
+function scrubValue(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return maskSecrets(value);
+  if (typeof value !== 'object' || value === null || depth > 5) return value;
+  if (value instanceof Error) {
+    // Still an Error, so that pino's error serializer shapes it as before.
+    const masked = new Error(maskSecrets(value.message));
+    masked.name = value.name;
+    masked.stack = maskSecrets(value.stack ?? '');
+    return masked;
+  }
+  if (Array.isArray(value)) return value.map((v: unknown) => scrubValue(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubValue(v, depth + 1)]));
+}
 
 export function createLogger(
   level: string,
@@ -24,11 +37,7 @@ export function createLogger(
       hooks: {
         logMethod(args, method) {
           // Strings of a log call (its message and format arguments) and the string fields of its object.
-          const scrubbed = args.map((arg: unknown) =>
-            typeof arg === 'object' && arg !== null && !Array.isArray(arg)
-              ? Object.fromEntries(Object.entries(arg).map(([k, v]) => [k, scrubValue(v)]))
-              : scrubValue(arg),
-          ) as Parameters<typeof method>;
+          const scrubbed = args.map((arg: unknown) => scrubValue(arg)) as Parameters<typeof method>;
           method.apply(this, scrubbed);
         },
       },

@@ -1,6 +1,7 @@
 // The one secret masker: anything that looks like a credential in free text (a log line, the text of
 // a query from pg_stat_activity, a library's debug message) is replaced before it reaches a channel
 // or a log. Mask BEFORE shortening: a credential cut in half no longer looks like one.
+import { maskPasswordLiterals } from './sql-password-mask.js';
 
 /** Characters of a bearer, basic or key=value credential. */
 const TOKEN = '[\\w\\-.~+/=]';
@@ -12,17 +13,27 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [new RegExp(`\\b(Bearer|Basic)\\s+(?:${TOKEN}{8,}|${TOKEN}+$)`, 'gi'), '$1 [redacted]'],
   [/\bx(?:ox[a-z]|app)-[A-Za-z0-9-]{6,}/g, '[slack token]'],
   [/(\/\/[^/\s:@]+:)[^@\s/]+@/g, '$1***@'],
-  // Postgres role passwords (PASSWORD 'x', ENCRYPTED PASSWORD E'x', $q$x$q$, ''x'' inside a string):
-  // quoting can nest and query text is often cut, so everything from the literal on is hidden.
-  [/\b(PASSWORD\s+)(?:E?'|\$\w*\$)[\s\S]*/gi, '$1[redacted]'],
-  // key=value and "key": "value" (password=, client_secret:, access_token=, api-key=…).
-  [
-    /\b([\w-]*?(?:password|passwd|pwd|secret|token|api[_-]?key))(["']?\s*[:=]\s*["']?)[^\s"',;&)]+/gi,
-    '$1$2[redacted]',
-  ],
+  // PEM private keys, whole or cut.
+  [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, '[private key]'],
 ];
+
+// key=value and "key": "value" (password=, client_secret:, access_token=, api-key=, client-key-data:…);
+// a quoted value is hidden up to its closing quote, spaces included.
+const KEY_VALUE =
+  /\b([\w-]*?(?:password|passwd|pwd|secret|token|api[_-]?key|key[_-]data|private[_-]?key))(["']?\s*[:=]\s*)(?:"[^"]*("?)|'[^']*('?)|[^\s"',;&)]+)/gi;
+
+const maskValue = (_all: string, key: string, sep: string, dq?: string, sq?: string): string => {
+  if (dq !== undefined) return `${key}${sep}"[redacted]${dq}`;
+  if (sq !== undefined) return `${key}${sep}'[redacted]${sq}`;
+  return `${key}${sep}[redacted]`;
+};
 
 /** `text` with anything that looks like a credential replaced. */
 export function maskSecrets(text: string): string {
-  return PATTERNS.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
+  // Postgres password literals first: the rule is a small lexer, not a pattern (see its file).
+  const masked = PATTERNS.reduce(
+    (out, [pattern, replacement]) => out.replace(pattern, replacement),
+    maskPasswordLiterals(text),
+  );
+  return masked.replace(KEY_VALUE, maskValue);
 }

@@ -7,14 +7,7 @@ import { limitRows, shorten } from '../chat/message.js';
 import { badArgument, notFound } from '../core/errors.js';
 import { formatDuration, formatDurationShort } from '../core/duration.js';
 import { maskSecrets } from '../core/secrets.js';
-import {
-  BACKEND_SQL,
-  BOT_APPLICATION,
-  backendIdentity,
-  backendRow,
-  identityOf,
-  stillMatching,
-} from './pg-backends.js';
+import { BACKEND_SQL, backendIdentity, backendRow, identityOf, stillMatching } from './pg-backends.js';
 import { terminateMatching, type Termination } from './pg-terminate.js';
 import { defineFix } from './remediation.js';
 import { postgresOf } from '../targets/require-target.js';
@@ -42,10 +35,9 @@ export const dbTerminateLong = defineFix({
       `${BACKEND_SQL}
         WHERE backend_type = 'client backend' AND datname = current_database() AND pid <> pg_backend_pid()
           AND NOT (pid = ANY($1::int[])) AND coalesce(state, '') <> 'idle'
-          AND coalesce(application_name, '') <> $4
           AND query_start < now() - make_interval(secs => $2::double precision / 1000)
         ORDER BY query_start LIMIT $3`,
-      [await target.ownPids(), args.olderThan, MAX_BACKENDS + 1, BOT_APPLICATION],
+      [await target.ownPids(), args.olderThan, MAX_BACKENDS + 1],
       backendRow,
     );
     if (rows.length === 0)

@@ -1,11 +1,10 @@
 // `db terminate <pid>`: end one client backend of the Oatie database — never a system process, never
-// a connection of the bot (this replica's or another's) — and only if it is still the same
+// a connection of the bot (this replica's or another's, by pid) — and only if it is still the same
 // connection running the same query.
 import { badArgument, notFound } from '../core/errors.js';
 import { formatDuration } from '../core/duration.js';
 import {
   BACKEND_SQL,
-  BOT_APPLICATION,
   backendFacts,
   backendIdentity,
   backendRow,
@@ -43,12 +42,11 @@ async function terminable(target: SqlTarget, pid: number): Promise<BackendRow> {
   }
   const own = await target.ownPids();
   const [self] = await rowsOf(target, 'SELECT pg_backend_pid() AS pid', [], backendRow.pick({ pid: true }));
+  // Recognised by the pids the bot's pools hold (this replica's and, through the store, the others'),
+  // not by application_name: any client may call itself oatie-ops.
   if (own.includes(pid) || self?.pid === pid) {
-    throw badArgument(`pid ${pid} is one of the bot's own connections; it will not terminate itself.`);
-  }
-  if (row.application === BOT_APPLICATION) {
     throw badArgument(
-      `pid ${pid} is a connection of ${BOT_APPLICATION} (another replica of this bot); it will not terminate the bot.`,
+      `pid ${pid} is one of the bot's own connections (this replica's or another replica's); it will not terminate itself.`,
     );
   }
   return row;

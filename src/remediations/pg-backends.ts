@@ -19,10 +19,6 @@ export const backendIdentity = z.object({
 });
 export type BackendIdentity = z.infer<typeof backendIdentity>;
 
-/** The application_name every replica of the bot gives its connections (src/targets/postgres.ts):
- * `ownPids` only knows this process's, so the others are recognised by name. */
-export const BOT_APPLICATION = 'oatie-ops';
-
 export const backendRow = z.object({
   pid: z.number().int(),
   backend_type: z.string().nullable(),
@@ -78,7 +74,9 @@ const epochToIso = (epoch: string | null): string =>
 export const identityWords = (id: BackendIdentity): string =>
   `pid ${id.pid} is still the connection started at ${epochToIso(id.backendStart)}, running the same query started at ${epochToIso(id.queryStart)}`;
 
-// The identities travel as parallel arrays (unnest), so one statement checks them all.
+// The identities travel as parallel arrays (unnest), so one statement checks them all. $6 is the
+// bot's own connections (SqlTarget.ownPids: this replica's and the others'), recognised by pid, never
+// by application_name, which any client can set.
 export const MATCHING = `FROM pg_stat_activity a
   JOIN unnest($1::int[], $2::numeric[], $3::numeric[], $4::text[], $5::bool[])
        AS p(pid, backend_start, query_start, query_md5, idle)
@@ -88,8 +86,7 @@ export const MATCHING = `FROM pg_stat_activity a
    AND md5(coalesce(a.query, '')) = p.query_md5
    AND (coalesce(a.state, '') = 'idle') = p.idle
  WHERE a.backend_type = 'client backend' AND a.datname = current_database()
-   AND a.pid <> pg_backend_pid() AND NOT (a.pid = ANY($6::int[]))
-   AND coalesce(a.application_name, '') <> $7`;
+   AND a.pid <> pg_backend_pid() AND NOT (a.pid = ANY($6::int[]))`;
 
 export const matchParams = (ids: readonly BackendIdentity[], own: readonly number[]): unknown[] => [
   ids.map((i) => i.pid),
@@ -98,7 +95,6 @@ export const matchParams = (ids: readonly BackendIdentity[], own: readonly numbe
   ids.map((i) => i.queryMd5),
   ids.map((i) => i.idle),
   [...own],
-  BOT_APPLICATION,
 ];
 
 /** The pids among `ids` that are still the same backend in the same query. */
@@ -120,8 +116,8 @@ export async function whyChanged(target: SqlTarget, id: BackendIdentity): Promis
     return `pid ${id.pid} is now a different connection (the backend ended and its pid was reused).`;
   if (now.query_start !== id.queryStart || now.query_md5 !== id.queryMd5)
     return `backend ${id.pid} now runs another query.`;
-  if (now.application === BOT_APPLICATION)
-    return `backend ${id.pid} is now a connection of ${BOT_APPLICATION} (a replica of this bot).`;
+  if ((await target.ownPids()).includes(id.pid))
+    return `backend ${id.pid} is now a connection of this bot (this replica or another).`;
   if ((now.state === 'idle') !== id.idle)
     return `backend ${id.pid} has finished its query and is ${now.state ?? 'in another state'} now.`;
   return `backend ${id.pid} is no longer one the bot may terminate.`;

@@ -4,6 +4,7 @@ import type { Db } from './db.js';
 import { coreMigration } from './core-schema.js';
 import { approvalsMigration } from '../approvals/approval-schema.js';
 import { incidentsMigration } from '../incidents/incident-schema.js';
+import { botSessionsMigration } from '../remediations/bot-sessions.js';
 
 export interface Migration {
   /** Unique, never renamed: it is what the store records as applied. */
@@ -12,7 +13,12 @@ export interface Migration {
 }
 
 /** Every migration, in order. Domains append theirs here. */
-export const migrations: readonly Migration[] = [coreMigration, approvalsMigration, incidentsMigration];
+export const migrations: readonly Migration[] = [
+  coreMigration,
+  approvalsMigration,
+  incidentsMigration,
+  botSessionsMigration,
+];
 
 // An arbitrary constant that names "oatie-ops migrations" among advisory locks.
 const MIGRATION_LOCK = 7_245_001;

@@ -1,5 +1,6 @@
 // Opens the bot's store: Postgres at DATABASE_URL when set, else PGlite under OATIE_DATA_DIR; migrates it.
 import { mkdir } from 'node:fs/promises';
+import { maskSecrets } from '../core/secrets.js';
 import { lockDataDir } from './data-dir-lock.js';
 import type { Db } from './db.js';
 import { migrate } from './migrations.js';
@@ -11,12 +12,13 @@ export interface StoreSettings {
   dataDir: string;
 }
 
-/** Where the store lives, for messages (the URL without its password). */
+/** Where the store lives, for messages (the URL without its password, in either place). */
 export function describeStore(settings: StoreSettings): string {
   if (settings.databaseUrl === undefined) return `embedded PGlite at ${settings.dataDir}`;
   const url = new URL(settings.databaseUrl);
   if (url.password) url.password = '***';
-  return url.toString();
+  // libpq also takes the password as a parameter (?password=…).
+  return maskSecrets(url.toString());
 }
 
 export async function openStore(settings: StoreSettings): Promise<Db> {

@@ -36,7 +36,9 @@ export function loadKubeConfig(settings: KubeSettings): KubeConfig {
     const source = settings.inCluster
       ? 'the in-cluster service account (OATIE_KUBE_IN_CLUSTER=true)'
       : 'KUBECONFIG';
-    throw new Error(`cannot load the Kubernetes configuration from ${source}: ${(error as Error).message}`);
+    // The YAML parser's message quotes the lines around the error, which may hold a token: keep its first line.
+    const reason = ((error as Error).message.split('\n')[0] ?? '').trim() || 'unreadable';
+    throw new Error(`cannot load the Kubernetes configuration from ${source}: ${reason}`);
   }
   if (!kc.getCurrentCluster())
     throw new Error('the Kubernetes configuration has no current cluster (KUBECONFIG)');

@@ -29,6 +29,7 @@ export class PostgresTarget implements SqlTarget {
   readonly description: string;
   private readonly pool: pg.Pool;
   private readonly pids = new Set<number>();
+  private readonly sessionListeners: Array<(pids: readonly number[]) => void> = [];
   private closed = false;
   private rewarmDelay = 1000;
   private rewarmTimer: NodeJS.Timeout | undefined;
@@ -109,7 +110,20 @@ export class PostgresTarget implements SqlTarget {
   }
 
   ownPids(): Promise<number[]> {
-    return Promise.resolve([...this.pids].sort((a, b) => a - b));
+    return Promise.resolve(this.sortedPids());
+  }
+
+  onSessionsChanged(listener: (pids: readonly number[]) => void): void {
+    this.sessionListeners.push(listener);
+  }
+
+  private sortedPids(): number[] {
+    return [...this.pids].sort((a, b) => a - b);
+  }
+
+  private sessionsChanged(): void {
+    const pids = this.sortedPids();
+    for (const listener of this.sessionListeners) listener(pids);
   }
 
   async close(): Promise<void> {
@@ -167,12 +181,15 @@ export class PostgresTarget implements SqlTarget {
 
   private track(client: pg.Client | pg.PoolClient): void {
     const pid = (client as { processID?: unknown }).processID;
-    if (typeof pid === 'number') this.pids.add(pid);
+    if (typeof pid === 'number' && !this.pids.has(pid)) {
+      this.pids.add(pid);
+      this.sessionsChanged();
+    }
   }
 
   private untrack(client: pg.Client | pg.PoolClient): void {
     const pid = (client as { processID?: unknown }).processID;
-    if (typeof pid === 'number') this.pids.delete(pid);
+    if (typeof pid === 'number' && this.pids.delete(pid)) this.sessionsChanged();
   }
 }
 

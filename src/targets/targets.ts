@@ -18,8 +18,11 @@ export interface SqlTarget {
   /** A statement that cannot run in a transaction block or takes long (VACUUM, CREATE INDEX
    * CONCURRENTLY, REINDEX CONCURRENTLY), on its own connection, with the given timeout. */
   maintenance(sql: string, options: { timeoutMs: number }): Promise<{ rowCount: number }>;
-  /** Backend pids of the bot's own connections, which fixes never terminate. */
+  /** Backend pids of the bot's own connections, which fixes never terminate. Inside the app, this
+   * includes the connections other replicas recorded in the store (src/remediations/bot-sessions.ts). */
   ownPids(): Promise<number[]>;
+  /** Calls `listener` with this process's pids whenever a connection opens or closes. */
+  onSessionsChanged?(listener: (pids: readonly number[]) => void): void;
 }
 
 /** The platform's Redis, which holds the permission cache (OATIE_REDIS_URL). */

@@ -38,3 +38,21 @@ describe('the logger', () => {
     expect(lines.join('')).toContain('"msg":"db long-running --older-than 5m on 127.0.0.1:5432/oatie"');
   });
 });
+
+describe('the logger, deeper', () => {
+  it('masks secrets in nested fields and inside errors', () => {
+    const { log, lines } = capture();
+    log.error(
+      {
+        err: new Error("ALTER ROLE app PASSWORD'hunter2' failed"),
+        request: { options: { url: 'x?password=hunter2' } },
+      },
+      'failed',
+    );
+    log.warn(new Error('postgres://u:hunter2@db/x refused'));
+    const out = lines.join('');
+    expect(out).not.toContain('hunter2');
+    expect(out).toContain('PASSWORD [redacted]');
+    expect(out).toContain('password=[redacted]');
+  });
+});

@@ -10,7 +10,7 @@ import {
   type FixHarness,
   type FixStory,
 } from '../support/fix-harness.js';
-import { startQuery, type OatieDatabase } from '../support/oatie-database.js';
+import { eventually, startQuery, type OatieDatabase } from '../support/oatie-database.js';
 import { APPLICATION_NAME } from '../../src/targets/postgres.js';
 
 let story: FixStory;
@@ -59,12 +59,34 @@ describe('db terminate refuses what it must never kill', () => {
     );
   });
 
-  it('a connection of another replica of the bot (application_name oatie-ops)', async () => {
+  it('a connection of another replica of the bot, known by its pid through the shared store', async () => {
+    const replicaStore = await story.openStore();
+    const replica = await startFixHarness({ db: replicaStore, env: story.env });
+    try {
+      const [pid] = (await replica.targets.postgres?.ownPids()) ?? [];
+      expect(pid).toBeDefined();
+      // The other replica records its warm connection in the store as soon as it is open.
+      await eventually('the replica to record its connection', async () =>
+        (await bot.app.services.targets.postgres?.ownPids())?.includes(pid!) ? true : undefined,
+      );
+      expect(await refused(`db terminate ${pid}`)).toContain(
+        `pid ${pid} is one of the bot's own connections (this replica's or another replica's)`,
+      );
+    } finally {
+      await replica.close();
+      await replicaStore.close();
+    }
+  });
+
+  it('a stranger calling itself oatie-ops is not taken for the bot', async () => {
     const { pid } = await story.sleeper(APPLICATION_NAME);
-    expect(await refused(`db terminate ${pid}`)).toContain(
-      `pid ${pid} is a connection of oatie-ops (another replica of this bot); it will not terminate the bot.`,
-    );
-    expect(await story.alive(pid)).toBe(true);
+    await bot.type(`db terminate ${pid}`, 'alice');
+    const card = bot.lastCard();
+    expect(bot.cardText(card)).toContain(`Terminate backend ${pid}`);
+    await bot.press(card.approve, 'bob');
+    expect(bot.cardText(card)).toContain(`Backend ${pid} terminated.`);
+    await story.ended(pid);
+    await db.query('DELETE FROM approvals');
   });
 
   it('a pid no backend has, and text that is not a pid', async () => {

@@ -1,5 +1,5 @@
 // The console adapter end to end: a real `npm start` process driven through a pipe.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBot } from '../../support/run-bot.js';
@@ -67,5 +67,25 @@ describe('the console, scripted through a pipe', () => {
       /^oatie-ops: cannot open the store at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/oatie: .*ECONNREFUSED/,
     );
     expect(run.stderr).not.toContain('hunter2');
+  });
+  it('never prints a secret at start-up: a kubeconfig that does not parse, a store URL with ?password=', async () => {
+    const kubeconfig = join(dataDir, 'broken-kubeconfig');
+    // A token line right above the syntax error: the YAML parser quotes the lines around it.
+    await writeFile(
+      kubeconfig,
+      'apiVersion: v1\nusers:\n- name: u\n  user:\n    token: kubeSecretToken123\n   bad: [\n',
+    );
+    const kube = await runBot('', { KUBECONFIG: kubeconfig, OATIE_DATA_DIR: dataDir });
+    expect(kube.code).toBe(2);
+    expect(kube.stderr.trim()).toMatch(/^oatie-ops: invalid target configuration — .*KUBECONFIG/);
+    expect(kube.stderr).not.toContain('kubeSecretToken123');
+
+    const store = await runBot('', {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/oatie?password=hunter2&sslmode=disable',
+      OATIE_DATA_DIR: dataDir,
+    });
+    expect(store.code).toBe(1);
+    expect(store.stderr).toContain('password=[redacted]');
+    expect(store.stderr).not.toContain('hunter2');
   });
 });
