@@ -53,6 +53,7 @@ function withReplicas(parts: AppParts): { targets: Targets; sessions: BotSession
 }
 
 export function buildApp(parts: AppParts): App {
+  const now = parts.now ?? (() => new Date());
   const scheduler = new Scheduler(parts.db, parts.log.child({ part: 'scheduler' }), parts.scheduler);
   const { targets, sessions } = withReplicas(parts);
   sessions?.start();
@@ -64,10 +65,10 @@ export function buildApp(parts: AppParts): App {
     chat: parts.chat,
     scheduler,
     actions: new ActionStore(parts.db),
-    audit: new AuditLog(parts.db),
+    audit: new AuditLog(parts.db, now),
     templates: parts.templates,
     targets,
-    now: parts.now ?? (() => new Date()),
+    now,
   };
   for (const timerKind of timerKinds) scheduler.on(timerKind.kind, (timer) => timerKind.run(timer, services));
   return {

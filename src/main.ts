@@ -13,6 +13,7 @@ import { maskProcessOutput } from './core/masked-output.js';
 import { maskSecrets } from './core/secrets.js';
 import { stopOnSignals } from './core/shutdown.js';
 import { createMetrics } from './http/metrics.js';
+import { responseSamples } from './reviews/index.js';
 import { HttpServer } from './http/server.js';
 import { describeStore, openStore } from './store/open-store.js';
 import { buildTargets } from './targets/build-targets.js';
@@ -71,14 +72,16 @@ async function main(): Promise<void> {
 
   if (chatMode(config) === 'slack') {
     const storeDb = db;
+    const metrics = createMetrics();
     const http = new HttpServer({
       log,
-      metrics: createMetrics(),
+      metrics,
       check: async () => {
         await storeDb.query('SELECT 1');
       },
     });
     const slack = await startSlack({ config, log, http, buildCore: (chat) => buildApp({ ...parts, chat }) });
+    metrics.watchIncidents(() => responseSamples(slack.core.services));
     const port = await http.listen(config.PORT);
     slack.core.scheduler.start();
     ready({ chat: 'slack', mode: slack.mode, port });

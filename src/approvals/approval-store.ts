@@ -114,6 +114,15 @@ export class ApprovalStore {
     return row ? toApproval(row) : undefined;
   }
 
+  /** Every fix requested for an incident, oldest first (its review lists them). */
+  async forIncident(incidentId: number): Promise<Approval[]> {
+    const result = await this.db.query<ApprovalRow>(
+      'SELECT * FROM approvals WHERE incident_id = $1 ORDER BY created_at, id',
+      [incidentId],
+    );
+    return result.rows.map(toApproval);
+  }
+
   async setMessage(id: number, message: PostedMessage): Promise<void> {
     await this.db.query('UPDATE approvals SET message_channel = $2, message_id = $3 WHERE id = $1', [
       id,

@@ -23,5 +23,5 @@ export async function recordFixOnIncident(services: Services, approval: Approval
   const approver = approval.approver ?? approval.requester;
   const outcome = approval.state === 'succeeded' ? 'done' : approval.state;
   const text = `Fix ${approval.command} (${outcome}, approved by ${approver}): ${approval.plan.summary} ${approval.result ?? ''}`;
-  await recordIncidentAction(services, approval.incidentChannel, text, approver);
+  await recordIncidentAction(services, approval.incidentChannel, text, approver, 'fix');
 }

@@ -34,12 +34,16 @@ interface AuditRow {
 }
 
 export class AuditLog {
-  constructor(private readonly db: Db) {}
+  /** `now`: the app's clock, so audit rows and the incident timeline tell one time. */
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   async record(entry: AuditEntry): Promise<void> {
     await this.db.query(
-      `INSERT INTO audit_log (actor, platform, channel, event, command, target, statement, outcome, detail)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)`,
+      `INSERT INTO audit_log (actor, platform, channel, event, command, target, statement, outcome, detail, at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)`,
       [
         entry.actor,
         entry.platform,
@@ -50,6 +54,7 @@ export class AuditLog {
         entry.statement ?? null,
         entry.outcome,
         JSON.stringify(entry.detail ?? {}),
+        this.now(),
       ],
     );
   }
@@ -59,18 +64,33 @@ export class AuditLog {
       'SELECT * FROM audit_log WHERE at >= $1 ORDER BY at DESC, id DESC LIMIT $2',
       [from, limit],
     );
-    return result.rows.map((r) => ({
-      id: r.id,
-      at: new Date(r.at),
-      actor: r.actor,
-      platform: r.platform,
-      channel: r.channel ?? undefined,
-      event: r.event,
-      command: r.command ?? undefined,
-      target: r.target ?? undefined,
-      statement: r.statement ?? undefined,
-      outcome: r.outcome,
-      detail: r.detail,
-    }));
+    return result.rows.map(toRecord);
   }
+
+  /** Rows of one event about the given fix requests (`detail.approvalId`), oldest first. */
+  async ofApprovals(event: string, approvalIds: readonly number[]): Promise<AuditRecord[]> {
+    if (approvalIds.length === 0) return [];
+    const result = await this.db.query<AuditRow>(
+      `SELECT * FROM audit_log WHERE event = $1 AND detail ? 'approvalId'
+          AND (detail->>'approvalId') = ANY($2::text[]) ORDER BY at, id`,
+      [event, approvalIds.map(String)],
+    );
+    return result.rows.map(toRecord);
+  }
+}
+
+function toRecord(r: AuditRow): AuditRecord {
+  return {
+    id: r.id,
+    at: new Date(r.at),
+    actor: r.actor,
+    platform: r.platform,
+    channel: r.channel ?? undefined,
+    event: r.event,
+    command: r.command ?? undefined,
+    target: r.target ?? undefined,
+    statement: r.statement ?? undefined,
+    outcome: r.outcome,
+    detail: r.detail,
+  };
 }

@@ -7,6 +7,19 @@ export interface PostedMessage {
   id: string;
 }
 
+/** A text file shared in a channel (a drafted review). */
+export interface ChatFile {
+  /** File name with its extension, e.g. `INC-7-review.md`. */
+  name: string;
+  title: string;
+  content: string;
+}
+
+/** Where a shared file can be found again, when the platform gives a link. */
+export interface SharedFile {
+  link?: string;
+}
+
 export type CreateChannelResult =
   { ok: true; id: string; name: string } | { ok: false; reason: 'name_taken' };
 
@@ -25,6 +38,8 @@ export interface ChatPlatform {
   /** Resolves a channel name (`incidents`) or id to the id to post to. */
   resolveChannel(nameOrId: string): Promise<string>;
   displayName(user: string): Promise<string>;
+  /** Shares a text file in a channel: Slack files.uploadV2, a Teams attachment, printed in the console. */
+  uploadFile(channel: string, file: ChatFile): Promise<SharedFile>;
   /**
    * Opens a form for the user; `trigger` is the platform's short-lived handle (Slack trigger_id).
    * `channel` is where the command was typed: answers to the submission go there.

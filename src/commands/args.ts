@@ -103,3 +103,16 @@ export const word = z
   .string()
   .max(40, 'expected a single word')
   .regex(/^[a-z0-9-]+$/i, 'expected a single word');
+
+/** An incident reference as people write it: INC-7 (any case), or just 7. */
+export const incidentRef = z
+  .string()
+  .regex(/^(inc-)?\d{1,9}$/i, 'expected an incident reference such as INC-7')
+  .transform((s) => Number(s.replace(/^inc-/i, '')))
+  .pipe(z.number().int().min(1, 'expected an incident reference such as INC-7'));
+
+/** A file path for the console's `--out`: no spaces, no control characters, at most 255 characters. */
+export const filePath = z
+  .string()
+  .max(255, 'the file path is too long (at most 255 characters)')
+  .regex(/^[\w./~-]+$/, 'expected a file path such as review.md (letters, digits, . / _ - only)');

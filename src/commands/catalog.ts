@@ -108,6 +108,33 @@ export const catalog = {
     schema: none,
   }),
 
+  'incident review': spec({
+    words: ['incident', 'review'],
+    usage: 'incident review [INC-n] [--draft] [--out FILE]',
+    summary:
+      'Draft the post-incident review from the timeline (Markdown: a file in chat; --out writes it, console only).',
+    kind: 'incident',
+    positional: ['ref'],
+    flags: { draft: { arg: 'draft', kind: 'boolean' }, out: { arg: 'out', kind: 'value' } },
+    schema: z.object({
+      ref: a.incidentRef.optional(),
+      draft: z.boolean().default(false),
+      out: a.filePath.optional(),
+    }),
+  }),
+  'incident stats': spec({
+    words: ['incident', 'stats'],
+    usage: 'incident stats [--since 30d] [--severity p1]',
+    summary:
+      'Response metrics per severity: time to acknowledge and resolve against the policy, late updates.',
+    kind: 'incident',
+    flags: { since: { arg: 'since', kind: 'value' }, severity: { arg: 'severity', kind: 'value' } },
+    schema: z.object({
+      since: a.duration(HOUR, 400 * DAY).default(30 * DAY),
+      severity: a.severity.optional(),
+    }),
+  }),
+
   'auth token': spec({
     words: ['auth', 'token'],
     usage: 'auth token <jwt>',

@@ -7,6 +7,7 @@ import { audit } from '../meta/audit.js';
 import { diagnosticHandlers } from '../diagnostics/index.js';
 import { approvalActionHandlers, approvalCommandHandlers } from '../approvals/index.js';
 import { incidentActions, incidentCommands } from '../incidents/index.js';
+import { reviewCommands } from '../reviews/index.js';
 
 // Each entry is typed by its command at definition (defineCommand); `run` is a method, so the list
 // holds them all as CommandHandler.
@@ -16,6 +17,7 @@ const commandHandlers: readonly CommandHandler[] = [
   ...diagnosticHandlers,
   ...approvalCommandHandlers,
   ...incidentCommands,
+  ...reviewCommands,
 ];
 
 const actionHandlers: readonly ActionHandler[] = [...approvalActionHandlers, ...incidentActions];

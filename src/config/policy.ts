@@ -66,9 +66,13 @@ export const policySchema = z.strictObject({
   severities: z.strictObject({ p0: severity, p1: severity, p2: severity, p3: severity }),
   /** The chain followed, step by step, while nobody acknowledges. */
   escalation: z.array(roleName).min(1),
-  review: z.strictObject({ time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM') }).default({
-    time: '10:00',
-  }),
+  review: z
+    .strictObject({
+      time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM'),
+      /** The review meeting's link (video call or calendar), shown in the review and its reminder. */
+      link: z.url({ protocol: /^https?$/, error: 'expected an http(s) link' }).optional(),
+    })
+    .default({ time: '10:00' }),
   fixes: z.strictObject({
     /** People or groups (`group:<name>`) who may request fixes; `*` for anyone known to the policy. */
     requesters: z.array(z.string()).min(1),

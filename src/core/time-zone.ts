@@ -82,6 +82,12 @@ export function formatDate(at: Date, zone: string): string {
   return `${w.year}-${pad(w.month)}-${pad(w.day)}`;
 }
 
+/** `2024-01-15 14:30:05` in the zone, without the zone name: timelines, to the second. */
+export function formatStamp(at: Date, zone: string): string {
+  const w = wallClock(at, zone);
+  return `${formatDate(at, zone)} ${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
+}
+
 /** `14:30 UTC` */
 export function formatTime(at: Date, zone: string): string {
   return `${formatClock(at, zone)} ${zoneName(at, zone)}`;

@@ -40,5 +40,25 @@ export async function listEvents(
   return result.rows.map((r) => eventSchema.parse(r));
 }
 
-/** Timeline kinds that are "actions taken": status updates and actions recorded by other domains. */
-export const ACTION_KINDS = ['update', 'action'] as const;
+/** When events of `kind` happened, per incident: for response statistics over many incidents. */
+export async function eventTimes(
+  db: Db,
+  incidentIds: readonly number[],
+  kind: string,
+): Promise<Map<number, Date[]>> {
+  const times = new Map<number, Date[]>();
+  if (incidentIds.length === 0) return times;
+  const result = await db.query<{ incident_id: number; at: Date }>(
+    'SELECT incident_id, at FROM incident_events WHERE incident_id = ANY($1::int[]) AND kind = $2 ORDER BY at, id',
+    [[...incidentIds], kind],
+  );
+  for (const row of result.rows) {
+    const list = times.get(row.incident_id) ?? [];
+    list.push(new Date(row.at));
+    times.set(row.incident_id, list);
+  }
+  return times;
+}
+
+/** Timeline kinds that are "actions taken": status updates, actions recorded by other domains, fixes run. */
+export const ACTION_KINDS = ['update', 'action', 'fix'] as const;

@@ -177,6 +177,27 @@ export async function listOpenIncidents(db: Db, limit = 100): Promise<Incident[]
 }
 
 /** open → acknowledged; undefined when the incident was not open (someone else won). */
+/** Incidents declared since `since` (of one severity when given), oldest first, at most `limit`. */
+export async function listIncidentsSince(
+  db: Db,
+  since: Date,
+  severity: Severity | undefined,
+  limit = 10_000,
+): Promise<Incident[]> {
+  const result = await db.query(
+    `SELECT * FROM incidents WHERE started_at >= $1 AND ($2::text IS NULL OR severity = $2)
+      ORDER BY started_at, id LIMIT $3`,
+    [since, severity ?? null, limit],
+  );
+  return result.rows.map(toIncident);
+}
+
+/** The most recent incidents, newest first (open or resolved). */
+export async function listRecentIncidents(db: Db, limit = 10): Promise<Incident[]> {
+  const result = await db.query('SELECT * FROM incidents ORDER BY id DESC LIMIT $1', [limit]);
+  return result.rows.map(toIncident);
+}
+
 export async function markAcknowledged(
   db: Db,
   id: number,

@@ -3,7 +3,7 @@
 import { displayNames } from '../chat/display-names.js';
 import { channelRef, limitRows, shorten, type Message } from '../chat/message.js';
 import { formatDurationShort } from '../core/duration.js';
-import { formatClock, formatDate, zoneName } from '../core/time-zone.js';
+import { formatStamp, zoneName } from '../core/time-zone.js';
 import type { Services } from '../core/services.js';
 import {
   BOT_ACTOR,
@@ -63,8 +63,6 @@ export async function timelineMessage(
   events: IncidentEvent[],
 ): Promise<Message> {
   const zone = services.config.OATIE_TIMEZONE;
-  const seconds = (at: Date): string =>
-    `${formatDate(at, zone)} ${formatClock(at, zone)}:${String(at.getUTCSeconds()).padStart(2, '0')}`;
   // The latest events matter most in a long incident.
   const latest = events.length > MAX_ROWS ? events.slice(-MAX_ROWS) : events;
   const names = await namesOf(
@@ -72,7 +70,7 @@ export async function timelineMessage(
     latest.map((e) => e.actor),
   );
   const who = (actor: string): string => (actor === BOT_ACTOR ? 'oatie' : (names.get(actor) ?? actor));
-  const shown = latest.map((e) => [seconds(e.at), who(e.actor), e.kind, shorten(e.text, 200)]);
+  const shown = latest.map((e) => [formatStamp(e.at, zone), who(e.actor), e.kind, shorten(e.text, 200)]);
   const title = `Timeline of ${incidentRef(incident)} (${severityLabel(incident.severity)}, ${incident.state}): ${shorten(incident.title, 80)}`;
   return {
     text: title,

@@ -10,7 +10,8 @@ const MAX_ACTION = 500;
 
 /**
  * Appends `text` (e.g. "Restarted report-service (approved by @bob)") to the open incident that
- * lives in `channel`, as done by `actor` (a platform user id). Returns the incident's reference
+ * lives in `channel`, as done by `actor` (a platform user id); `fix` marks the outcome of an approved
+ * fix (its review lists fixes from the approvals themselves). Returns the incident's reference
  * (INC-7), or undefined when no open incident lives in that channel (a no-op).
  */
 export async function recordIncidentAction(
@@ -18,12 +19,13 @@ export async function recordIncidentAction(
   channel: string,
   text: string,
   actor: string,
+  kind: 'action' | 'fix' = 'action',
 ): Promise<string | undefined> {
   const incident = await findOpenIncidentInChannel(services.db, channel);
   if (!incident) return undefined;
   const cleaned = cleanText(text).replace(/\s+/g, ' ').slice(0, MAX_ACTION);
   if (cleaned === '') return undefined;
-  await recordEvent(services, incident, actor, 'action', cleaned);
+  await recordEvent(services, incident, actor, kind, cleaned);
   await refreshAlert(services, incident);
   return incidentRef(incident);
 }

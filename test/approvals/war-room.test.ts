@@ -43,7 +43,7 @@ describe('fixes in a war room', () => {
     const incidentId =
       (await db.query<{ id: number }>('SELECT id FROM incidents WHERE channel = $1', [room])).rows[0]?.id ??
       0;
-    const actions = await listEvents(db, incidentId, ['action']);
+    const actions = await listEvents(db, incidentId, ['fix']);
     expect(actions.map((a) => a.text)).toEqual([
       expect.stringContaining(`Fix db terminate (done, approved by alice): Terminate backend ${pid}`),
     ]);

@@ -1,6 +1,12 @@
 // A chat platform that records everything the core does, for tests of the core without an adapter.
 import type { Form, Message } from '../../src/chat/message.js';
-import type { ChatPlatform, CreateChannelResult, PostedMessage } from '../../src/chat/platform.js';
+import type {
+  ChatFile,
+  ChatPlatform,
+  CreateChannelResult,
+  PostedMessage,
+  SharedFile,
+} from '../../src/chat/platform.js';
 import { renderText } from '../../src/chat/console/render-text.js';
 
 export type Recorded =
@@ -11,7 +17,8 @@ export type Recorded =
   | { op: 'create'; name: string }
   | { op: 'topic'; channel: string; topic: string }
   | { op: 'invite'; channel: string; users: string[] }
-  | { op: 'form'; trigger: string; form: Form };
+  | { op: 'form'; trigger: string; form: Form }
+  | { op: 'file'; channel: string; file: ChatFile };
 
 /** A message as the console prints it, buttons as `[Label] Label`. */
 export const consoleText = (message: Message): string => renderText(message, (b) => b.label);
@@ -60,6 +67,10 @@ export class RecordingPlatform implements ChatPlatform {
   }
   displayName(user: string): Promise<string> {
     return Promise.resolve(user);
+  }
+  uploadFile(channel: string, file: ChatFile): Promise<SharedFile> {
+    this.calls.push({ op: 'file', channel, file });
+    return Promise.resolve({ link: `file:${file.name}` });
   }
   openForm(trigger: string, form: Form): Promise<void> {
     this.calls.push({ op: 'form', trigger, form });

@@ -1,7 +1,7 @@
 // The console as a chat platform: every post is printed to standard output, channels are names.
 import type { Writable } from 'node:stream';
 import type { Button, Form, Message } from '../message.js';
-import type { ChatPlatform, CreateChannelResult, PostedMessage } from '../platform.js';
+import type { ChatFile, ChatPlatform, CreateChannelResult, PostedMessage, SharedFile } from '../platform.js';
 import { plainText, renderText } from './render-text.js';
 
 export class ConsolePlatform implements ChatPlatform {
@@ -108,6 +108,13 @@ export class ConsolePlatform implements ChatPlatform {
 
   displayName(user: string): Promise<string> {
     return Promise.resolve(user);
+  }
+
+  uploadFile(channel: string, file: ChatFile): Promise<SharedFile> {
+    this.out.write(
+      `--- #${channel}: file ${file.name} (${file.title}) ---\n${file.content.trimEnd()}\n--- end of ${file.name} ---\n\n`,
+    );
+    return Promise.resolve({ link: file.name });
   }
 
   openForm(_trigger: string, _form: Form): Promise<void> {

@@ -4,7 +4,7 @@ import type { types, webApi } from '@slack/bolt';
 import { notFound } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Form, Message } from '../message.js';
-import type { ChatPlatform, CreateChannelResult, PostedMessage } from '../platform.js';
+import type { ChatFile, ChatPlatform, CreateChannelResult, PostedMessage, SharedFile } from '../platform.js';
 import { renderMessage } from './block-kit.js';
 import { slackCall, slackErrorOf, toOpsError } from './slack-errors.js';
 import { renderForm, type FormOrigin } from './slack-form.js';
@@ -168,6 +168,22 @@ export class SlackPlatform implements ChatPlatform {
       this.log.warn({ user, reason: slackErrorOf(error) ?? 'no answer' }, 'users.info failed');
       return user;
     }
+  }
+
+  async uploadFile(channel: string, file: ChatFile): Promise<SharedFile> {
+    const result = await slackCall('files.uploadV2', () =>
+      this.client.filesUploadV2({
+        channel_id: channel,
+        filename: file.name,
+        title: file.title,
+        content: file.content,
+        snippet_type: 'markdown',
+      }),
+    );
+    // files.uploadV2 answers one completion per file, each listing the files it shared.
+    const completions = (result.files ?? []) as Array<{ files?: Array<{ permalink?: string }> }>;
+    const link = completions.flatMap((c) => c.files ?? []).find((f) => f.permalink)?.permalink;
+    return link === undefined ? {} : { link };
   }
 
   /** `origin`: the message whose button opened the form, edited if the submission marks it clicked. */

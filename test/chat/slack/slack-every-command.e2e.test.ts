@@ -20,6 +20,8 @@ const EXAMPLES: Record<CommandName, string> = {
   'incident resolve': 'incident resolve Disk full on the replica',
   'incident list': 'incident list',
   'incident timeline': 'incident timeline',
+  'incident review': 'incident review INC-1 --draft',
+  'incident stats': 'incident stats --since 7d --severity p3',
   'auth token': `auth token ${JWT}`,
   'auth user': 'auth user jane@oatie.ai reports:create',
   'auth set-role': 'auth set-role jane@oatie.ai analyst',
