@@ -70,6 +70,8 @@ export class FakeSlack {
   readonly channels = new Map<string, string>([['incidents', 'C0INCIDENTS']]);
   /** Display names users.info answers with. */
   readonly users = new Map<string, string>();
+  /** Files uploaded through files.uploadV2, by file id: what was posted to the upload URL. */
+  readonly uploads = new Map<string, string>();
   private readonly overrides = new Map<string, Override[]>();
   private server: Server | undefined;
   private port = 0;
@@ -170,6 +172,12 @@ export class FakeSlack {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    if (path.startsWith('/upload/')) {
+      this.uploads.set(path.slice('/upload/'.length), raw);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`OK - ${raw.length}`);
+      return;
+    }
     if (path.startsWith('/response/')) {
       this.responses.push({
         id: path.slice('/response/'.length),
@@ -245,6 +253,25 @@ export class FakeSlack {
         };
       case 'users.info':
         return this.userInfo(p('user'));
+      case 'files.getUploadURLExternal': {
+        this.seq += 1;
+        const id = `F0FILE${this.seq}`;
+        return { ok: true, file_id: id, upload_url: `http://127.0.0.1:${this.port}/upload/${id}` };
+      }
+      case 'files.completeUploadExternal': {
+        const files = (Array.isArray(params.files) ? params.files : []) as Array<{
+          id: string;
+          title?: string;
+        }>;
+        return {
+          ok: true,
+          files: files.map((f) => ({
+            id: f.id,
+            title: f.title,
+            permalink: `https://oatie.slack.com/files/${f.id}`,
+          })),
+        };
+      }
       case 'views.open':
         return { ok: true, view: { id: `V${this.ts().replace('.', '')}` } };
       default:

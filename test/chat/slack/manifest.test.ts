@@ -32,6 +32,7 @@ describe('the Slack app manifest', () => {
         'chat:write',
         'chat:write.public',
         'commands',
+        'files:write',
         'im:write',
         'users:read',
       ].sort(),
