@@ -5,6 +5,7 @@ import * as parser from './parser.bench.js';
 import * as router from './router.bench.js';
 import * as scheduler from './scheduler.bench.js';
 import * as slack from './slack.bench.js';
+import * as slackFlood from './slack-flood.bench.js';
 import * as startup from './startup.bench.js';
 
 const benches: Array<[string, { run(): Promise<Figure[]> }]> = [
@@ -13,6 +14,7 @@ const benches: Array<[string, { run(): Promise<Figure[]> }]> = [
   ['scheduler', scheduler],
   ['diagnostics', diagnostics],
   ['slack', slack],
+  ['slack-flood', slackFlood],
   ['startup', startup],
 ];
 

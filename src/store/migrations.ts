@@ -5,6 +5,7 @@ import { coreMigration } from './core-schema.js';
 import { approvalsMigration } from '../approvals/approval-schema.js';
 import { incidentsMigration } from '../incidents/incident-schema.js';
 import { botSessionsMigration } from '../remediations/bot-sessions.js';
+import { deliveriesMigration } from './delivery-log.js';
 
 export interface Migration {
   /** Unique, never renamed: it is what the store records as applied. */
@@ -18,6 +19,7 @@ export const migrations: readonly Migration[] = [
   approvalsMigration,
   incidentsMigration,
   botSessionsMigration,
+  deliveriesMigration,
 ];
 
 // An arbitrary constant that names "oatie-ops migrations" among advisory locks.

@@ -121,6 +121,8 @@ export interface SignOptions {
   timestamp?: number;
   /** Replaces the computed signature (to send a wrong one). */
   signature?: string;
+  /** More headers (e.g. X-Slack-Retry-Num, as Slack sends on a retry). */
+  headers?: Record<string, string>;
 }
 
 /** POSTs `body` to `url` signed as Slack would, and reports the status and how long the answer took. */
@@ -134,6 +136,7 @@ export async function postSigned(url: string, body: string, options: SignOptions
       'content-type': 'application/x-www-form-urlencoded',
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': signature,
+      ...options.headers,
     },
     body,
     signal: AbortSignal.timeout(10_000),

@@ -7,10 +7,12 @@ import type { Config } from '../../config/env.js';
 import { ErrorCode, OpsError, describeError, isOpsError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { HttpServer } from '../../http/server.js';
+import { DeliveryLog } from '../../store/delivery-log.js';
 import { boltLogger } from './bolt-logger.js';
 import { toOpsError } from './slack-errors.js';
 import { registerListeners } from './slack-listeners.js';
 import { SlackPlatform } from './slack-platform.js';
+import { SLACK_BODY_LIMIT, slackRequestGate } from './slack-request-gate.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -50,6 +52,16 @@ export interface SlackBot {
 const fetchWithTimeout: typeof fetch = (input, init) =>
   fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(CALL_TIMEOUT_MS) });
 
+/** An ephemeral answer on an interaction's response_url, outside Bolt (see slack-request-gate.ts). */
+async function postToResponseUrl(responseUrl: string, text: string): Promise<void> {
+  const response = await fetchWithTimeout(responseUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
+  });
+  if (!response.ok) throw new Error(`response_url answered HTTP ${response.status}`);
+}
+
 /** Bolt over HTTP (its receiver checks every request's signature) or over Socket Mode. */
 function createBolt(config: Config, log: Logger, token: string): { bolt: BoltApp; receiver?: HTTPReceiver } {
   const logger = boltLogger(log, config.LOG_LEVEL);
@@ -66,7 +78,12 @@ function createBolt(config: Config, log: Logger, token: string): { bolt: BoltApp
     return { bolt: new BoltApp({ ...common, appToken: config.SLACK_APP_TOKEN, socketMode: true }) };
   }
   const signingSecret = config.SLACK_SIGNING_SECRET ?? '';
-  const receiver = new HTTPReceiver({ signingSecret, endpoints: SLACK_EVENTS_PATH, logger });
+  const receiver = new HTTPReceiver({
+    signingSecret,
+    endpoints: SLACK_EVENTS_PATH,
+    logger,
+    bodyLimit: SLACK_BODY_LIMIT,
+  });
   return { bolt: new BoltApp({ ...common, receiver }), receiver };
 }
 
@@ -93,8 +110,19 @@ export async function startSlack(options: SlackOptions): Promise<SlackBot> {
   core.router.onCommand((observation) => http.metrics.observeCommand(observation));
   registerListeners(bolt, { router: core.router, platform, log: slackLog });
 
-  if (receiver) http.route('POST', SLACK_EVENTS_PATH, receiver.requestListener);
-  else await startupStep('apps.connections.open (Socket Mode)', () => bolt.start());
+  if (receiver) {
+    const deliveries = new DeliveryLog(core.services.db);
+    const gate = slackRequestGate(
+      {
+        signingSecret: config.SLACK_SIGNING_SECRET ?? '',
+        firstDelivery: (key) => deliveries.firstDelivery(key),
+        log: slackLog,
+        answerUrl: postToResponseUrl,
+      },
+      receiver.requestListener,
+    );
+    http.route('POST', SLACK_EVENTS_PATH, gate);
+  } else await startupStep('apps.connections.open (Socket Mode)', () => bolt.start());
   const mode = receiver ? 'http' : 'socket';
   log.info({ mode, path: receiver ? SLACK_EVENTS_PATH : undefined }, 'slack adapter ready');
   return {

@@ -1,0 +1,170 @@
+// What every request to /slack/events goes through before Bolt sees it, cheapest check first:
+// the signature headers and a timestamp within 5 minutes either side of now, the declared length,
+// the body read up to a limit, the signature verified, the payload's shape, and then one row in the
+// store that makes a repeated delivery (a replay, a retry) a no-op across replicas. Only then is the
+// already-read body handed to Bolt's receiver (which uses `rawBody` instead of reading again).
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { describeError } from '../../core/errors.js';
+import type { Logger } from '../../core/logger.js';
+import { checkSlackPayload, type PayloadVerdict } from './slack-payload-check.js';
+
+/**
+ * The largest body accepted. Slack's biggest payloads echo the bot's own content back: a click sends the
+ * clicked message (at most 40,000 characters of blocks, slack-limits.ts), a modal submission its view
+ * (our forms are a few inputs of at most 3,000 characters). Form-encoding JSON triples ASCII and takes
+ * up to 9 bytes per non-ASCII character, so real payloads stay in the hundreds of KB; 1 MiB leaves room.
+ */
+export const SLACK_BODY_LIMIT = 1024 * 1024;
+/** Slack's signing window, applied in both directions (Bolt refuses only the past). */
+export const SLACK_TIMESTAMP_SKEW_S = 5 * 60;
+
+const SIGNATURE = /^v0=[0-9a-f]{64}$/;
+const TIMESTAMP = /^\d{1,12}$/;
+
+export type Listener = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface GateOptions {
+  signingSecret: string;
+  /** Records a delivery; false when it was already received (here or by another replica). */
+  firstDelivery: (key: string) => Promise<boolean>;
+  log: Logger;
+  /** Answers a malformed interaction through its response_url (best effort). */
+  answerUrl: (responseUrl: string, text: string) => Promise<void>;
+  bodyLimit?: number;
+  now?: () => number;
+}
+
+function reply(res: ServerResponse, status: number, body = '', type = 'text/plain; charset=utf-8'): void {
+  const headers: Record<string, string | number> = { 'content-length': Buffer.byteLength(body) };
+  if (body !== '') headers['content-type'] = type;
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+/**
+ * Refuses a request whose body was not (all) read. Node would otherwise read the rest of it to keep the
+ * connection alive; the socket is closed instead, as soon as the answer is written.
+ */
+function refuseUnread(req: IncomingMessage, res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, {
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    connection: 'close',
+  });
+  res.end(text, () => req.socket.destroy());
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Why the headers alone refuse the request (401/413), or the timestamp when they pass. */
+function checkHeaders(
+  req: IncomingMessage,
+  limit: number,
+  nowMs: number,
+): { status: number; reason: string } | { timestamp: string; signature: string } {
+  const signature = header(req, 'x-slack-signature');
+  const timestamp = header(req, 'x-slack-request-timestamp');
+  if (
+    signature === undefined ||
+    !SIGNATURE.test(signature) ||
+    timestamp === undefined ||
+    !TIMESTAMP.test(timestamp)
+  )
+    return { status: 401, reason: 'missing or malformed signature headers' };
+  if (Math.abs(nowMs / 1000 - Number(timestamp)) > SLACK_TIMESTAMP_SKEW_S)
+    return { status: 401, reason: 'timestamp more than 5 minutes from now' };
+  const declared = header(req, 'content-length');
+  if (declared !== undefined && (!/^\d{1,15}$/.test(declared) || Number(declared) > limit))
+    return { status: 413, reason: 'declared body too large' };
+  return { timestamp, signature };
+}
+
+/** Reads the body, giving up (undefined) as soon as it passes `limit` bytes. */
+function readBounded(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.pause();
+        chunks.length = 0;
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', reject);
+  });
+}
+
+function signatureMatches(secret: string, timestamp: string, body: Buffer, signature: string): boolean {
+  const expected = createHmac('sha256', secret).update(`v0:${timestamp}:`).update(body).digest();
+  const given = Buffer.from(signature.slice(3), 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Wraps Bolt's request listener with the checks above. */
+export function slackRequestGate(options: GateOptions, next: Listener): Listener {
+  const limit = options.bodyLimit ?? SLACK_BODY_LIMIT;
+  const now = options.now ?? Date.now;
+  const { log } = options;
+
+  const refuse = (req: IncomingMessage, res: ServerResponse, status: number, reason: string) => {
+    log.warn({ status, reason }, 'slack request refused');
+    const text = status === 413 ? 'payload too large\n' : 'unauthorized\n';
+    if (req.complete) reply(res, status, text);
+    else refuseUnread(req, res, status, text);
+  };
+
+  const answerMalformed = (res: ServerResponse, verdict: Exclude<PayloadVerdict, { kind: 'pass' }>) => {
+    log.warn({ reason: verdict.reason }, 'signed but malformed slack payload; answered at once');
+    if (verdict.kind === 'answer-url') {
+      reply(res, 200);
+      options.answerUrl(verdict.responseUrl, verdict.text).catch((error: unknown) => {
+        log.warn({ err: describeError(error) }, 'could not answer a malformed payload on its response_url');
+      });
+    } else if (verdict.kind === 'answer-json') {
+      reply(res, 200, JSON.stringify(verdict.body), 'application/json');
+    } else {
+      reply(res, verdict.status, `${verdict.text}\n`);
+    }
+  };
+
+  return async (req, res) => {
+    const checked = checkHeaders(req, limit, now());
+    if ('status' in checked) return refuse(req, res, checked.status, checked.reason);
+    const body = await readBounded(req, limit);
+    if (!body) return refuse(req, res, 413, 'body too large');
+    if (!signatureMatches(options.signingSecret, checked.timestamp, body, checked.signature))
+      return refuse(req, res, 401, 'signature mismatch');
+
+    let first: boolean;
+    try {
+      // The same bytes are the same delivery: a replay repeats them, and a retry resends the same body.
+      first = await options.firstDelivery(createHash('sha256').update(body).digest('hex'));
+    } catch (error) {
+      log.error({ err: describeError(error) }, 'store unreachable: slack request not taken');
+      return reply(res, 503, 'store unavailable\n');
+    }
+    if (!first) {
+      log.info(
+        { retry: header(req, 'x-slack-retry-num') },
+        'slack request delivered again; acknowledged and ignored',
+      );
+      return reply(res, 200);
+    }
+
+    const verdict = checkSlackPayload(header(req, 'content-type'), body);
+    if (verdict.kind !== 'pass') return answerMalformed(res, verdict);
+    (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
+    await next(req, res);
+  };
+}
