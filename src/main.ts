@@ -7,6 +7,7 @@ import { ConsoleSession, runConsole } from './chat/console/console-session.js';
 import { startSlack } from './chat/slack/start-slack.js';
 import { chatMode, readConfig } from './config/env.js';
 import { loadPolicy } from './config/policy.js';
+import { describeConfig } from './config/print-config.js';
 import { describeError } from './core/errors.js';
 import { createLogger } from './core/logger.js';
 import { maskProcessOutput } from './core/masked-output.js';
@@ -32,12 +33,20 @@ async function main(): Promise<void> {
   maskProcessOutput((message) => stop(1, message));
   if (existsSync('.env')) process.loadEnvFile('.env');
   const configResult = readConfig(process.env);
-  if (!configResult.ok) stop(2, configResult.message);
+  if (!configResult.ok) {
+    // One line per problem, so each can be read (and grepped) on its own.
+    stop(2, configResult.problems.map((p) => `invalid configuration — ${p}`).join('\noatie-ops: '));
+  }
   const config = configResult.config;
+  const policyFile = config.OATIE_POLICY_FILE ?? DEFAULT_POLICY;
   const log = createLogger(config.LOG_LEVEL);
 
-  const policyResult = await loadPolicy(config.OATIE_POLICY_FILE ?? DEFAULT_POLICY);
+  const policyResult = await loadPolicy(policyFile);
   if (!policyResult.ok) stop(2, `invalid policy — ${policyResult.message}`);
+  if (process.argv.includes('--print-config')) {
+    process.stdout.write(`${describeConfig(config, policyFile).join('\n')}\n`);
+    return;
+  }
 
   let templates;
   try {

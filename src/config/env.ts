@@ -109,9 +109,11 @@ export const envSchema = z.object({
 
 export type Config = z.infer<typeof envSchema>;
 
-export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string };
+export type ConfigResult =
+  | { ok: true; config: Config }
+  | { ok: false; message: string; problems: string[] };
 
-/** Validates the environment; on failure, one message naming every wrong variable and what is expected. */
+/** Validates the environment; on failure, every wrong variable and what is expected (one problem each). */
 export function readConfig(env: Record<string, string | undefined>): ConfigResult {
   const parsed = envSchema.safeParse(env);
   const problems = parsed.success
@@ -121,7 +123,7 @@ export function readConfig(env: Record<string, string | undefined>): ConfigResul
   const chat = chatProblem(slackSettings(env));
   if (chat !== undefined) problems.push(chat);
   if (parsed.success && problems.length === 0) return { ok: true, config: parsed.data };
-  return { ok: false, message: `Invalid configuration — ${problems.join('; ')}` };
+  return { ok: false, message: `Invalid configuration — ${problems.join('; ')}`, problems };
 }
 
 type SlackSettings = Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_SIGNING_SECRET' | 'SLACK_APP_TOKEN'> & {

@@ -42,12 +42,13 @@ describe('the console, scripted through a pipe', () => {
     expect(out).not.toContain('"level"');
   });
 
-  it('stops with exit code 2 and one line naming every wrong variable', async () => {
+  it('stops with exit code 2 and one line per wrong variable', async () => {
     const run = await runBot('', { PORT: 'x', OATIE_TIMEZONE: 'Nowhere/Land', OATIE_DATA_DIR: dataDir });
     expect(run.code).toBe(2);
-    expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toContain('PORT: expected a whole number');
-    expect(run.stderr).toContain('OATIE_TIMEZONE');
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe('oatie-ops: invalid configuration — PORT: expected a whole number');
+    expect(lines[1]).toMatch(/^oatie-ops: invalid configuration — OATIE_TIMEZONE: expected an IANA/);
     expect(run.stderr).not.toContain('at ');
   });
 
