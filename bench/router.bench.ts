@@ -11,7 +11,7 @@ import { fmt, mib, percentile, rate, timeEach, type Figure } from './measure.js'
 
 export async function run(): Promise<Figure[]> {
   const config = readConfig({ LOG_LEVEL: 'silent' });
-  const policy = await loadPolicy(new URL('../manifests/policy.yaml', import.meta.url).pathname);
+  const policy = await loadPolicy(new URL('../manifests/kubernetes/policy.yaml', import.meta.url).pathname);
   if (!config.ok || !policy.ok) throw new Error('bad bench configuration');
   const db = await openPgliteDb(undefined);
   await migrate(db);

@@ -9,6 +9,9 @@ import type { Config } from './config/env.js';
 import type { Policy } from './config/policy.js';
 import { describeError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
+import { tmpdir } from 'node:os';
+import { platformChecks } from './diagnostics/health.js';
+import { HealthMonitor } from './http/health.js';
 import type { Services } from './core/services.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
 import { timerKinds } from './scheduler/timer-kinds.js';
@@ -32,6 +35,8 @@ export interface App {
   services: Services;
   router: Router;
   scheduler: Scheduler;
+  /** The bot's own health (/health, /readyz). */
+  health: HealthMonitor;
   /** Stops the timers (finishing those in hand) and closes targets; the store stays open. */
   stop(): Promise<void>;
 }
@@ -71,10 +76,22 @@ export function buildApp(parts: AppParts): App {
     now,
   };
   for (const timerKind of timerKinds) scheduler.on(timerKind.kind, (timer) => timerKind.run(timer, services));
+  const health = new HealthMonitor({
+    store: async () => {
+      await parts.db.query('SELECT 1');
+    },
+    targets: () => platformChecks(parts.targets),
+    backlog: () => scheduler.backlog(),
+    diskPath: parts.config.DATABASE_URL === undefined ? parts.config.OATIE_DATA_DIR : tmpdir(),
+    timeoutMs: parts.config.OATIE_TARGET_TIMEOUT_MS,
+    log: parts.log.child({ part: 'health' }),
+    now: () => services.now(),
+  });
   return {
     services,
     router: new Router(services),
     scheduler,
+    health,
     async stop() {
       await scheduler.stop();
       await sessions?.stop();

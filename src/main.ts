@@ -20,7 +20,7 @@ import { describeStore, openStore } from './store/open-store.js';
 import { buildTargets } from './targets/build-targets.js';
 import { loadTemplates } from './templates/load-templates.js';
 
-const DEFAULT_POLICY = fileURLToPath(new URL('../manifests/policy.yaml', import.meta.url));
+const DEFAULT_POLICY = fileURLToPath(new URL('../manifests/kubernetes/policy.yaml', import.meta.url));
 
 function stop(code: number, message: string): never {
   // Masked here and again by maskProcessOutput: a start-up error may quote a URL or a config file.
@@ -82,19 +82,16 @@ async function main(): Promise<void> {
   if (chatMode(config) === 'slack') {
     const storeDb = db;
     const metrics = createMetrics();
-    const http = new HttpServer({
-      log,
-      metrics,
-      check: async () => {
-        await storeDb.query('SELECT 1');
-      },
-    });
+    const http = new HttpServer({ log, metrics });
     const slack = await startSlack({ config, log, http, buildCore: (chat) => buildApp({ ...parts, chat }) });
     metrics.watchIncidents(() => responseSamples(slack.core.services));
+    let stopping = false;
+    http.serveHealthFrom({ monitor: slack.core.health, ready: () => !stopping });
     const port = await http.listen(config.PORT);
     slack.core.scheduler.start();
     ready({ chat: 'slack', mode: slack.mode, port });
     stopOnSignals(log, async () => {
+      stopping = true;
       await http.close();
       await slack.stop();
       await slack.core.stop();

@@ -109,9 +109,7 @@ export const envSchema = z.object({
 
 export type Config = z.infer<typeof envSchema>;
 
-export type ConfigResult =
-  | { ok: true; config: Config }
-  | { ok: false; message: string; problems: string[] };
+export type ConfigResult = { ok: true; config: Config } | { ok: false; message: string; problems: string[] };
 
 /** Validates the environment; on failure, every wrong variable and what is expected (one problem each). */
 export function readConfig(env: Record<string, string | undefined>): ConfigResult {

@@ -9,7 +9,12 @@ const SECRET_NAME = /TOKEN|SECRET|KEY|PASSWORD/;
 function shown(name: string, value: unknown): string {
   if (value === undefined) return '(not set)';
   if (SECRET_NAME.test(name)) return '******** (set)';
-  const text = Array.isArray(value) ? value.join(',') : String(value);
+  const text =
+    typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : Array.isArray(value)
+        ? value.join(',')
+        : JSON.stringify(value);
   if (URL.canParse(text)) {
     const url = new URL(text);
     if (url.password !== '') url.password = '***';

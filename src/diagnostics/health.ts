@@ -22,7 +22,8 @@ async function oatieApiHealth(api: OatieApiTarget): Promise<CheckOutcome> {
   return { healthy: h.healthy, latencyMs: h.latencyMs, detail: parts.join('; ') };
 }
 
-function platformChecks(t: Targets): Check[] {
+/** The checks of the platform's targets (shared with the bot's own /health). */
+export function platformChecks(t: Targets): Check[] {
   const { postgres, redis, oatieApi, oracleBi, kube } = t;
   const biApi = oatieApi && (() => oracleBiThroughApi(oatieApi));
   const biDirect = oracleBi && (() => oracleBiDirect(oracleBi));

@@ -6,7 +6,7 @@ import { isReady, podTable } from './kube-pod-state.js';
 import { kubeOf } from '../targets/require-target.js';
 import { diagnosis, table, verdict, worst, type Finding } from './verdict.js';
 
-const DNS_NAMESPACE = 'kube-system';
+export const DNS_NAMESPACE = 'kube-system';
 // Both CoreDNS and the older kube-dns carry this label, so one selector finds either.
 const DNS_SELECTOR = { matchLabels: { 'k8s-app': 'kube-dns' }, matchExpressions: [] };
 

@@ -1,9 +1,10 @@
-// The one HTTP server of the process, on PORT: /health, /metrics, and the routes adapters add
-// (Slack at /slack/events; later Teams and the Alertmanager webhook). Anything else is a 404.
+// The one HTTP server of the process, on PORT: /health, /livez, /readyz, /metrics, and the routes
+// adapters add (Slack at /slack/events, the Alertmanager and PagerDuty webhooks). Anything else is a 404.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import type { HealthMonitor } from './health.js';
 import type { Metrics } from './metrics.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -11,11 +12,14 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
 export interface HttpServerOptions {
   log: Logger;
   metrics: Metrics;
-  /** Readiness check for /health (e.g. the store answers); a rejection turns /health into 503. */
-  check?: () => Promise<void>;
 }
 
-const HEALTH_CHECK_MS = 2000;
+/** What /health and /readyz read, known once the core is built. */
+export interface HealthEndpoints {
+  monitor: HealthMonitor;
+  /** The adapters are started and the process is not shutting down. */
+  ready(): boolean;
+}
 /** Slack retries after 3 s and no route needs more: a slow or stuck client cannot hold a socket for long. */
 const REQUEST_TIMEOUT_MS = 15_000;
 const CLOSE_GRACE_MS = 5000;
@@ -28,6 +32,7 @@ function send(res: ServerResponse, status: number, type: string, body: string): 
 export class HttpServer {
   private readonly routes = new Map<string, RouteHandler>();
   private readonly server: Server;
+  private health: HealthEndpoints | undefined;
 
   readonly metrics: Metrics;
 
@@ -37,12 +42,20 @@ export class HttpServer {
     this.server.requestTimeout = REQUEST_TIMEOUT_MS;
     this.server.headersTimeout = REQUEST_TIMEOUT_MS;
     this.route('GET', '/health', (_req, res) => this.serveHealth(res));
+    // Answers as long as the event loop turns: never restarts the bot because a target is down.
+    this.route('GET', '/livez', (_req, res) => sendJson(res, 200, { status: 'ok' }));
+    this.route('GET', '/readyz', (_req, res) => this.serveReady(res));
     this.route('GET', '/metrics', (_req, res) => this.serveMetrics(res));
   }
 
   /** Adds a route; a path is matched exactly (no parameters, so no path is built from request text). */
   route(method: 'GET' | 'POST', path: string, handler: RouteHandler): void {
     this.routes.set(`${method} ${path}`, handler);
+  }
+
+  /** Serves /health and /readyz from the core's monitor (until then they answer 503 "starting"). */
+  serveHealthFrom(health: HealthEndpoints): void {
+    this.health = health;
   }
 
   /** Listens on `port` (0: a free port the system picks) and resolves with the port in use. */
@@ -81,13 +94,21 @@ export class HttpServer {
   }
 
   private async serveHealth(res: ServerResponse): Promise<void> {
-    const { check } = this.options;
+    if (!this.health) return sendJson(res, 503, { status: 'starting' });
+    const { httpStatus, report } = await this.health.monitor.report();
+    if (httpStatus !== 200) this.options.log.warn({ checks: report.checks }, 'health: unhealthy');
+    sendJson(res, httpStatus, report);
+  }
+
+  private async serveReady(res: ServerResponse): Promise<void> {
+    const health = this.health;
+    if (!health?.ready()) return sendJson(res, 503, { status: health ? 'stopping' : 'starting' });
     try {
-      if (check) await withTimeout(check(), HEALTH_CHECK_MS);
-      send(res, 200, 'application/json', JSON.stringify({ status: 'ok' }));
+      await health.monitor.checkStore();
+      sendJson(res, 200, { status: 'ready' });
     } catch (error) {
-      this.options.log.warn({ err: describeError(error) }, 'health check failed');
-      send(res, 503, 'application/json', JSON.stringify({ status: 'unavailable' }));
+      this.options.log.warn({ err: describeError(error) }, 'not ready: the store does not answer');
+      sendJson(res, 503, { status: 'store unreachable' });
     }
   }
 
@@ -97,10 +118,6 @@ export class HttpServer {
   }
 }
 
-function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, 'application/json', JSON.stringify(value));
 }

@@ -112,6 +112,16 @@ export class Scheduler {
     return result.rows.map(toTimer);
   }
 
+  /** Timers due and not yet run, by any process: how many, and how late the oldest is (for /health). */
+  async backlog(): Promise<{ due: number; oldestLateMs: number }> {
+    const result = await this.db.query<{ due: number; late_ms: number | null }>(
+      `SELECT count(*)::int AS due, (extract(epoch FROM now() - min(due_at)) * 1000)::float8 AS late_ms
+         FROM timers WHERE state = 'pending' AND due_at <= now()`,
+    );
+    const row = result.rows[0];
+    return { due: row?.due ?? 0, oldestLateMs: Math.max(0, Math.round(row?.late_ms ?? 0)) };
+  }
+
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;

@@ -13,7 +13,9 @@ function printConfig(env: Record<string, string>): Promise<BotRun> {
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdin.end();
-  return new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return new Promise((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
 }
 
 const SECRETS = {
@@ -41,7 +43,8 @@ describe('npm start -- --print-config', () => {
     expect(lines).toContain('# chat adapter: slack');
     for (const secret of ['abcdefSECRET', 'signing-secret-value', 'api-token-value', 'statuspage-key-value'])
       expect(run.stdout).not.toContain(secret);
-    for (const password of ['store-password-1', 'redis-password-2']) expect(run.stdout).not.toContain(password);
+    for (const password of ['store-password-1', 'redis-password-2'])
+      expect(run.stdout).not.toContain(password);
     // It never opened the store or served anything.
     expect(run.stdout).not.toContain('"msg":"ready"');
   });

@@ -48,13 +48,7 @@ export async function startSlackBot(
     PORT: '0',
     ...options.env,
   });
-  const http = new HttpServer({
-    log: silentLogger,
-    metrics: createMetrics(),
-    check: async () => {
-      await options.db.query('SELECT 1');
-    },
-  });
+  const http = new HttpServer({ log: silentLogger, metrics: createMetrics() });
   const targets = options.targets ? buildTargets(config, silentLogger) : undefined;
   const bot = await startSlack({
     config,
@@ -62,6 +56,7 @@ export async function startSlackBot(
     http,
     buildCore: (chat) => startTestApp({ db: options.db, chat, config, policy: options.policy, targets, log }),
   });
+  http.serveHealthFrom({ monitor: bot.core.health, ready: () => true });
   const port = await http.listen(0, '127.0.0.1');
   bot.core.scheduler.start();
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -13,7 +13,8 @@ import type { Targets } from '../../src/targets/targets.js';
 import { loadTemplates } from '../../src/templates/load-templates.js';
 import { RecordingPlatform } from './recording-platform.js';
 
-export const DEFAULT_POLICY_FILE = new URL('../../manifests/policy.yaml', import.meta.url).pathname;
+export const DEFAULT_POLICY_FILE = new URL('../../manifests/kubernetes/policy.yaml', import.meta.url)
+  .pathname;
 
 export function testConfig(env: Record<string, string> = {}): Config {
   const result = readConfig({ LOG_LEVEL: 'silent', ...env });
