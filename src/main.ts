@@ -34,8 +34,10 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const configResult = readConfig(process.env);
   if (!configResult.ok) {
-    // One line per problem, so each can be read (and grepped) on its own.
-    stop(2, configResult.problems.map((p) => `invalid configuration — ${p}`).join('\noatie-ops: '));
+    // One line per problem, so each can be read (and grepped) on its own. No colon after the name:
+    // the output masker would take "SLACK_BOT_TOKEN: expected…" for a credential and hide the reason.
+    const lines = configResult.problems.map((p) => p.replace(/^(\w+): /, 'invalid configuration of $1 — '));
+    stop(2, lines.join('\noatie-ops: '));
   }
   const config = configResult.config;
   const policyFile = config.OATIE_POLICY_FILE ?? DEFAULT_POLICY;

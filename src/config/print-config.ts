@@ -1,5 +1,5 @@
 // `npm start -- --print-config`: the effective configuration, one `NAME=value` line per setting, with
-// every secret masked: tokens and keys show only whether they are set, URLs lose their password.
+// every secret masked: tokens and keys read [redacted] when set (as the output masker writes them), URLs lose their password.
 import { maskSecrets } from '../core/secrets.js';
 import { chatMode, envSchema, type Config } from './env.js';
 
@@ -8,7 +8,7 @@ const SECRET_NAME = /TOKEN|SECRET|KEY|PASSWORD/;
 
 function shown(name: string, value: unknown): string {
   if (value === undefined) return '(not set)';
-  if (SECRET_NAME.test(name)) return '******** (set)';
+  if (SECRET_NAME.test(name)) return '[redacted]';
   const text =
     typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
       ? String(value)

@@ -36,8 +36,8 @@ describe('npm start -- --print-config', () => {
     expect(lines).toContain('OATIE_TIMEZONE=Europe/Paris');
     expect(lines).toContain('PORT=3000');
     expect(lines).toContain('ORACLE_BI_URL=(not set)');
-    expect(lines).toContain('SLACK_BOT_TOKEN=******** (set)');
-    expect(lines).toContain('SLACK_SIGNING_SECRET=******** (set)');
+    expect(lines).toContain('SLACK_BOT_TOKEN=[redacted]');
+    expect(lines).toContain('SLACK_SIGNING_SECRET=[redacted]');
     expect(lines).toContain('DATABASE_URL=postgres://oatie:***@db.example:5432/oatie_ops');
     expect(lines).toContain('OATIE_REDIS_URL=redis://:***@redis.example:6379');
     expect(lines).toContain('# chat adapter: slack');
@@ -55,10 +55,10 @@ describe('npm start -- --print-config', () => {
     expect(run.stdout).toBe('');
     const lines = run.stderr.trim().split('\n');
     expect(lines).toEqual([
-      'oatie-ops: invalid configuration — PORT: expected a whole number',
-      'oatie-ops: invalid configuration — DATABASE_URL: expected a URL starting with postgres:// or postgresql://',
-      'oatie-ops: invalid configuration — SLACK_BOT_TOKEN: expected a bot token starting with xoxb-',
-      expect.stringMatching(/^oatie-ops: invalid configuration — SLACK_SIGNING_SECRET: required for Slack/),
+      'oatie-ops: invalid configuration of PORT — expected a whole number',
+      'oatie-ops: invalid configuration of DATABASE_URL — expected a URL starting with postgres:// or postgresql://',
+      'oatie-ops: invalid configuration of SLACK_BOT_TOKEN — expected a bot token starting with xoxb-',
+      expect.stringMatching(/^oatie-ops: invalid configuration of SLACK_SIGNING_SECRET — required for Slack/),
     ]);
   });
 });

@@ -47,8 +47,8 @@ describe('the console, scripted through a pipe', () => {
     expect(run.code).toBe(2);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toBe('oatie-ops: invalid configuration — PORT: expected a whole number');
-    expect(lines[1]).toMatch(/^oatie-ops: invalid configuration — OATIE_TIMEZONE: expected an IANA/);
+    expect(lines[0]).toBe('oatie-ops: invalid configuration of PORT — expected a whole number');
+    expect(lines[1]).toMatch(/^oatie-ops: invalid configuration of OATIE_TIMEZONE — expected an IANA/);
     expect(run.stderr).not.toContain('at ');
   });
 
