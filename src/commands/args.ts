@@ -74,6 +74,11 @@ export const memoryLimit = z
   .string()
   .regex(/^[1-9]\d{0,5}(Mi|Gi)$/, 'expected a memory limit such as 512Mi or 2Gi');
 
+/** A permission of the platform as its user_permissions rows spell it (`reports:create`). */
+export const permission = z
+  .string()
+  .regex(/^[a-z_]{1,40}:[a-z_]{1,40}$/, 'expected a permission such as reports:create');
+
 export const role = z.string().regex(/^[a-z_]{1,40}$/, 'expected a role name such as report_manager');
 
 export const emailOrUuid = z.string().transform((s, ctx) => {

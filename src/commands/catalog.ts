@@ -151,10 +151,7 @@ export const catalog = {
     positional: ['email', 'permission'],
     schema: z.object({
       email: a.email,
-      permission: z
-        .string()
-        .regex(/^[a-z_]{1,40}:[a-z_]{1,40}$/, 'expected a permission such as reports:create')
-        .optional(),
+      permission: a.permission.optional(),
     }),
   }),
   'auth set-role': spec({
@@ -164,6 +161,22 @@ export const catalog = {
     kind: 'fix',
     positional: ['email', 'role'],
     schema: z.object({ email: a.email, role: a.role }),
+  }),
+  'auth grant': spec({
+    words: ['auth', 'grant'],
+    usage: 'auth grant <email> <permission>',
+    summary: 'Fix: add a user’s permission row and clear their permission cache (needs approval).',
+    kind: 'fix',
+    positional: ['email', 'permission'],
+    schema: z.object({ email: a.email, permission: a.permission }),
+  }),
+  'auth revoke': spec({
+    words: ['auth', 'revoke'],
+    usage: 'auth revoke <email> <permission>',
+    summary: 'Fix: delete a user’s permission row and clear their permission cache (needs approval).',
+    kind: 'fix',
+    positional: ['email', 'permission'],
+    schema: z.object({ email: a.email, permission: a.permission }),
   }),
   'auth clear-cache': spec({
     words: ['auth', 'clear-cache'],
@@ -215,10 +228,11 @@ export const catalog = {
 
   'db connections': spec({
     words: ['db', 'connections'],
-    usage: 'db connections',
-    summary: 'Connections by state against max_connections, top clients.',
+    usage: 'db connections [--idle-for 10m]',
+    summary: 'Connections by state against max_connections, top clients, sessions idle too long.',
     kind: 'diagnostic',
-    schema: none,
+    flags: { 'idle-for': { arg: 'idleFor', kind: 'value' } },
+    schema: z.object({ idleFor: a.duration(1000, 30 * DAY).default(10 * MIN) }),
   }),
   'db long-running': spec({
     words: ['db', 'long-running'],
@@ -275,6 +289,15 @@ export const catalog = {
     words: ['db', 'terminate-long'],
     usage: 'db terminate-long [--older-than 10m]',
     summary: 'Fix: terminate every query running longer than a threshold (needs approval).',
+    kind: 'fix',
+    flags: { 'older-than': { arg: 'olderThan', kind: 'value' } },
+    schema: z.object({ olderThan: a.duration(MIN, 30 * DAY).default(10 * MIN) }),
+  }),
+  'db terminate-idle': spec({
+    words: ['db', 'terminate-idle'],
+    usage: 'db terminate-idle [--older-than 10m]',
+    summary:
+      'Fix: terminate every session idle (or idle in a transaction) longer than a threshold (needs approval).',
     kind: 'fix',
     flags: { 'older-than': { arg: 'olderThan', kind: 'value' } },
     schema: z.object({ olderThan: a.duration(MIN, 30 * DAY).default(10 * MIN) }),

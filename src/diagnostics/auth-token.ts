@@ -18,12 +18,19 @@ function timeFindings(claims: Record<string, unknown>, now: Date, toleranceSecon
   if ('exp' in claims && exp === undefined)
     findings.push({ level: 'bad', text: 'The exp claim is not a number of seconds.' });
   else if (exp === undefined) findings.push({ level: 'warn', text: 'It never expires (no exp claim).' });
-  else if (exp <= now)
+  else if (exp.getTime() + tolerance <= now.getTime())
     findings.push({
       level: 'bad',
-      text: `It expired ${ago(exp, now)} (${utc(exp)}): refresh it with the refresh token (POST /auth/refresh).`,
+      text: `It expired ${ago(exp, now)} (${utc(exp)}), beyond JWT_CLOCK_TOLERANCE (${formatDuration(tolerance)}): refresh it with the refresh token (POST /auth/refresh).`,
     });
-  else
+  else if (exp <= now) {
+    // The platform accepts exp up to the tolerance late, as it does iat and nbf early.
+    const late = Math.floor((now.getTime() - exp.getTime()) / 1000);
+    findings.push({
+      level: 'warn',
+      text: `It expired ${late} s ago (${utc(exp)}); still accepted for another ${toleranceSeconds - late} s (JWT_CLOCK_TOLERANCE ${toleranceSeconds} s): refresh it now (POST /auth/refresh).`,
+    });
+  } else
     findings.push({
       level: 'ok',
       text: `It expires in ${formatDuration(exp.getTime() - now.getTime())} (${utc(exp)}).`,
@@ -103,9 +110,19 @@ function claimFields(inspection: JwtInspection, now: Date): Field[] {
   return fields;
 }
 
-function headline(level: Level, inspection: JwtInspection): string {
+/** Seconds the platform still accepts an expired token for (JWT_CLOCK_TOLERANCE), if it is in them. */
+function graceLeft(inspection: JwtInspection, now: Date, toleranceSeconds: number): number | undefined {
+  const exp = inspection.claims ? numericDate(inspection.claims, 'exp') : undefined;
+  if (exp === undefined || exp > now) return undefined;
+  const left = toleranceSeconds - Math.floor((now.getTime() - exp.getTime()) / 1000);
+  return left > 0 ? left : undefined;
+}
+
+function headline(level: Level, inspection: JwtInspection, grace: number | undefined): string {
   if (inspection.problem) return 'This token is malformed.';
   if (level === 'bad') return 'This token will be rejected.';
+  if (grace !== undefined)
+    return `This token has expired but is still accepted for another ${grace} s (clock tolerance).`;
   if (level === 'warn') return 'This token is well-formed, with a caveat.';
   return 'This token is well-formed and within its validity period (signature not checked).';
 }
@@ -115,7 +132,8 @@ export const authToken = defineCommand('auth token', ({ args, services }) => {
   const inspection = inspectJwt(args.token);
   const findings = findingsOf(inspection, now, services.config.JWT_CLOCK_TOLERANCE);
   const level = worst(findings.map((f) => f.level).filter((l) => l !== 'info'));
-  const summary = verdict(level === 'info' ? 'ok' : level, headline(level, inspection));
+  const grace = graceLeft(inspection, now, services.config.JWT_CLOCK_TOLERANCE);
+  const summary = verdict(level === 'info' ? 'ok' : level, headline(level, inspection, grace));
   const blocks: Block[] = [
     { kind: 'header', text: 'JWT inspection (only you see this)' },
     { kind: 'section', text: summary },

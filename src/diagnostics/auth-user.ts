@@ -4,8 +4,8 @@ import type { Block } from '../chat/message.js';
 import { defineCommand } from '../commands/handler.js';
 import { notFound } from '../core/errors.js';
 import type { Services } from '../core/services.js';
-import { fixButton } from './fix-button.js';
-import { describeTtl, permissionCacheKey, readPermissionCache, type CacheState } from './permission-cache.js';
+import { fixOffer, type OfferedFix } from './fix-button.js';
+import { describeTtl, readPermissionCache, type CacheState } from './permission-cache.js';
 import { postgresOf } from '../targets/require-target.js';
 import { agoOrNever } from './relative-time.js';
 import { diagnosis, plural, verdict, type Finding } from './verdict.js';
@@ -27,12 +27,36 @@ WHERE lower(u.email) = $1`;
 
 const PERMISSIONS_SQL = `SELECT permission FROM user_permissions WHERE user_id = $1 ORDER BY permission`;
 
-function permissionFinding(
-  user: UserRow,
-  granted: string[],
-  permission: string | undefined,
-  cache: CacheState,
-): Finding {
+/** The deployment that checks permissions (the guide restarts it after clearing the cache). */
+const AUTH_SERVICE = 'auth-service';
+
+/** What was found, as the findings and the offered fixes both read it. */
+interface Facts {
+  user: UserRow;
+  granted: string[];
+  permission: string | undefined;
+  cache: CacheState;
+  /** The cache lists permissions without the one asked, or holds another role. */
+  staleCache: boolean;
+}
+
+function factsOf(user: UserRow, granted: string[], permission: string | undefined, cache: CacheState): Facts {
+  const staleCache =
+    cache.kind === 'cached' &&
+    ((permission !== undefined &&
+      granted.includes(permission) &&
+      cache.permissions !== undefined &&
+      !cache.permissions.includes(permission)) ||
+      (cache.role !== undefined && cache.role !== user.role));
+  return { user, granted, permission, cache, staleCache };
+}
+
+/** The cache was read and agrees with the database (or holds nothing for the user). */
+const cacheAgrees = (f: Facts): boolean =>
+  (f.cache.kind === 'absent' || f.cache.kind === 'cached') && !f.staleCache;
+
+function permissionFinding(f: Facts): Finding {
+  const { user, granted, permission, cache } = f;
   if (permission === undefined) {
     return {
       level: 'info',
@@ -42,7 +66,7 @@ function permissionFinding(
   if (!granted.includes(permission)) {
     return {
       level: 'bad',
-      text: `${user.email} (${user.role}) has no ${permission} permission row: the 403 is what the data says. Grant the permission or change the role (\`auth set-role ${user.email} <role>\`).`,
+      text: `${user.email} (${user.role}) has no ${permission} permission row: the 403 is what the data says. Grant it (\`auth grant ${user.email} ${permission}\`, which also clears the permission cache); changing the role adds no permission row.`,
     };
   }
   if (cache.kind === 'cached' && cache.permissions !== undefined && !cache.permissions.includes(permission)) {
@@ -51,7 +75,10 @@ function permissionFinding(
       text: `${user.email} has ${permission} in the database, but the permission cache does not list it: the cache is stale. Clearing it makes the next request read the database.`,
     };
   }
-  return { level: 'ok', text: `${user.email} (${user.role}) has ${permission}.` };
+  const restart = cacheAgrees(f)
+    ? ` The database and the permission cache agree: if ${AUTH_SERVICE} still refuses, it holds stale permissions in memory (\`k8s restart ${AUTH_SERVICE}\`).`
+    : '';
+  return { level: 'ok', text: `${user.email} (${user.role}) has ${permission}.${restart}` };
 }
 
 function roleFinding(user: UserRow, cache: CacheState, roles: readonly string[]): Finding | undefined {
@@ -70,32 +97,65 @@ function roleFinding(user: UserRow, cache: CacheState, roles: readonly string[])
   return undefined;
 }
 
-function cacheLine(cache: CacheState, userId: string): string {
+/** The fix that resolves what was found: grant the missing row, clear a stale cache, or restart the
+ * auth service when data and cache agree (only if the policy lets fixes touch it). */
+function offeredFixes(services: Services, f: Facts): OfferedFix[] {
+  const { user, permission } = f;
+  if (permission !== undefined && !f.granted.includes(permission)) {
+    return [
+      {
+        label: `Grant ${permission}`,
+        proposal: {
+          command: 'auth grant',
+          args: { email: user.email, permission },
+          why: `auth user: ${user.email} has no ${permission} permission row`,
+        },
+      },
+    ];
+  }
+  if (f.staleCache) {
+    return [
+      {
+        label: 'Clear permission cache',
+        proposal: {
+          command: 'auth clear-cache',
+          args: { user: user.id },
+          why: 'auth user: the permission cache does not match the database',
+        },
+      },
+    ];
+  }
+  const restartable = services.policy.kubernetes.deployments.some((d) => d.name === AUTH_SERVICE);
+  if (permission === undefined || !cacheAgrees(f) || !restartable) return [];
+  return [
+    {
+      label: `Restart ${AUTH_SERVICE}`,
+      proposal: {
+        command: 'k8s restart',
+        args: { deployment: AUTH_SERVICE },
+        why: `auth user: ${user.email} has ${permission} in the database and the cache agrees, yet is refused`,
+      },
+      style: 'danger',
+    },
+  ];
+}
+
+function cacheLine(cache: CacheState): string {
   switch (cache.kind) {
     case 'not-configured':
       return 'not checked: set OATIE_REDIS_URL';
     case 'unreachable':
       return `could not be read — ${cache.reason}`;
     case 'absent':
-      return `${permissionCacheKey(userId)} is not cached (the next request reads the database)`;
+      return `${cache.key} is not cached (the next request reads the database)`;
     case 'cached': {
       const listed =
         cache.permissions === undefined
           ? ''
           : `, ${plural(cache.permissions.length, 'permission', 'permissions')}`;
-      return `${permissionCacheKey(userId)} is cached, ${describeTtl(cache.ttlSeconds)}${listed}`;
+      return `${cache.key} is cached, ${describeTtl(cache.ttlSeconds)}${listed}`;
     }
   }
-}
-
-async function clearCacheOffer(services: Services, cache: CacheState, userId: string): Promise<Block[]> {
-  if (cache.kind !== 'cached') return [];
-  const button = await fixButton(services, 'Clear permission cache', {
-    command: 'auth clear-cache',
-    args: { user: userId },
-    why: 'auth user: the permission cache may not match the database',
-  });
-  return [{ kind: 'actions', buttons: [button] }];
 }
 
 export const authUser = defineCommand('auth user', async ({ args, services }) => {
@@ -107,7 +167,8 @@ export const authUser = defineCommand('auth user', async ({ args, services }) =>
   );
   const cache = await readPermissionCache(services.targets.redis, user.id);
 
-  const main = permissionFinding(user, granted, args.permission, cache);
+  const facts = factsOf(user, granted, args.permission, cache);
+  const main = permissionFinding(facts);
   const role = roleFinding(user, cache, services.policy.auth.roles);
   const blocks: Block[] = role ? [{ kind: 'section', text: verdict(role.level, role.text) }] : [];
   blocks.push({
@@ -119,9 +180,10 @@ export const authUser = defineCommand('auth user', async ({ args, services }) =>
       { label: 'User id', value: user.id },
       { label: 'Last login', value: agoOrNever(user.last_login_at, services.now()) },
       { label: 'Permissions', value: granted.length > 0 ? granted.slice(0, 20).join(', ') : 'none' },
-      { label: 'Permission cache', value: cacheLine(cache, user.id) },
+      { label: 'Permission cache', value: cacheLine(cache) },
     ],
   });
-  blocks.push(...(await clearCacheOffer(services, cache, user.id)));
+  const fixes = offeredFixes(services, facts);
+  blocks.push(...(await fixOffer(services, fixes, 'The fix needs the approval of someone else.')));
   return diagnosis(`User ${user.email}`, verdict(main.level, main.text), blocks);
 });

@@ -2,8 +2,10 @@
 // the database's own limit, and which applications and users hold them.
 import type { Block } from '../chat/message.js';
 import { defineCommand } from '../commands/handler.js';
+import { formatDuration } from '../core/duration.js';
 import type { SqlTarget } from '../targets/targets.js';
 import { postgresOf } from '../targets/require-target.js';
+import { idleSessionBlocks, idleSessions, idleSummary } from './idle-sessions.js';
 import { visibilityWarning } from './stats-visibility.js';
 import { count, diagnosis, plural, table, verdict, type Finding } from './verdict.js';
 
@@ -13,6 +15,8 @@ interface Capacity {
   server_used: number;
   database: string;
   database_limit: number;
+  /** Connections to this database that CONNECTION LIMIT counts: superusers' are not. */
+  database_limited: number;
 }
 
 interface StateRow {
@@ -35,7 +39,10 @@ SELECT current_setting('max_connections')::int AS max_connections,
        current_setting('superuser_reserved_connections')::int AS reserved,
        (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend') AS server_used,
        current_database() AS database,
-       (SELECT datconnlimit FROM pg_database WHERE datname = current_database()) AS database_limit`;
+       (SELECT datconnlimit FROM pg_database WHERE datname = current_database()) AS database_limit,
+       (SELECT count(*)::int FROM pg_stat_activity a JOIN pg_roles r ON r.oid = a.usesysid
+         WHERE a.backend_type = 'client backend' AND a.datname = current_database() AND NOT r.rolsuper)
+         AS database_limited`;
 
 const STATES_SQL = `
 SELECT coalesce(state, 'unknown') AS state, count(*)::int AS connections
@@ -60,10 +67,16 @@ const percent = (used: number, of: number): number => (of <= 0 ? 100 : Math.roun
 function capacityVerdict(c: Capacity, databaseUsed: number): Finding {
   const serverPct = percent(c.server_used, c.max_connections);
   const server = `${count(c.server_used)} of ${count(c.max_connections)} connections in use on the server (${serverPct}%)`;
-  if (c.database_limit >= 0 && databaseUsed >= c.database_limit) {
+  // Superusers' sessions do not count against CONNECTION LIMIT (nor are they refused by it).
+  if (c.database_limit >= 0 && c.database_limited >= c.database_limit) {
+    const superusers = databaseUsed - c.database_limited;
+    const also =
+      superusers > 0
+        ? ` (plus ${plural(superusers, 'superuser session', 'superuser sessions')}, not counted)`
+        : '';
     return {
       level: 'bad',
-      text: `No free connection slots for database ${c.database}: ${count(databaseUsed)} of its ${count(c.database_limit)} (CONNECTION LIMIT) are taken. ${server}.`,
+      text: `No free connection slots for database ${c.database}: ${count(c.database_limited)} of its ${count(c.database_limit)} (CONNECTION LIMIT) are taken${also}. ${server}.`,
     };
   }
   if (c.server_used >= c.max_connections - c.reserved) {
@@ -88,9 +101,10 @@ async function readConnections(target: SqlTarget) {
   return { capacity, states, clients };
 }
 
-export const dbConnections = defineCommand('db connections', async ({ services }) => {
+export const dbConnections = defineCommand('db connections', async ({ args, services }) => {
   const target = postgresOf(services);
   const { capacity, states, clients } = await readConnections(target);
+  const idle = await idleSessions(target, args.idleFor);
   const databaseUsed = states.reduce((sum, s) => sum + s.connections, 0);
   const { level, text } = capacityVerdict(capacity, databaseUsed);
   const idleInTransaction = clients.reduce((sum, c) => sum + c.idle_in_transaction, 0);
@@ -124,15 +138,18 @@ export const dbConnections = defineCommand('db connections', async ({ services }
   if (idleInTransaction > 0) {
     blocks.push({
       kind: 'context',
-      text: `${plural(idleInTransaction, 'connection is', 'connections are')} idle in a transaction: they hold a slot and their locks. See \`db long-running\` and \`db blocking\`.`,
+      text: `${plural(idleInTransaction, 'connection is', 'connections are')} idle in a transaction: they hold a slot and their locks (\`db blocking\` shows whom they hold up).`,
     });
   }
   blocks.push(...(await visibilityWarning(target)));
-  if (level !== 'ok') {
+  blocks.push(...(await idleSessionBlocks(services, idle, args.idleFor)));
+  if (level !== 'ok' && idle.length === 0) {
     blocks.push({
       kind: 'context',
-      text: 'Look for the application holding the most idle connections (pool too large or leaking), and at `db long-running` for queries to end.',
+      text: `No session has been idle for more than ${formatDuration(args.idleFor)}: look for the application holding the most connections (pool too large), \`db connections --idle-for 1m\` for younger idle sessions, and \`db long-running\` for queries to end.`,
     });
   }
-  return diagnosis(`Database connections — ${target.description}`, verdict(level, text), blocks);
+  const idleText = idle.length > 0 ? ` ${idleSummary(idle, args.idleFor)}.` : '';
+  const summary = verdict(idle.length > 0 && level === 'ok' ? 'warn' : level, `${text}${idleText}`);
+  return diagnosis(`Database connections — ${target.description}`, summary, blocks);
 });

@@ -13,6 +13,10 @@ interface IndexRow {
   scans: number;
   size: string;
   constraint: boolean;
+  /** The foreign key whose columns lead this index, if any (it makes deletes on the parent cheap). */
+  foreign_key: string | null;
+  /** The table that foreign key references. */
+  parent: string | null;
 }
 
 interface SeqScanRow {
@@ -29,9 +33,21 @@ const INDEXES_SQL = `
 SELECT s.schemaname AS schema, s.relname AS "table", s.indexrelname AS index,
        s.idx_scan::float8 AS scans,
        pg_size_pretty(pg_relation_size(s.indexrelid)) AS size,
-       (i.indisunique OR i.indisprimary) AS "constraint"
+       (i.indisunique OR i.indisprimary OR i.indisexclusion
+         OR EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.contype <> 'f')) AS "constraint",
+       fk.conname AS foreign_key, fk.parent
 FROM pg_stat_user_indexes s
 JOIN pg_index i ON i.indexrelid = s.indexrelid
+-- A foreign key is backed when its columns are the index's leading columns, in any order:
+-- without such an index every delete or key update on the parent scans this table.
+LEFT JOIN LATERAL (
+  SELECT c.conname, c.confrelid::regclass::text AS parent
+  FROM pg_constraint c
+  WHERE c.contype = 'f' AND c.conrelid = i.indrelid
+    AND (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(c.conkey)] @> c.conkey
+    AND (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(c.conkey)] <@ c.conkey
+  ORDER BY c.conname LIMIT 1
+) fk ON true
 ORDER BY s.idx_scan, (i.indisunique OR i.indisprimary), pg_relation_size(s.indexrelid) DESC, s.indexrelname
 LIMIT 200`;
 
@@ -55,18 +71,18 @@ const SINCE_SQL = `SELECT stats_reset FROM pg_stat_database WHERE datname = curr
 const qualified = (schema: string, name: string): string =>
   schema === 'public' ? name : `${schema}.${name}`;
 
+/** Whether dropping the index would hurt even though no query uses it. */
+const mustKeep = (i: IndexRow): boolean => i.constraint || i.foreign_key !== null;
+
+function note(i: IndexRow): string {
+  if (i.scans > 0) return '';
+  if (i.constraint) return 'unused, but enforces a constraint: keep';
+  if (i.foreign_key !== null) return 'unused, but backs a foreign key: keep';
+  return 'unused: candidate to drop';
+}
+
 function indexRows(indexes: IndexRow[]): string[][] {
-  return indexes.map((i) => [
-    i.index,
-    qualified(i.schema, i.table),
-    count(i.scans),
-    i.size,
-    i.scans === 0
-      ? i.constraint
-        ? 'unused, but enforces a constraint: keep'
-        : 'unused: candidate to drop'
-      : '',
-  ]);
+  return indexes.map((i) => [i.index, qualified(i.schema, i.table), count(i.scans), i.size, note(i)]);
 }
 
 const firstNames = (names: string[]): string => names.slice(0, 5).join(', ');
@@ -120,13 +136,26 @@ export const dbIndexes = defineCommand('db indexes', async ({ services }) => {
   const seqScans = await target.query<SeqScanRow>(SEQ_SCANS_SQL, [MIN_ROWS, MIN_SEQ_SCANS]);
   const [stats] = await target.query<{ stats_reset: Date | null }>(SINCE_SQL);
   const since = statsSince(stats?.stats_reset, services.now());
-  const droppable = indexes.filter((i) => i.scans === 0 && !i.constraint);
+  const droppable = indexes.filter((i) => i.scans === 0 && !mustKeep(i));
   const text = summary(droppable, seqScans, since);
   const blocks: Block[] = [
     { kind: 'section', text: 'Least-used indexes' },
     table(['index', 'table', 'scans', 'size', 'note'], indexRows(indexes), 10),
     ...missingIndexBlocks(seqScans),
   ];
+  const foreignKeys = indexes.filter((i) => i.scans === 0 && !i.constraint && i.foreign_key !== null);
+  if (foreignKeys.length > 0) {
+    blocks.push({
+      kind: 'context',
+      text: foreignKeys
+        .slice(0, 5)
+        .map(
+          (i) =>
+            `${i.index} backs the foreign key ${i.foreign_key ?? ''} (${i.table} → ${i.parent ?? '?'}): without it every delete or key change on ${i.parent ?? 'the parent'} scans ${i.table}. It stays.`,
+        )
+        .join('\n'),
+    });
+  }
   if (droppable.length > 0) {
     blocks.push({
       kind: 'context',

@@ -4,6 +4,7 @@ import { shorten, type Block } from '../chat/message.js';
 import { defineCommand } from '../commands/handler.js';
 import { formatDuration, formatDurationShort } from '../core/duration.js';
 import { maskSecrets } from '../core/secrets.js';
+import { idleSessionBlocks, idleSessions, idleSummary } from './idle-sessions.js';
 import { terminateOffer } from './terminate-offer.js';
 import { postgresOf } from '../targets/require-target.js';
 import { visibilityWarning } from './stats-visibility.js';
@@ -46,9 +47,16 @@ export const dbLongRunning = defineCommand('db long-running', async ({ args, ser
   const threshold = formatDuration(args.olderThan);
   const title = `Long-running queries (over ${threshold}) — ${target.description}`;
   const oldest = rows[0];
+  // A leaked connection runs nothing, so it is not a long-running query; it still needs ending.
+  const idle = (await idleSessions(target, args.olderThan)).filter((s) => s.state === 'idle');
+  const idleBlocks = await idleSessionBlocks(services, idle, args.olderThan);
   if (!oldest) {
-    const text = verdict('ok', `No query has been running for more than ${threshold}.`);
-    return diagnosis(title, text, await visibilityWarning(target));
+    const none = `No query has been running for more than ${threshold}.`;
+    const text =
+      idle.length > 0
+        ? verdict('warn', `${none} But ${idleSummary(idle, args.olderThan)}.`)
+        : verdict('ok', none);
+    return diagnosis(title, text, [...(await visibilityWarning(target)), ...idleBlocks]);
   }
 
   const text = verdict(
@@ -76,6 +84,8 @@ export const dbLongRunning = defineCommand('db long-running', async ({ args, ser
     });
   }
   blocks.push(...(await visibilityWarning(target)));
-  blocks.push(...(await terminateOffer(services, rows, args.olderThan)));
+  const sessions = rows.map((r) => ({ ...r, waitingOnLock: r.wait?.startsWith('Lock:') === true }));
+  blocks.push(...(await terminateOffer(services, sessions, args.olderThan)));
+  blocks.push(...idleBlocks);
   return diagnosis(title, text, blocks);
 });

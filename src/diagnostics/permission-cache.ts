@@ -5,13 +5,17 @@ import { formatDuration } from '../core/duration.js';
 import { describeError, isOpsError } from '../core/errors.js';
 import type { CacheTarget } from '../targets/targets.js';
 
-export const permissionCacheKey = (userId: string): string => `permissions:${userId}`;
+import { permissionsKey, shownKey } from '../remediations/oatie-users.js';
+
+/** The key as Redis holds it (with OATIE_REDIS_PREFIX), as people read it. */
+export const permissionCacheKey = (cache: CacheTarget, userId: string): string =>
+  shownKey(cache, permissionsKey(userId));
 
 export type CacheState =
   | { kind: 'not-configured' }
   | { kind: 'unreachable'; reason: string }
-  | { kind: 'absent' }
-  | { kind: 'cached'; ttlSeconds: number; permissions?: string[]; role?: string };
+  | { kind: 'absent'; key: string }
+  | { kind: 'cached'; key: string; ttlSeconds: number; permissions?: string[]; role?: string };
 
 const asList = z.array(z.string());
 const asObject = z.object({ permissions: z.array(z.string()).optional(), role: z.string().optional() });
@@ -34,12 +38,13 @@ export async function readPermissionCache(
   userId: string,
 ): Promise<CacheState> {
   if (!cache) return { kind: 'not-configured' };
-  const key = permissionCacheKey(userId);
+  const key = permissionsKey(userId);
   try {
     const value = await cache.get(key);
-    if (value === null) return { kind: 'absent' };
+    const shown = permissionCacheKey(cache, userId);
+    if (value === null) return { kind: 'absent', key: shown };
     const ttlSeconds = await cache.ttl(key);
-    return { kind: 'cached', ttlSeconds, ...parseCached(value) };
+    return { kind: 'cached', key: shown, ttlSeconds, ...parseCached(value) };
   } catch (error) {
     return { kind: 'unreachable', reason: isOpsError(error) ? error.message : describeError(error) };
   }

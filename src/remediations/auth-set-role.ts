@@ -3,7 +3,7 @@
 // permissions so the change takes effect at once.
 import { z } from 'zod';
 import { badArgument, conflict, describeError, isOpsError } from '../core/errors.js';
-import { oatieUser, permissionsKey, userByEmail, userById } from './oatie-users.js';
+import { oatieUser, permissionsKey, shownKey, userByEmail, userById } from './oatie-users.js';
 import { defineFix } from './remediation.js';
 import { postgresOf, redisOf } from '../targets/require-target.js';
 import { rowsOf } from './sql-rows.js';
@@ -29,7 +29,7 @@ export const authSetRole = defineFix({
     if (user.role === args.role) throw conflict(`${user.email} already has the role ${args.role}.`);
     return {
       summary: `Change the role of ${user.email} from ${user.role} to ${args.role}, then clear their permission cache.`,
-      statement: `${UPDATE_SQL}\n  -- $1 = '${args.role}', $2 = '${user.id}' (${user.email}), $3 = '${user.role}'\nDEL ${permissionsKey(user.id)}`,
+      statement: `${UPDATE_SQL}\n  -- $1 = '${args.role}', $2 = '${user.id}' (${user.email}), $3 = '${user.role}'\nDEL ${shownKey(cache, permissionsKey(user.id))}`,
       target: `${target.description} and Redis ${cache.description}`,
       facts: [{ label: 'User', value: `${user.email} (${user.id}), role ${user.role} now` }],
       data: { user, role: args.role },
@@ -60,8 +60,9 @@ export const authSetRole = defineFix({
         output: step1,
       };
     try {
-      const deleted = await redisOf(services).del(permissionsKey(user.id));
-      const step2 = `DEL ${permissionsKey(user.id)}: ${deleted === 1 ? '1 key deleted' : 'no cached permissions (0 keys)'}`;
+      const cache = redisOf(services);
+      const deleted = await cache.del(permissionsKey(user.id));
+      const step2 = `DEL ${shownKey(cache, permissionsKey(user.id))}: ${deleted === 1 ? '1 key deleted' : 'no cached permissions (0 keys)'}`;
       return {
         ok: true,
         summary: `${user.email} now has the role ${role}; their permission cache is cleared.`,

@@ -1,15 +1,23 @@
 // `db terminate-long [--older-than 10m]`: end every client query of the Oatie database running longer
 // than a threshold (at least policy fixes.minTerminateAge). The plan lists them (never a replica of
-// the bot); at execution only those still running the same query are terminated, and the card says
+// the bot, never a query that only waits for a lock); at execution only those still running the same query are terminated, and the card says
 // what became of each.
 import { z } from 'zod';
 import { limitRows, shorten } from '../chat/message.js';
 import { badArgument, notFound } from '../core/errors.js';
 import { formatDuration, formatDurationShort } from '../core/duration.js';
 import { maskSecrets } from '../core/secrets.js';
-import { BACKEND_SQL, backendIdentity, backendRow, identityOf, stillMatching } from './pg-backends.js';
+import {
+  BACKEND_SQL,
+  backendIdentity,
+  backendRow,
+  identityOf,
+  stillMatching,
+  type BackendIdentity,
+} from './pg-backends.js';
 import { terminateMatching, type Termination } from './pg-terminate.js';
-import { defineFix } from './remediation.js';
+import { defineFix, type FixResult, type Recheck } from './remediation.js';
+import type { Services } from '../core/services.js';
 import { postgresOf } from '../targets/require-target.js';
 import { rowsOf } from './sql-rows.js';
 
@@ -23,18 +31,14 @@ export const dbTerminateLong = defineFix({
   risk: 'medium',
   data: longData,
   async plan({ args, services }) {
-    const min = services.policy.fixes.minTerminateAge;
-    if (args.olderThan < min) {
-      throw badArgument(
-        `--older-than must be at least ${formatDuration(min)} (policy fixes.minTerminateAge).`,
-      );
-    }
+    requireMinimumAge(services, args.olderThan);
     const target = postgresOf(services);
     const rows = await rowsOf(
       target,
       `${BACKEND_SQL}
         WHERE backend_type = 'client backend' AND datname = current_database() AND pid <> pg_backend_pid()
           AND NOT (pid = ANY($1::int[])) AND coalesce(state, '') <> 'idle'
+          AND wait_event_type IS DISTINCT FROM 'Lock'
           AND query_start < now() - make_interval(secs => $2::double precision / 1000)
         ORDER BY query_start LIMIT $3`,
       [await target.ownPids(), args.olderThan, MAX_BACKENDS + 1],
@@ -67,29 +71,55 @@ export const dbTerminateLong = defineFix({
           label: 'Runs only on',
           value: 'backends still running the query listed (same pid, connection start and query start)',
         },
+        {
+          label: 'Left alone',
+          value: 'queries only waiting for a lock (ending them frees nothing: `db blocking` ends the holder)',
+        },
       ],
       table: { columns: ['pid', 'user', 'application', 'state', 'running', 'query'], ...table },
       data: { olderThanMs: args.olderThan, backends: listed.map(identityOf) },
     };
   },
-  async recheck(plan, { services }) {
-    const matching = await stillMatching(postgresOf(services), plan.data.backends);
-    return matching.length > 0
-      ? { ok: true }
-      : { ok: false, reason: 'none of the listed backends is still running its query.' };
-  },
-  async execute(plan, { services }) {
-    const waitMs = services.config.OATIE_TARGET_TIMEOUT_MS;
-    const results = await terminateMatching(postgresOf(services), plan.data.backends, waitMs);
-    const done = results.filter((r) => r.outcome === 'terminated');
-    const skipped = results.filter((r) => r.outcome === 'skipped');
-    return {
-      ok: done.length > 0 && done.length + skipped.length === results.length,
-      summary: `${done.length} of ${plan.data.backends.length} backend(s) terminated.`,
-      output: outcomeLines(results, waitMs).join('\n'),
-    };
-  },
+  recheck: (plan, { services }) => recheckListed(services, plan.data.backends, 'running its query'),
+  execute: (plan, { services }) => terminateListed(services, plan.data.backends, 'backend(s)'),
 });
+
+/** The policy's smallest threshold (fixes.minTerminateAge), for terminate-long and terminate-idle. */
+export function requireMinimumAge(services: Services, olderThan: number): void {
+  const min = services.policy.fixes.minTerminateAge;
+  if (olderThan < min) {
+    throw badArgument(`--older-than must be at least ${formatDuration(min)} (policy fixes.minTerminateAge).`);
+  }
+}
+
+/** The re-check of a list: runs if any listed backend is still `what` (the same connection). */
+export async function recheckListed(
+  services: Services,
+  backends: readonly BackendIdentity[],
+  what: string,
+): Promise<Recheck> {
+  const matching = await stillMatching(postgresOf(services), backends);
+  return matching.length > 0
+    ? { ok: true }
+    : { ok: false, reason: `none of the listed backends is still ${what}.` };
+}
+
+/** Terminates the listed backends still matching, and says what became of each. */
+export async function terminateListed(
+  services: Services,
+  backends: readonly BackendIdentity[],
+  noun: string,
+): Promise<FixResult> {
+  const waitMs = services.config.OATIE_TARGET_TIMEOUT_MS;
+  const results = await terminateMatching(postgresOf(services), backends, waitMs);
+  const done = results.filter((r) => r.outcome === 'terminated');
+  const skipped = results.filter((r) => r.outcome === 'skipped');
+  return {
+    ok: done.length > 0 && done.length + skipped.length === results.length,
+    summary: `${done.length} of ${backends.length} ${noun} terminated.`,
+    output: outcomeLines(results, waitMs).join('\n'),
+  };
+}
 
 /** One line per outcome, naming its pids: what the card shows under the summary. */
 function outcomeLines(results: readonly Termination[], waitMs: number): string[] {

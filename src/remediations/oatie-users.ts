@@ -10,6 +10,9 @@ export type OatieUser = z.infer<typeof oatieUser>;
 /** The Redis key of a user's cached permissions (OATIE_REDIS_PREFIX is added by the Redis target). */
 export const permissionsKey = (userId: string): string => `permissions:${userId}`;
 
+/** The key as Redis really holds it (with OATIE_REDIS_PREFIX), for what people read. */
+export const shownKey = (cache: { keyPrefix: string }, key: string): string => `${cache.keyPrefix}${key}`;
+
 /** The user with this email (already lower-cased by the grammar), compared case-insensitively. */
 export async function userByEmail(target: SqlTarget, email: string): Promise<OatieUser> {
   const rows = await rowsOf(

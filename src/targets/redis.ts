@@ -25,6 +25,7 @@ const DEADLINE_GRACE_MS = 250;
 
 export class RedisTarget implements CacheTarget {
   readonly description: string;
+  readonly keyPrefix: string;
   private readonly client: Redis;
   private lastError: Error | undefined;
   private connecting: Promise<void> | undefined;
@@ -34,6 +35,7 @@ export class RedisTarget implements CacheTarget {
     private readonly options: RedisTargetOptions,
   ) {
     this.description = describeRedisUrl(url);
+    this.keyPrefix = options.keyPrefix;
     this.client = new Redis(url, {
       lazyConnect: true,
       connectTimeout: options.timeoutMs,

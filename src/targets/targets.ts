@@ -28,6 +28,8 @@ export interface SqlTarget {
 /** The platform's Redis, which holds the permission cache (OATIE_REDIS_URL). */
 export interface CacheTarget {
   readonly description: string;
+  /** Prepended to every key this target reads or deletes (OATIE_REDIS_PREFIX): shown with the keys. */
+  readonly keyPrefix: string;
   /** Round-trip time of PING, in milliseconds. */
   ping(): Promise<number>;
   get(key: string): Promise<string | null>;

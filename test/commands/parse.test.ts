@@ -69,7 +69,7 @@ describe('the /oatie grammar', () => {
 
   it('answers unknown words with "did you mean" and the usage', () => {
     const typo = error('db conections');
-    expect(typo.suggestion).toBe('db connections');
+    expect(typo.suggestion).toBe('db connections [--idle-for 10m]');
     expect(typo.usage).toContain('db long-running [--older-than 5m]');
     expect(error('incidnet p1 x').suggestion).toBe('incident');
     expect(error('incident ackk').suggestion).toBe('incident ack');

@@ -49,6 +49,23 @@ describe('auth token', () => {
     expect(answer.text).not.toContain(SIGNATURE);
   });
 
+  test('expired 65 s ago with a 300 s tolerance: still accepted, for how long, not "rejected"', async () => {
+    const token = jwt({ ...base, iat: seconds(NOW) - 3600, exp: seconds(NOW) - 65 });
+    const answer = await bot.run(`auth token Bearer ${token}`);
+    expect(answer.text).toContain(
+      '⚠️ This token has expired but is still accepted for another 235 s (clock tolerance).',
+    );
+    expect(answer.text).toContain(
+      'It expired 65 s ago (2026-11-28 14:28 UTC); still accepted for another 235 s (JWT_CLOCK_TOLERANCE 300 s)',
+    );
+    expect(answer.text).not.toContain('will be rejected');
+
+    const beyond = jwt({ ...base, iat: seconds(NOW) - 3600, exp: seconds(NOW) - 301 });
+    const rejected = await bot.run(`auth token Bearer ${beyond}`);
+    expect(rejected.text).toContain('🔴 This token will be rejected.');
+    expect(rejected.text).toContain('beyond JWT_CLOCK_TOLERANCE (5 minutes)');
+  });
+
   test('a valid token says when it expires and that the signature is not checked', async () => {
     const answer = await bot.run(
       `auth token Bearer ${jwt({ ...base, iat: seconds(NOW) - 60, exp: seconds(NOW) + 12 * 60 })}`,

@@ -56,14 +56,24 @@ describe('auth user', () => {
     expect(answer.text).toContain(
       '🔴 maria.garcia@northwind.example (analyst) has no reports:create permission row',
     );
-    expect(answer.text).toContain('`auth set-role maria.garcia@northwind.example <role>`');
+    expect(answer.text).toContain(
+      'Grant it (`auth grant maria.garcia@northwind.example reports:create`, which also clears the permission cache); changing the role adds no permission row.',
+    );
     expect(answer.text).toContain('Organisation: Northwind Traders');
     expect(answer.text).toContain(`User id: ${maria}`);
     expect(answer.text).toContain('Permissions: reports:read, templates:read');
     expect(answer.text).toContain(
-      `Permission cache: permissions:${maria} is not cached (the next request reads the database)`,
+      `Permission cache: ${prefix}permissions:${maria} is not cached (the next request reads the database)`,
     );
-    expect(answer.buttons).toEqual([]);
+    expect(answer.buttons.map((b) => b.label)).toEqual(['Grant reports:create']);
+    expect(await bot.payloadOf(answer.buttons[0]!)).toEqual({
+      kind: 'fix.propose',
+      payload: {
+        command: 'auth grant',
+        args: { email: 'maria.garcia@northwind.example', permission: 'reports:create' },
+        why: 'auth user: maria.garcia@northwind.example has no reports:create permission row',
+      },
+    });
   });
 
   test('a stale cache: the database grants it, the cache does not; offers to clear the cache', async () => {
@@ -74,7 +84,7 @@ describe('auth user', () => {
     );
     expect(answer.text).toMatch(
       new RegExp(
-        `Permission cache: permissions:${james} is cached, expires in 1[12] minutes?.*, 1 permission`,
+        `Permission cache: ${prefix}permissions:${james} is cached, expires in 1[12] minutes?.*, 1 permission`,
       ),
     );
     expect(answer.buttons.map((b) => b.label)).toEqual(['Clear permission cache']);
@@ -95,6 +105,21 @@ describe('auth user', () => {
       '⚠️ The cache still holds the role analyst, the database says report_manager: the cache is stale.',
     );
     expect(answer.text).toContain('is cached, without expiry, 2 permissions');
+    expect(answer.text).not.toContain('k8s restart');
+    expect(answer.buttons.map((b) => b.label)).toEqual(['Clear permission cache']);
+  });
+
+  test('data and cache agree yet the user is refused: points at restarting auth-service', async () => {
+    await redis.raw.set(`${prefix}permissions:${james}`, JSON.stringify(['reports:read', 'reports:create']));
+    const answer = await bot.run('auth user james.chen@acme.example reports:create');
+    expect(answer.text).toContain(
+      '✅ james.chen@acme.example (report_manager) has reports:create. The database and the permission cache agree: if auth-service still refuses, it holds stale permissions in memory (`k8s restart auth-service`).',
+    );
+    expect(answer.buttons.map((b) => b.label)).toEqual(['Restart auth-service']);
+    expect(await bot.payloadOf(answer.buttons[0]!)).toMatchObject({
+      payload: { command: 'k8s restart', args: { deployment: 'auth-service' } },
+    });
+    await redis.raw.del(`${prefix}permissions:${james}`);
   });
 
   test('without a permission: role and organisation; a role the platform does not know is flagged', async () => {

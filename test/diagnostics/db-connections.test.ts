@@ -64,9 +64,11 @@ describe('db connections', () => {
         (await bot.targets.postgres!.ownPids()).length === 1 ? true : undefined,
       );
       for (let i = 0; i < 4; i += 1) clients.push(await db.client('report-service', role));
+      // A superuser's session (a DBA in psql) is not counted against CONNECTION LIMIT.
+      clients.push(await db.client('psql'));
       const [{ used }] = (await admin(
-        `SELECT count(*)::int AS used FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'`,
-        [db.name],
+        `SELECT count(*)::int AS used FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend' AND usename = $2`,
+        [db.name, role],
       )) as [{ used: number }];
       await admin(`ALTER DATABASE ${db.name} CONNECTION LIMIT ${used}`);
 
@@ -77,8 +79,9 @@ describe('db connections', () => {
       // …but the bot answers on its warm connection.
       const answer = await bot.run('db connections');
       expect(answer.text).toContain(
-        `🔴 No free connection slots for database ${db.name}: ${used} of its ${used} (CONNECTION LIMIT) are taken`,
+        `🔴 No free connection slots for database ${db.name}: ${used} of its ${used} (CONNECTION LIMIT) are taken (plus `,
       );
+      expect(answer.text).toMatch(/\(plus \d+ superuser sessions?, not counted\)/);
       expect(answer.text).toMatch(/report-service\s+oatie_ops_\w+\s+4/);
       expect(answer.text).toMatch(/oatie-ops\s+oatie_ops_\w+\s+1\s+1/);
     } finally {
@@ -88,6 +91,48 @@ describe('db connections', () => {
       await admin(`DROP ROLE ${role}`);
     }
   });
+
+  test('a leaked idle connection: listed with its age, client and application, and a fix offered', () =>
+    withDiagnostics({ OATIE_DATABASE_URL: db.url }, async (bot) => {
+      const leaked = await db.client('billing-export');
+      clients.push(leaked);
+      await leaked.query('SELECT 1 AS forgotten');
+      const [{ pid }] = (await leaked.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows as [
+        { pid: number },
+      ];
+      const answer = await eventually('the session to be idle for a second', async () => {
+        const a = await bot.run('db connections --idle-for 1s');
+        return a.text.includes(`Terminate pid ${pid}`) ? a : undefined;
+      });
+      expect(answer.text).toMatch(
+        /⚠️ Connections are fine: .*\. \d+ sessions? ha(s|ve) been idle for more than 1 second, each holding a connection slot\./,
+      );
+      expect(answer.text).toContain('Idle sessions (over 1 second)');
+      expect(answer.text).toMatch(
+        new RegExp(
+          `${pid}\\s+\\d+s\\s+idle\\s+postgres\\s+billing-export\\s+127\\.0\\.0\\.1\\s+SELECT pg_backend_pid`,
+        ),
+      );
+      expect(answer.text).toContain('the application took a connection and never gave it back');
+      const button = answer.buttons.find((b) => b.label === `Terminate pid ${pid}`);
+      expect(await bot.payloadOf(button!)).toEqual({
+        kind: 'fix.propose',
+        payload: {
+          command: 'db terminate',
+          args: { pid: String(pid) },
+          why: `db connections: pid ${pid} (billing-export)`,
+        },
+      });
+      expect(answer.text).toContain('`db terminate-idle --older-than 10m`');
+      // The bot's own warm connection is idle too, and never listed.
+      for (const own of await bot.targets.postgres!.ownPids())
+        expect(answer.text).not.toMatch(new RegExp(`^${own}\\s`, 'm'));
+
+      // With the default threshold (10 minutes) nothing is listed yet.
+      const fresh = await bot.run('db connections');
+      expect(fresh.text).not.toContain('Idle sessions');
+      await leaked.end();
+    }));
 
   test('a role without pg_monitor is told that it sees only its own sessions', async () => {
     const role = `oatie_ops_${randomBytes(4).toString('hex')}`;

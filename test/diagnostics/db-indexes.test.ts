@@ -42,7 +42,7 @@ describe('db indexes', () => {
     const answer = await bot.run('db indexes');
     expect(answer.text).toContain('Index usage');
     expect(answer.text).toMatch(
-      /⚠️ \d+ indexes have never been used since statistics began \(.*idx_audit_logs_action.*\)/,
+      /⚠️ 1 index has never been used since statistics began \(idx_audit_logs_action\)/,
     );
     expect(answer.text).toMatch(
       /idx_audit_logs_action\s+audit_logs\s+0\s+\d+ (bytes|kB)\s+unused: candidate to drop/,
@@ -51,6 +51,22 @@ describe('db indexes', () => {
       /organizations_name_key\s+organizations\s+0\s+\d+ (bytes|kB)\s+unused, but enforces a constraint: keep/,
     );
     expect(answer.text).toContain('… ');
+    expect(answer.text).not.toMatch(/idx_users_organization.*candidate to drop/);
+    expect(answer.text).not.toMatch(/\(.*idx_users_organization.*\): each one slows every write/);
+  });
+
+  test('an index backing a foreign key is never a candidate to drop: the answer says why it stays', async () => {
+    const answer = await bot.run('db indexes');
+    expect(answer.text).toMatch(
+      /idx_users_organization\s+users\s+0\s+\d+ (bytes|kB)\s+unused, but backs a foreign key: keep/,
+    );
+    expect(answer.text).toContain(
+      'idx_users_organization backs the foreign key users_organization_id_fkey (users → organizations): without it every delete or key change on organizations scans users. It stays.',
+    );
+    // A two-column index whose first column is the foreign key backs it too.
+    expect(answer.text).toContain(
+      'idx_report_executions_report backs the foreign key report_executions_report_id_fkey',
+    );
     expect(answer.text).toContain('`db drop-index <index>` (needs approval)');
   });
 

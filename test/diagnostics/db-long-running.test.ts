@@ -9,6 +9,7 @@ import {
 } from '../support/diagnostics-harness.js';
 import {
   createOatieDatabase,
+  eventually,
   startQuery,
   type OatieDatabase,
   type RunningQuery,
@@ -70,8 +71,55 @@ describe('db long-running', () => {
       },
     });
     expect(answer.text).toContain(
-      'Terminating all at once takes a threshold of at least 5m (`db long-running --older-than 5m`)',
+      'None has been running for more than 10 minutes, the threshold for ending them all at once (`db terminate-long --older-than 10m`); meanwhile, one at a time.',
     );
+  });
+
+  test('a query only waiting for a lock is listed but never offered: its blocker is', async () => {
+    const waiter = await db.client('migration');
+    const blocked = waiter.query('BEGIN; LOCK TABLE users IN ACCESS EXCLUSIVE MODE').catch((e: unknown) => e);
+    try {
+      const waiterPid = await eventually('the LOCK to wait', async () => {
+        const rows = await db.sql<{ pid: number }>(
+          "SELECT pid FROM pg_stat_activity WHERE application_name = 'migration' AND wait_event_type = 'Lock'",
+        );
+        return rows[0]?.pid;
+      });
+      const answer = await eventually('the waiter to pass the threshold', async () => {
+        const a = await bot.run('db long-running --older-than 1s');
+        return a.text.includes(`pid ${waiterPid}`) ? a : undefined;
+      });
+      expect(answer.text).toMatch(
+        new RegExp(`${waiterPid}\\s+\\S+\\s+active\\s+postgres\\s+migration\\s+Lock:relation`),
+      );
+      expect(answer.buttons.map((b) => b.label)).not.toContain(`Terminate pid ${waiterPid}`);
+      expect(answer.buttons.map((b) => b.label)).toContain(`Terminate pid ${sleeper.pid}`);
+      expect(answer.text).toContain(
+        `1 of them only waits for a lock (pid ${waiterPid}): ending it frees nothing. \`db blocking\` shows the session holding the lock and offers to end that one.`,
+      );
+    } finally {
+      await db.sql('SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [
+        'migration',
+      ]);
+      await blocked;
+      await waiter.end();
+    }
+  });
+
+  test('a connection left idle runs no query, yet is shown below, with a fix', async () => {
+    const leaked = await db.client('billing-export');
+    try {
+      await leaked.query('SELECT 1');
+      const [row] = (await leaked.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+      const answer = await eventually('the session to be idle', async () => {
+        const a = await bot.run('db long-running --older-than 1s');
+        return a.text.includes(`Terminate pid ${row!.pid}`) ? a : undefined;
+      });
+      expect(answer.text).toContain('Idle sessions (over 1 second)');
+      expect(answer.text).toMatch(new RegExp(`${row!.pid}\\s+\\d+s\\s+idle\\s+postgres\\s+billing-export`));
+    } finally {
+      await leaked.end();
+    }
   });
 
   test('nothing older than the default five minutes: says so', async () => {

@@ -2,6 +2,7 @@
 // changed with a bound-parameter UPDATE and the user's cached permissions are really deleted.
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { Reply } from '../../src/commands/handler.js';
 import { repliesText, startFixStory, type FixHarness, type FixStory } from '../support/fix-harness.js';
 import { eventually, type OatieDatabase } from '../support/oatie-database.js';
 import { REDIS_URL } from '../support/test-redis.js';
@@ -54,7 +55,7 @@ describe('auth set-role', () => {
       'UPDATE users SET role = $1 WHERE id = $2 AND role = $3 RETURNING id::text AS id',
     );
     expect(shown).toContain(`-- $1 = 'report_manager', $2 = '${jane}' (jane@acme.com), $3 = 'viewer'`);
-    expect(shown).toContain(`DEL permissions:${jane}`);
+    expect(shown).toContain(`DEL ${PREFIX}permissions:${jane}`);
     expect(await roleOf('jane@acme.com')).toBe('viewer');
     expect(await redis.exists(`permissions:${jane}`)).toBe(1);
 
@@ -68,7 +69,7 @@ describe('auth set-role', () => {
       'jane@acme.com now has the role report_manager; their permission cache is cleared.',
     );
     expect(after).toContain('UPDATE users: 1 row(s) updated');
-    expect(after).toContain(`DEL permissions:${jane}: 1 key deleted`);
+    expect(after).toContain(`DEL ${PREFIX}permissions:${jane}: 1 key deleted`);
   });
 
   it('refuses roles outside the policy, unknown users and a role already held', async () => {
@@ -128,16 +129,107 @@ describe('auth clear-cache', () => {
     await redis.set(`permissions:${omar}`, '[]', 'EX', 600);
     await bot.type('auth clear-cache omar@acme.com', 'alice');
     const card = bot.lastCard();
-    expect(bot.cardText(card)).toContain(`DEL permissions:${omar}`);
-    expect(bot.cardText(card)).toMatch(/Cache: cached, expires in \d+ s/);
+    expect(bot.cardText(card)).toContain(`DEL ${PREFIX}permissions:${omar}`);
+    // The same words as `auth user` for the same TTL.
+    expect(bot.cardText(card)).toMatch(/Cache: cached, expires in (9|10) minutes/);
     await bot.press(card.approve, 'dave');
     expect(await redis.exists(`permissions:${omar}`)).toBe(0);
     expect(bot.cardText(card)).toContain(`The cached permissions of omar@acme.com (${omar}) were deleted.`);
+    expect(bot.cardText(card)).toContain(`DEL ${PREFIX}permissions:${omar}: 1 key(s) deleted`);
 
     await bot.type(`auth clear-cache ${jane.toUpperCase()}`, 'alice');
     const second = bot.lastCard();
     expect(bot.cardText(second)).toContain('not cached now');
     await bot.press(second.approve, 'dave');
     expect(bot.cardText(second)).toContain(`${jane} had no cached permissions; nothing to delete.`);
+  });
+});
+
+/** The buttons of the replies of a typed diagnostic. */
+const buttonsOf = (replies: Reply[]) =>
+  replies.flatMap((r) =>
+    r.kind === 'message' ? r.message.blocks.flatMap((b) => (b.kind === 'actions' ? b.buttons : [])) : [],
+  );
+
+const permissionsOf = async (email: string) =>
+  (
+    await oatie.sql<{ permission: string }>(
+      'SELECT p.permission FROM user_permissions p JOIN users u ON u.id = p.user_id WHERE u.email = $1 ORDER BY 1',
+      [email],
+    )
+  ).map((r) => r.permission);
+
+describe('auth grant and auth revoke', () => {
+  it('the 403 story: auth user offers the grant, it adds the row and clears the cache, the next check is green', async () => {
+    await oatie.sql(
+      "INSERT INTO user_permissions (user_id, permission) VALUES ($1, 'reports:create'), ($1, 'reports:read')",
+      [omar],
+    );
+    await redis.set(`permissions:${jane}`, JSON.stringify(['reports:read']), 'EX', 600);
+    const diagnosed = await bot.type('auth user jane@acme.com reports:create', 'alice');
+    expect(repliesText(diagnosed)).toContain('has no reports:create permission row');
+    expect(repliesText(diagnosed)).not.toContain('auth set-role');
+    const [grant] = buttonsOf(diagnosed);
+    expect(grant?.label).toBe('Grant reports:create');
+
+    await bot.press(grant!.actionId, 'alice');
+    const card = bot.lastCard();
+    const shown = bot.cardText(card);
+    expect(shown).toContain(
+      'Grant reports:create to jane@acme.com (admin), then clear their permission cache.',
+    );
+    expect(shown).toContain('INSERT INTO user_permissions (user_id, permission)');
+    expect(shown).toContain(`-- $1 = '${jane}' (jane@acme.com), $2 = 'reports:create'`);
+    expect(shown).toContain(`DEL ${PREFIX}permissions:${jane}`);
+    expect(shown).toContain('Risk: high');
+    expect(await permissionsOf('jane@acme.com')).toEqual([]);
+
+    await bot.press(card.approve, 'bob');
+    const after = bot.cardText(card);
+    expect(after).toContain('jane@acme.com now has reports:create; their permission cache is cleared.');
+    expect(after).toContain('INSERT INTO user_permissions: 1 row(s) inserted');
+    expect(after).toContain(`DEL ${PREFIX}permissions:${jane}: 1 key deleted`);
+    expect(await permissionsOf('jane@acme.com')).toEqual(['reports:create']);
+    expect(await redis.exists(`permissions:${jane}`)).toBe(0);
+
+    const checked = repliesText(await bot.type('auth user jane@acme.com reports:create', 'alice'));
+    expect(checked).toContain('✅ jane@acme.com (admin) has reports:create.');
+  });
+
+  it('refuses a permission nobody holds, one already granted, and a revoke of a row that is not there', async () => {
+    expect(await bot.refused('auth grant jane@acme.com reports:destroy')).toContain(
+      'No user holds reports:destroy: it is not a permission of the platform. Known permissions: reports:create, reports:read.',
+    );
+    expect(await bot.refused('auth grant jane@acme.com reports:create')).toContain(
+      'jane@acme.com already has reports:create.',
+    );
+    expect(await bot.refused('auth revoke jane@acme.com reports:read')).toContain(
+      'jane@acme.com has no reports:read permission row; nothing to revoke.',
+    );
+  });
+
+  it('revokes the row and clears the cache; runs nothing if the row went since the request', async () => {
+    await redis.set(`permissions:${jane}`, JSON.stringify(['reports:create']), 'EX', 600);
+    await bot.type('auth revoke jane@acme.com reports:create', 'alice');
+    const card = bot.lastCard();
+    expect(bot.cardText(card)).toContain(
+      'DELETE FROM user_permissions WHERE user_id = $1::uuid AND permission = $2',
+    );
+    await bot.press(card.approve, 'dave');
+    expect(bot.cardText(card)).toContain(
+      'jane@acme.com no longer has reports:create; their permission cache is cleared.',
+    );
+    expect(await permissionsOf('jane@acme.com')).toEqual([]);
+    expect(await redis.exists(`permissions:${jane}`)).toBe(0);
+
+    await bot.type('auth revoke omar@acme.com reports:read', 'alice');
+    const second = bot.lastCard();
+    await oatie.sql("DELETE FROM user_permissions WHERE user_id = $1 AND permission = 'reports:read'", [
+      omar,
+    ]);
+    await bot.press(second.approve, 'dave');
+    expect(bot.cardText(second)).toContain(
+      'Nothing ran: omar@acme.com no longer has reports:read since the request.',
+    );
   });
 });

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { requestFix } from '../../src/approvals/request-fix.js';
 import { dbTerminateLong } from '../../src/remediations/db-terminate-long.js';
 import { startFixHarness, startFixStory, type FixHarness, type FixStory } from '../support/fix-harness.js';
-import { startQuery, type OatieDatabase } from '../support/oatie-database.js';
+import { eventually, startQuery, type OatieDatabase } from '../support/oatie-database.js';
 import type { Policy } from '../../src/config/policy.js';
 import { policyWith } from '../support/test-app.js';
 
@@ -60,6 +60,22 @@ async function requestAsAlice(harness: FixHarness): Promise<void> {
   });
 }
 
+/** Starts `sql` as `app` and returns its pid once it waits for a lock. */
+async function startQueryWaiting(app: string, sql: string): Promise<number> {
+  const client = await oatie.client(app);
+  story.track(client);
+  const [row] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+  void client.query(sql).catch(() => undefined);
+  await eventually('the query to wait for the lock', async () => {
+    const rows = await oatie.sql(
+      "SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'",
+      [row!.pid],
+    );
+    return rows.length > 0 ? true : undefined;
+  });
+  return row!.pid;
+}
+
 beforeAll(async () => {
   // The fix harness bounds target calls (statement_timeout, the wait for exits) at 3 s.
   policy = await policyWith((yaml) => yaml.replace('minTerminateAge: 5m', 'minTerminateAge: 1s'));
@@ -105,6 +121,26 @@ describe('db terminate-long', () => {
       expect(await story.alive(ended ?? 0)).toBe(true);
     },
   );
+
+  it('never lists a query that only waits for a lock: ending it would free nothing', async () => {
+    const holder = await oatie.client('admin-console');
+    story.track(holder);
+    await holder.query('BEGIN');
+    await holder.query('LOCK TABLE reports IN ACCESS EXCLUSIVE MODE');
+    const waiter = await startQueryWaiting('report-worker', 'SELECT count(*) FROM reports');
+    const [sleeping] = await sleepers(1, 'nightly-export');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await requestAsAlice(bot);
+    const shown = bot.cardText(bot.lastCard());
+    // The session holding the lock is listed (idle in its transaction); the one waiting is not.
+    expect(shown).toContain('Terminate 2 backend(s) whose query has run longer than 1 second');
+    expect(shown).toMatch(new RegExp(`^${sleeping}\\s`, 'm'));
+    expect(shown).toMatch(/^\d+\s+postgres\s+admin-console\s+idle in transaction/m);
+    expect(shown).not.toMatch(new RegExp(`^${waiter}\\s`, 'm'));
+    expect(shown).toContain('Left alone: queries only waiting for a lock');
+    await holder.query('ROLLBACK');
+    await oatie.sql('SELECT pg_cancel_backend($1)', [sleeping]);
+  });
 
   it('reports a backend the server refuses to signal, and still terminates the others', async () => {
     const role = `oatie_test_ops_${Math.random().toString(36).slice(2, 8)}`;
