@@ -142,7 +142,7 @@ export const dbConnections = defineCommand('db connections', async ({ args, serv
     });
   }
   blocks.push(...(await visibilityWarning(target)));
-  blocks.push(...(await idleSessionBlocks(services, idle, args.idleFor)));
+  blocks.push(...(await idleSessionBlocks(services, idle, args.idleFor, 'db connections')));
   if (level !== 'ok' && idle.length === 0) {
     blocks.push({
       kind: 'context',

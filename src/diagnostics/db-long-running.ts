@@ -49,7 +49,7 @@ export const dbLongRunning = defineCommand('db long-running', async ({ args, ser
   const oldest = rows[0];
   // A leaked connection runs nothing, so it is not a long-running query; it still needs ending.
   const idle = (await idleSessions(target, args.olderThan)).filter((s) => s.state === 'idle');
-  const idleBlocks = await idleSessionBlocks(services, idle, args.olderThan);
+  const idleBlocks = await idleSessionBlocks(services, idle, args.olderThan, 'db long-running');
   if (!oldest) {
     const none = `No query has been running for more than ${threshold}.`;
     const text =

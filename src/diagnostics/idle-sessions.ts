@@ -57,6 +57,7 @@ export async function idleSessionBlocks(
   services: Services,
   sessions: readonly IdleSession[],
   olderThan: number,
+  source: string,
 ): Promise<Block[]> {
   if (sessions.length === 0) return [];
   return [
@@ -77,6 +78,6 @@ export async function idleSessionBlocks(
       kind: 'context',
       text: 'An idle session runs nothing: the application took a connection and never gave it back (a leak, or a pool larger than it needs). Ending it frees the slot; the application reconnects when it needs one.',
     },
-    ...(await terminateOffer(services, sessions, olderThan, IDLE)),
+    ...(await terminateOffer(services, sessions, olderThan, { ...IDLE, source })),
   ];
 }
