@@ -12,6 +12,7 @@ import type { Logger } from './core/logger.js';
 import { tmpdir } from 'node:os';
 import { platformChecks } from './diagnostics/health.js';
 import { HealthMonitor } from './http/health.js';
+import { WorkInHand } from './core/work-in-hand.js';
 import type { Services } from './core/services.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
 import { timerKinds } from './scheduler/timer-kinds.js';
@@ -37,8 +38,9 @@ export interface App {
   scheduler: Scheduler;
   /** The bot's own health (/health, /readyz). */
   health: HealthMonitor;
-  /** Stops the timers (finishing those in hand) and closes targets; the store stays open. */
-  stop(): Promise<void>;
+  /** Stops the timers and waits (at most `waitMs`) for the work in hand; records what did not finish
+   * as interrupted, gives back the timer leases and closes the targets. The store stays open. */
+  stop(waitMs?: number): Promise<void>;
 }
 
 /** The targets as the core sees them: the Oatie database's own pids include other replicas'. */
@@ -57,10 +59,14 @@ function withReplicas(parts: AppParts): { targets: Targets; sessions: BotSession
   return { targets, sessions };
 }
 
+/** How long stopping waits for the work in hand before recording it as interrupted. */
+const STOP_WAIT_MS = 5000;
+
 export function buildApp(parts: AppParts): App {
   const now = parts.now ?? (() => new Date());
   const scheduler = new Scheduler(parts.db, parts.log.child({ part: 'scheduler' }), parts.scheduler);
   const { targets, sessions } = withReplicas(parts);
+  const work = new WorkInHand();
   sessions?.start();
   const services: Services = {
     config: parts.config,
@@ -73,6 +79,7 @@ export function buildApp(parts: AppParts): App {
     audit: new AuditLog(parts.db, now),
     templates: parts.templates,
     targets,
+    work,
     now,
   };
   for (const timerKind of timerKinds) scheduler.on(timerKind.kind, (timer) => timerKind.run(timer, services));
@@ -92,8 +99,10 @@ export function buildApp(parts: AppParts): App {
     router: new Router(services),
     scheduler,
     health,
-    async stop() {
-      await scheduler.stop();
+    async stop(waitMs = STOP_WAIT_MS) {
+      await Promise.all([scheduler.stop(waitMs), work.drain(waitMs)]);
+      const interrupted = await work.interruptRest();
+      if (interrupted > 0) parts.log.warn({ interrupted }, 'work interrupted by the shutdown');
       await sessions?.stop();
       await parts.targets.close();
     },

@@ -93,10 +93,12 @@ async function main(): Promise<void> {
     slack.core.scheduler.start();
     ready({ chat: 'slack', mode: slack.mode, port });
     stopOnSignals(log, async () => {
+      // /readyz answers 503 from now on; no new connection or Socket Mode envelope is taken, while
+      // the work in hand gets a few seconds to finish (what does not is recorded as interrupted).
       stopping = true;
-      await http.close();
-      await slack.stop();
+      const closing = Promise.all([http.close(), slack.stop()]);
       await slack.core.stop();
+      await closing;
       await storeDb.close();
     });
     return;

@@ -8,6 +8,7 @@ import type { Approval } from './approval.js';
 import { ApprovalStore } from './approval-store.js';
 import { auditFix, type FixEvent } from './fix-audit.js';
 import { recordFixOnIncident } from './incident-link.js';
+import { recordInterruptedFix } from './interrupted-fix.js';
 import { showOnCard } from './show-on-card.js';
 
 async function recheck(fix: Fix, approval: Approval, services: Services): Promise<Recheck> {
@@ -73,7 +74,9 @@ export async function runApprovedFix(
   const running = await store.start(approved.id, services.now());
   if (!running) return (await store.get(approved.id)) ?? approved;
   await showOnCard(services, running);
-  const ending = await checkAndExecute(fix, running, services);
+  // If the process is stopped before the fix ends, the shutdown records it as interrupted.
+  const withdraw = services.work.onInterrupt(() => recordInterruptedFix(services, running));
+  const ending = await checkAndExecute(fix, running, services).finally(withdraw);
   const finished =
     (await store.finish(running.id, ending.state, services.now(), ending.result, ending.output)) ?? running;
   await auditFix(services, {

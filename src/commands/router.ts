@@ -56,7 +56,17 @@ export class Router {
     for (const observer of this.observers) observer({ command, outcome, ms });
   }
 
-  async handleText(input: TextInput): Promise<Reply[]> {
+  /** Runs a command; the shutdown waits for it (services.work). */
+  handleText(input: TextInput): Promise<Reply[]> {
+    return this.services.work.track(this.runText(input));
+  }
+
+  /** Handles a button click; the shutdown waits for it (services.work). */
+  handleAction(input: ActionInput): Promise<ActionOutcome> {
+    return this.services.work.track(this.runAction(input));
+  }
+
+  private async runText(input: TextInput): Promise<Reply[]> {
     const parsed = parseCommand(input.text);
     if (!parsed.ok) {
       this.observe('unparsed', parsed.error.code, 0);
@@ -89,7 +99,7 @@ export class Router {
     }
   }
 
-  async handleAction(input: ActionInput): Promise<ActionOutcome> {
+  private async runAction(input: ActionInput): Promise<ActionOutcome> {
     try {
       const action = await this.services.actions.get(input.actionId);
       if (!action) {

@@ -9,6 +9,7 @@ import type { Db } from '../store/db.js';
 import type { Targets } from '../targets/targets.js';
 import type { TemplateRenderer } from '../templates/renderer.js';
 import type { Logger } from './logger.js';
+import type { WorkInHand } from './work-in-hand.js';
 
 export interface Services {
   config: Config;
@@ -22,5 +23,7 @@ export interface Services {
   audit: AuditLog;
   templates: TemplateRenderer;
   targets: Targets;
+  /** What this process has in hand (graceful shutdown waits for it). */
+  work: WorkInHand;
   now(): Date;
 }

@@ -2,7 +2,8 @@
 import { describeError } from './errors.js';
 import type { Logger } from './logger.js';
 
-const DEADLINE_MS = 15_000;
+/** Kubernetes waits terminationGracePeriodSeconds (15 s) before SIGKILL; we promise 10 s. */
+const DEADLINE_MS = 9500;
 
 /** Registers `stop` for SIGTERM/SIGINT; a second signal, or the deadline, exits at once. */
 export function stopOnSignals(log: Logger, stop: () => Promise<void>): void {

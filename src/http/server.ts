@@ -22,7 +22,7 @@ export interface HealthEndpoints {
 }
 /** Slack retries after 3 s and no route needs more: a slow or stuck client cannot hold a socket for long. */
 const REQUEST_TIMEOUT_MS = 15_000;
-const CLOSE_GRACE_MS = 5000;
+const CLOSE_GRACE_MS = 3000;
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });

@@ -45,6 +45,8 @@ export class Scheduler {
   private loop: NodeJS.Timeout | undefined;
   private ticking: Promise<number> | undefined;
   private stopped = true;
+  /** Set by stop(): the timers claimed and not started yet are given back, not run. */
+  private releasing = false;
 
   constructor(
     private readonly db: Db,
@@ -125,6 +127,7 @@ export class Scheduler {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.releasing = false;
     const tick = (): void => {
       if (this.stopped) return;
       this.ticking = this.runDue().catch((error: unknown) => {
@@ -138,11 +141,36 @@ export class Scheduler {
     tick();
   }
 
-  /** Stops polling and waits for the timers in hand to finish. */
-  async stop(): Promise<void> {
+  /**
+   * Stops polling, waits (at most `waitMs`) for the timer in hand, then gives back the lease of every
+   * timer this process still holds — claimed but not started, or still running after the wait — so
+   * another process takes them at once instead of when the lease runs out.
+   */
+  async stop(waitMs = Number.POSITIVE_INFINITY): Promise<void> {
     this.stopped = true;
+    this.releasing = true;
     if (this.loop) clearTimeout(this.loop);
-    await this.ticking;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = Number.isFinite(waitMs)
+      ? new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))
+      : new Promise<void>(() => undefined);
+    await Promise.race([this.ticking, waited]);
+    clearTimeout(timer);
+    await this.releaseLeases();
+  }
+
+  private async releaseLeases(): Promise<void> {
+    try {
+      const released = await this.db.query(
+        `UPDATE timers SET state = 'pending', owner = NULL, locked_until = NULL, attempts = greatest(attempts - 1, 0)
+          WHERE owner = $1 AND state = 'running'`,
+        [this.owner],
+      );
+      if (released.rowCount > 0) this.log.info({ timers: released.rowCount }, 'timer leases released');
+    } catch (error) {
+      // The store is gone: the leases run out on their own and another process takes the timers then.
+      this.log.warn({ err: describeError(error) }, 'cannot release the timer leases');
+    }
   }
 
   /** Claims the due timers and runs them; returns how many ran. */
@@ -153,7 +181,10 @@ export class Scheduler {
       if (claimed.length === 0) return ran;
       const stopRenewing = this.renewLeases(claimed.map((t) => t.id));
       try {
-        for (const timer of claimed) await this.runOne(timer);
+        for (const timer of claimed) {
+          if (this.releasing) break; // the rest are released by stop()
+          await this.runOne(timer);
+        }
       } finally {
         stopRenewing();
       }
