@@ -41,7 +41,8 @@ export const catalog = {
   help: spec({
     words: ['help'],
     usage: 'help [topic]',
-    summary: 'List the commands, or those of one topic (incident, auth, reports, health, audit, db, k8s).',
+    summary:
+      'List the commands, or those of one topic (incident, triage, auth, reports, health, audit, db, k8s, logs).',
     kind: 'meta',
     positional: ['topic'],
     schema: z.object({ topic: a.word.transform((s) => s.toLowerCase()).optional() }),
@@ -343,6 +344,25 @@ export const catalog = {
     schema: z.object({ table: a.identifier }),
   }),
 
+  triage: spec({
+    words: ['triage'],
+    usage: 'triage [jwt|permissions|reports-failing|reports-slow|db-pool|db-slow|memory|network]',
+    summary:
+      'Run every check the guide lists for a symptom at once: states, likely causes, fixes. Alone: the symptoms.',
+    kind: 'diagnostic',
+    positional: ['symptom'],
+    schema: z.object({ symptom: a.word.transform((s) => s.toLowerCase()).optional() }),
+  }),
+  'logs errors': spec({
+    words: ['logs', 'errors'],
+    usage: 'logs errors [--since 1h] [--app <name>]',
+    summary:
+      'Errors in the window by type, top 10, first and last seen (Elasticsearch, else Kubernetes logs).',
+    kind: 'diagnostic',
+    flags: { since: { arg: 'since', kind: 'value' }, app: { arg: 'app', kind: 'value' } },
+    schema: z.object({ since: a.duration(MIN, 7 * DAY).default(HOUR), app: a.dnsLabel.optional() }),
+  }),
+
   'k8s pods': spec({
     words: ['k8s', 'pods'],
     usage: 'k8s pods [--app <name>]',
@@ -425,4 +445,14 @@ export function specOf(name: CommandName): CommandSpec {
 }
 
 /** The topics of `help`, in the order shown. */
-export const topics = ['incident', 'auth', 'reports', 'health', 'audit', 'db', 'k8s'] as const;
+export const topics = [
+  'incident',
+  'triage',
+  'auth',
+  'reports',
+  'health',
+  'audit',
+  'db',
+  'k8s',
+  'logs',
+] as const;

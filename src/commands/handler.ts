@@ -1,10 +1,18 @@
 // What a command handler and a button-action handler are, and how they answer.
 import type { Services } from '../core/services.js';
 import type { Form, Message } from '../chat/message.js';
+import type { Finding } from '../diagnostics/verdict.js';
 import type { ArgsOf, CommandName } from './catalog.js';
 
 export type Reply =
-  { kind: 'message'; message: Message; to: 'channel' | 'caller' } | { kind: 'form'; form: Form };
+  | {
+      kind: 'message';
+      message: Message;
+      to: 'channel' | 'caller';
+      /** A diagnostic's verdict as data (see `diagnosis`), for callers that compose diagnostics (triage). */
+      finding?: Finding;
+    }
+  | { kind: 'form'; form: Form };
 
 export const toChannel = (message: Message): Reply => ({ kind: 'message', message, to: 'channel' });
 export const toCaller = (message: Message): Reply => ({ kind: 'message', message, to: 'caller' });

@@ -8,6 +8,7 @@ import { diagnosticHandlers } from '../diagnostics/index.js';
 import { approvalActionHandlers, approvalCommandHandlers } from '../approvals/index.js';
 import { incidentActions, incidentCommands } from '../incidents/index.js';
 import { reviewCommands } from '../reviews/index.js';
+import { triageActions, triageCommands } from '../triage/index.js';
 
 // Each entry is typed by its command at definition (defineCommand); `run` is a method, so the list
 // holds them all as CommandHandler.
@@ -18,9 +19,14 @@ const commandHandlers: readonly CommandHandler[] = [
   ...approvalCommandHandlers,
   ...incidentCommands,
   ...reviewCommands,
+  ...triageCommands,
 ];
 
-const actionHandlers: readonly ActionHandler[] = [...approvalActionHandlers, ...incidentActions];
+const actionHandlers: readonly ActionHandler[] = [
+  ...approvalActionHandlers,
+  ...incidentActions,
+  ...triageActions,
+];
 
 export function handlerFor(name: CommandName): CommandHandler | undefined {
   return commandHandlers.find((h) => h.name === name);

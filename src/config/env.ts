@@ -96,6 +96,13 @@ export const envSchema = z.object({
   OATIE_API_URL: optionalUrl(['http:', 'https:']),
   OATIE_API_TOKEN: optionalString,
   ORACLE_BI_URL: optionalUrl(['http:', 'https:']),
+  // Centralized logs for `logs errors` (without it: the Kubernetes logs of the app).
+  OATIE_ELASTICSEARCH_URL: optionalUrl(['http:', 'https:']),
+  OATIE_ELASTICSEARCH_INDEX: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9*][a-z0-9_.*,-]{0,254}$/, 'expected an index name or pattern such as logs-*')
+    .default('logs-*'),
   OATIE_TARGET_TIMEOUT_MS: int(100, 120_000, 5000),
   // Fixes: statement_timeout of VACUUM / CREATE INDEX CONCURRENTLY / REINDEX, and how long a restart's rollout is watched.
   OATIE_FIX_TIMEOUT_MS: int(1000, 86_400_000, 1_800_000),

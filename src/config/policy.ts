@@ -5,6 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { catalog } from '../commands/catalog.js';
 import { parseDuration } from '../core/duration.js';
+import { triagePolicySchema } from './triage-policy.js';
 
 const duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
@@ -99,6 +100,7 @@ export const policySchema = z.strictObject({
   auth: z
     .strictObject({ roles: z.array(z.string().regex(/^[a-z_]{1,40}$/)).min(1) })
     .default({ roles: ['viewer', 'analyst', 'report_manager', 'admin'] }),
+  triage: triagePolicySchema,
 });
 
 export type Policy = z.infer<typeof policySchema>;

@@ -64,7 +64,7 @@ LIMIT 50`;
 
 const percent = (used: number, of: number): number => (of <= 0 ? 100 : Math.round((used / of) * 100));
 
-function capacityVerdict(c: Capacity, databaseUsed: number): Finding {
+function capacityVerdict(c: Capacity, databaseUsed: number, warnPercent: number): Finding {
   const serverPct = percent(c.server_used, c.max_connections);
   const server = `${count(c.server_used)} of ${count(c.max_connections)} connections in use on the server (${serverPct}%)`;
   // Superusers' sessions do not count against CONNECTION LIMIT (nor are they refused by it).
@@ -87,7 +87,7 @@ function capacityVerdict(c: Capacity, databaseUsed: number): Finding {
         : `only the ${c.reserved} reserved for superusers remain`;
     return { level: 'bad', text: `The server is out of connection slots: ${server}; ${reserved}.` };
   }
-  if (serverPct >= 80) return { level: 'warn', text: `Connections are running out: ${server}.` };
+  if (serverPct >= warnPercent) return { level: 'warn', text: `Connections are running out: ${server}.` };
   return { level: 'ok', text: `Connections are fine: ${server}.` };
 }
 
@@ -106,7 +106,8 @@ export const dbConnections = defineCommand('db connections', async ({ args, serv
   const { capacity, states, clients } = await readConnections(target);
   const idle = await idleSessions(target, args.idleFor);
   const databaseUsed = states.reduce((sum, s) => sum + s.connections, 0);
-  const { level, text } = capacityVerdict(capacity, databaseUsed);
+  const warnPercent = services.policy.triage.thresholds.connectionsWarnPercent;
+  const { level, text } = capacityVerdict(capacity, databaseUsed, warnPercent);
   const idleInTransaction = clients.reduce((sum, c) => sum + c.idle_in_transaction, 0);
   const limit = capacity.database_limit >= 0 ? ` of ${count(capacity.database_limit)} allowed` : '';
 

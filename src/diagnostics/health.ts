@@ -22,7 +22,8 @@ async function oatieApiHealth(api: OatieApiTarget): Promise<CheckOutcome> {
   return { healthy: h.healthy, latencyMs: h.latencyMs, detail: parts.join('; ') };
 }
 
-/** The checks of the platform's targets (shared with the bot's own /health). */
+/** The checks of the platform's targets by name (database, redis, oracle_bi, kubernetes, oatie_api),
+ * shared with the bot's own /health and with triage. */
 export function platformChecks(t: Targets): Check[] {
   const { postgres, redis, oatieApi, oracleBi, kube } = t;
   const biApi = oatieApi && (() => oracleBiThroughApi(oatieApi));

@@ -16,6 +16,7 @@ import { k8sLogs } from './k8s-logs.js';
 import { k8sNetpol } from './k8s-netpol.js';
 import { k8sPods } from './k8s-pods.js';
 import { k8sTop } from './k8s-top.js';
+import { logsErrors } from './logs-errors.js';
 import { reportsStatus } from './reports-status.js';
 import { reportsStuck } from './reports-stuck.js';
 
@@ -38,4 +39,5 @@ export const diagnosticHandlers: readonly CommandHandler[] = [
   k8sDescribe,
   k8sNetpol,
   k8sDns,
+  logsErrors,
 ];

@@ -28,10 +28,16 @@ interface UnreadPod {
   reason: unknown;
 }
 
-async function readLogs(kube: KubeTarget, pods: KubePod[], sinceSeconds: number) {
+/** The last `tailLines` lines of each pod, masked; the pods that could not be read. Shared with `logs errors`. */
+export async function readLogs(
+  kube: KubeTarget,
+  pods: KubePod[],
+  sinceSeconds: number,
+  tailLines = TAIL_LINES,
+) {
   const results = await Promise.allSettled(
     pods.map((pod) =>
-      kube.podLogs(pod.name, { container: pod.containers[0]?.name, sinceSeconds, tailLines: TAIL_LINES }),
+      kube.podLogs(pod.name, { container: pod.containers[0]?.name, sinceSeconds, tailLines }),
     ),
   );
   const read: PodLines[] = [];

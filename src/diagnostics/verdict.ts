@@ -15,11 +15,23 @@ const ICON: Record<Level, string> = { ok: '✅', warn: '⚠️', bad: '🔴', in
 /** A verdict sentence with the icon of its level. */
 export const verdict = (level: Level, text: string): string => `${ICON[level]} ${text}`;
 
-/** A diagnostic's answer in the channel: its title, the verdict (`verdict(level, text)`), then the
- * figures and hints that back it. */
-export function diagnosis(title: string, summary: string, details: readonly Block[] = []): Reply {
-  const blocks: Block[] = [{ kind: 'header', text: title }, { kind: 'section', text: summary }, ...details];
-  return toChannel({ text: summary, blocks });
+/** The finding a verdict sentence states: the inverse of `verdict`. */
+export function readVerdict(sentence: string): Finding | undefined {
+  for (const level of Object.keys(ICON) as Level[]) {
+    const prefix = `${ICON[level]} `;
+    if (sentence.startsWith(prefix)) return { level, text: sentence.slice(prefix.length) };
+  }
+  return undefined;
+}
+
+/** A diagnostic's answer in the channel: its title, the verdict (a `Finding`, or its sentence made by
+ * `verdict(level, text)`), then the figures and hints that back it. The reply carries the finding as
+ * data too, so triage composes diagnostics without reading their text. */
+export function diagnosis(title: string, summary: string | Finding, details: readonly Block[] = []): Reply {
+  const finding = typeof summary === 'string' ? readVerdict(summary) : summary;
+  const text = typeof summary === 'string' ? summary : verdict(summary.level, summary.text);
+  const blocks: Block[] = [{ kind: 'header', text: title }, { kind: 'section', text }, ...details];
+  return { ...toChannel({ text, blocks }), ...(finding ? { finding } : {}) };
 }
 
 /** The worst of several levels (bad > warn > ok > info). */

@@ -7,12 +7,14 @@ import { closest } from '../commands/suggest.js';
 
 const TOPIC_TITLES: Record<(typeof topics)[number], string> = {
   incident: 'Incidents',
+  triage: 'Triage: the guide’s whole diagnosis of a symptom',
   auth: 'Authentication and permissions',
   reports: 'Reports',
   health: 'Health',
   audit: 'Audit',
   db: 'Database',
   k8s: 'Kubernetes',
+  logs: 'Logs',
 };
 
 function commandsOf(topic: string) {

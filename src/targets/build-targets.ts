@@ -2,6 +2,7 @@
 // absent.
 import type { Config } from '../config/env.js';
 import type { Logger } from '../core/logger.js';
+import { openElasticsearch } from './elasticsearch.js';
 import { openKubeTarget } from './kube.js';
 import { openOatieApi } from './oatie-api.js';
 import { openOracleBi } from './oracle-bi.js';
@@ -24,6 +25,14 @@ export function buildTargets(config: Config, log: Logger): Targets {
           keyPrefix: config.OATIE_REDIS_PREFIX,
           log: log.child({ target: 'redis' }),
         });
+  const logSearch =
+    config.OATIE_ELASTICSEARCH_URL === undefined
+      ? undefined
+      : openElasticsearch({
+          url: config.OATIE_ELASTICSEARCH_URL,
+          index: config.OATIE_ELASTICSEARCH_INDEX,
+          timeoutMs,
+        });
   const kubeConfigured = config.OATIE_KUBE_IN_CLUSTER || config.KUBECONFIG !== undefined;
   return {
     postgres,
@@ -44,9 +53,10 @@ export function buildTargets(config: Config, log: Logger): Targets {
     oracleBi:
       config.ORACLE_BI_URL === undefined ? undefined : openOracleBi({ url: config.ORACLE_BI_URL, timeoutMs }),
     statusPage: statusPageFromConfig(config),
+    logSearch,
     // The clients that hold connections, closed together at shutdown.
     close: async () => {
-      await Promise.allSettled([postgres?.close(), redis?.close()]);
+      await Promise.allSettled([postgres?.close(), redis?.close(), logSearch?.close()]);
     },
   };
 }

@@ -10,6 +10,7 @@ export const TARGET_VARIABLES = {
   kube: 'KUBECONFIG or OATIE_KUBE_IN_CLUSTER=true',
   oatieApi: 'OATIE_API_URL and OATIE_API_TOKEN',
   oracleBi: 'ORACLE_BI_URL',
+  elasticsearch: 'OATIE_ELASTICSEARCH_URL',
 } as const;
 
 export function postgresOf(services: Services): SqlTarget {

@@ -1,10 +1,12 @@
 // The systems the bot diagnoses and fixes, each behind its own port; absent when not configured.
 // Adapters (pg, ioredis, @kubernetes/client-node, fetch) live beside this file; the core sees ports.
 import type { KubeTarget } from './kube-port.js';
+import type { LogSearchTarget } from './log-search-port.js';
 import type { OatieApiTarget, OracleBiTarget } from './oatie-api-port.js';
 import type { StatusPageTarget } from './statuspage-port.js';
 
 export type * from './kube-port.js';
+export type * from './log-search-port.js';
 export type * from './oatie-api-port.js';
 export type * from './statuspage-port.js';
 
@@ -48,6 +50,8 @@ export interface Targets {
   oatieApi?: OatieApiTarget;
   /** Oracle BI Publisher, reached directly (ORACLE_BI_URL). */
   oracleBi?: OracleBiTarget;
+  /** Centralized logs (OATIE_ELASTICSEARCH_URL). */
+  logSearch?: LogSearchTarget;
   /** The public status page (STATUSPAGE_API_KEY, STATUSPAGE_PAGE_ID); incidents post public updates there. */
   statusPage?: StatusPageTarget;
   /** Closes every client (shutdown). */

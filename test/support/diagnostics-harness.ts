@@ -10,6 +10,8 @@ import { buildTargets } from '../../src/targets/build-targets.js';
 import type { Targets } from '../../src/targets/targets.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 import { openTestDb, startTestApp, testConfig, type TestApp } from './test-app.js';
+import { RecordingPlatform } from './recording-platform.js';
+import type { Message } from '../../src/chat/message.js';
 
 export interface Answer {
   replies: Reply[];
@@ -23,6 +25,10 @@ export interface Answer {
 
 export interface DiagnosticsHarness {
   app: TestApp;
+  /** What the bot posted itself (cards it posts and edits in place, such as triage). */
+  chat: RecordingPlatform;
+  /** Every version of the messages posted in `channel`, in order: each post, then its edits. */
+  cards(channel?: string): Array<{ op: 'post' | 'update'; id: string; message: Message }>;
   targets: Targets;
   run(text: string, caller?: string): Promise<Answer>;
   /** The stored payload of a button (what pressing it would hand to its action). */
@@ -77,7 +83,9 @@ export async function startDiagnostics(
 ): Promise<DiagnosticsHarness> {
   const config = testConfig({ OATIE_TARGET_TIMEOUT_MS: '2000', ...env });
   const targets = buildTargets(config, silentLogger);
+  const chat = new RecordingPlatform();
   const app = await startTestApp({
+    chat,
     db: await sharedStore(),
     config,
     targets,
@@ -86,7 +94,14 @@ export async function startDiagnostics(
   });
   return {
     app,
+    chat,
     targets,
+    cards: (channel = 'ops') =>
+      chat.calls.flatMap((c) =>
+        (c.op === 'post' || c.op === 'update') && c.channel === channel
+          ? [{ op: c.op, id: c.id, message: c.message }]
+          : [],
+      ),
     async run(text, caller = 'alice') {
       const started = performance.now();
       const replies = await app.router.handleText({ text, caller, channel: 'ops' });

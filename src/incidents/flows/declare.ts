@@ -21,6 +21,7 @@ import { channelNameUsed, findOpenIncidentInChannel, insertIncident, saveAlert }
 import { planEscalation, planReminder, planStatusPageDeadline } from '../incident-timers.js';
 import { contactsFor, platformUserId, severityPolicy } from '../severity-policy.js';
 import { openWarRoom, warRoomName } from '../war-room.js';
+import { triageNewIncident } from '../../triage/declare-hook.js';
 
 export const DECLARE_USAGE = 'incident p0|p1|p2|p3 <title>';
 export const MAX_TITLE = 150;
@@ -76,6 +77,7 @@ export async function declareIncident(services: Services, d: Declaration): Promi
     outcome: 'ok',
     detail: { severity: d.severity, title, channel: home.name },
   });
+  if (home.warRoom) await triageNewIncident(services, incident);
   return declareReplies(services, incident, d.channel, announced, notes);
 }
 

@@ -55,6 +55,8 @@ const EXAMPLES: Record<CommandName, string> = {
   'k8s dns': 'k8s dns',
   'k8s restart': 'k8s restart report-service',
   'k8s set-memory': 'k8s set-memory report-service 2Gi',
+  triage: 'triage db-pool',
+  'logs errors': 'logs errors --since 1h --app report-service',
 };
 
 let story: SlackStory;
