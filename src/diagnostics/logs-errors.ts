@@ -24,7 +24,13 @@ interface Args {
   app?: string;
 }
 
-const seen = (at: Date | undefined, now: Date): string => (at ? ago(at, now) : '—');
+/** When an error was seen, to the minute (seconds are noise in a window of hours). */
+function seen(at: Date | undefined, now: Date): string {
+  if (!at) return '—';
+  const ms = now.getTime() - at.getTime();
+  const rounded = ms >= 60_000 ? Math.round(ms / 60_000) * 60_000 : ms;
+  return ago(new Date(now.getTime() - rounded), now);
+}
 
 function errorsFinding(
   services: Services,

@@ -75,6 +75,8 @@ function answerOf(replies: Reply[], ms: number): Answer {
 export interface StartOptions {
   policy?: Policy;
   now?: () => Date;
+  /** The platform the bot posts on (e.g. one that also records when: bench/triage.bench.ts). */
+  chat?: RecordingPlatform;
 }
 
 export async function startDiagnostics(
@@ -83,7 +85,7 @@ export async function startDiagnostics(
 ): Promise<DiagnosticsHarness> {
   const config = testConfig({ OATIE_TARGET_TIMEOUT_MS: '2000', ...env });
   const targets = buildTargets(config, silentLogger);
-  const chat = new RecordingPlatform();
+  const chat = options.chat ?? new RecordingPlatform();
   const app = await startTestApp({
     chat,
     db: await sharedStore(),

@@ -13,7 +13,13 @@ export interface RecordedRequest {
   body: string;
 }
 
-export type Answer = { status: number; body: string; contentType?: string; delayMs?: number };
+export type Answer = {
+  status: number;
+  body: string;
+  contentType?: string;
+  delayMs?: number;
+  headers?: Record<string, string>;
+};
 
 export type Route = (request: RecordedRequest) => Answer | undefined;
 
@@ -83,7 +89,7 @@ export class HttpFake {
     const answer = this.answer(request) ?? json(404, { message: 'not found' });
     const send = () => {
       if (res.destroyed) return;
-      res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'text/plain' });
+      res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'text/plain', ...answer.headers });
       res.end(answer.body);
     };
     if (answer.delayMs === undefined) return send();
