@@ -24,7 +24,7 @@ beforeAll(async () => {
     testConfig({ ORACLE_BI_URL: bi.url, OATIE_TARGET_TIMEOUT_MS: '10000' }),
     silentLogger,
   );
-  story = await startIncidentStory({ policy, targets });
+  story = await startIncidentStory({ policy, targets, database: 'triagedecl' });
 });
 
 afterAll(async () => {
