@@ -33,6 +33,8 @@ const thresholdsSchema = z.strictObject({
   connectionsWarnPercent: percent.default(80),
   /** A query older than this is long-running (guide: `interval '5 minutes'`). */
   longRunning: duration.default(300_000),
+  /** A session idle (or idle in a transaction) longer than this holds a slot for nothing (`db connections --idle-for`). */
+  idleFor: duration.default(600_000),
   /** A statement whose mean time is at least this many ms is slow (guide: `mean_exec_time > 1000`). */
   slowQueryMs: z.number().int().min(1).max(10_000_000).default(1000),
   /** Error log lines in the last hour from which the logs row warns. */
@@ -42,6 +44,7 @@ const thresholdsSchema = z.strictObject({
 const DEFAULT_THRESHOLDS = {
   connectionsWarnPercent: 80,
   longRunning: 300_000,
+  idleFor: 600_000,
   slowQueryMs: 1000,
   errorLines: 1,
 };

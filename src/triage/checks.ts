@@ -30,7 +30,13 @@ const none = () => ({});
 
 const checkList = [
   // Database
-  diagnosticCheck('db-connections', 'Connections vs max_connections', dbConnections, none, PG),
+  diagnosticCheck(
+    'db-connections',
+    'Connections vs max_connections',
+    dbConnections,
+    (t) => ({ idleFor: durationArg(t.idleFor) }),
+    PG,
+  ),
   diagnosticCheck(
     'db-long-running',
     'Long-running queries',

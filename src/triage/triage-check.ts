@@ -41,7 +41,7 @@ export interface TriageCheck<I extends string = string> {
 }
 
 /** Evidence fits one table cell on every platform. */
-export const MAX_EVIDENCE = 180;
+export const MAX_EVIDENCE = 300;
 
 const STATE_OF: Record<Level, CheckState> = { ok: 'ok', info: 'ok', warn: 'warning', bad: 'failing' };
 

@@ -45,7 +45,13 @@ const ok = (evidence: string): CheckReport => ({ state: 'ok', evidence, buttons:
 
 const ctx = {
   services: { log: silentLogger } as unknown as Services,
-  thresholds: { connectionsWarnPercent: 80, longRunning: 300_000, slowQueryMs: 1000, errorLines: 1 },
+  thresholds: {
+    connectionsWarnPercent: 80,
+    longRunning: 300_000,
+    idleFor: 600_000,
+    slowQueryMs: 1000,
+    errorLines: 1,
+  },
   caller: 'alice',
   channel: 'ops',
 };
@@ -141,7 +147,13 @@ describe('runTriage', () => {
     expect(result.policy.triage).toEqual({
       deadline: 5000,
       checkTimeout: 4000,
-      thresholds: { connectionsWarnPercent: 80, longRunning: 300_000, slowQueryMs: 1000, errorLines: 1 },
+      thresholds: {
+        connectionsWarnPercent: 80,
+        longRunning: 300_000,
+        idleFor: 600_000,
+        slowQueryMs: 1000,
+        errorLines: 1,
+      },
       keywords: {},
     });
   });

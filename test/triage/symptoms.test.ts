@@ -37,7 +37,7 @@ const GUIDE: Record<string, { section: string; rows: string[]; commands: string[
       'health oracle-bi',
       'logs errors --since 1h --app report-service',
       'k8s pods --app report-service',
-      'db connections',
+      'db connections --idle-for 10m',
     ],
   },
   'reports-slow': {
@@ -53,7 +53,7 @@ const GUIDE: Record<string, { section: string; rows: string[]; commands: string[
   'db-pool': {
     section: '3. Database Issues › Connection Pool Exhaustion',
     rows: ['Connections vs max_connections', 'Long-running queries', 'Blocking queries'],
-    commands: ['db connections', 'db long-running --older-than 5m', 'db blocking'],
+    commands: ['db connections --idle-for 10m', 'db long-running --older-than 5m', 'db blocking'],
   },
   'db-slow': {
     section: '3. Database Issues › Database Performance Degradation',

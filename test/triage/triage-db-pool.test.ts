@@ -45,7 +45,9 @@ beforeAll(async () => {
   await db.sql(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${role}`);
   const url = new URL(db.url);
   url.username = role;
-  const policy = await policyWith((yaml) => yaml.replace('longRunning: 5m', 'longRunning: 1s'));
+  const policy = await policyWith((yaml) =>
+    yaml.replace('longRunning: 5m', 'longRunning: 1s').replace('idleFor: 10m', 'idleFor: 1s'),
+  );
   bot = await startDiagnostics({ OATIE_DATABASE_URL: url.toString() }, { policy });
   await eventually('the warm connection', async () =>
     (await bot.targets.postgres!.ownPids()).length === 1 ? true : undefined,
@@ -96,10 +98,12 @@ describe('triage db-pool', () => {
       /⚠️ warning — Long-running queries: 2 queries have been running for more than 1 second/,
     );
     expect(text).toContain(`pid ${sleeper.pid}, report-service, active`);
+    // The idle sessions (and the one idle in a transaction) are in the connections row.
+    expect(text).toMatch(/Connections vs max_connections: .*\d+ sessions have been idle/);
     expect(text).toMatch(/Likely causes:\n1\. The pool is exhausted/);
     expect(text).toContain('2. Long-running queries hold connections: kill them (solution 2)');
     expect(text).toContain(
-      'Full answers: `db connections`, `db long-running --older-than 1s`, `db blocking`',
+      'Full answers: `db connections --idle-for 1s`, `db long-running --older-than 1s`, `db blocking`',
     );
 
     const buttons = last.message.blocks.flatMap((b) => (b.kind === 'actions' ? b.buttons : []));

@@ -60,7 +60,7 @@ describe('triage reports-failing', () => {
       const text = lastCard(bot);
       expect(text).toContain('Guide: 2. Report Generation Issues › Reports Failing to Generate.');
       expect(text).toContain(
-        'Full answers: `reports stuck`, `health oracle-bi`, `logs errors --since 1h --app report-service`, `k8s pods --app report-service`, `db connections`.',
+        'Full answers: `reports stuck`, `health oracle-bi`, `logs errors --since 1h --app report-service`, `k8s pods --app report-service`, `db connections --idle-for 10m`.',
       );
       expect(text).toContain('⚙️ Nothing could be checked');
       expect(text).toContain('`reports status <report-id>`');
