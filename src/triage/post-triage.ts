@@ -1,6 +1,8 @@
 // Posts a triage card in a channel at once (every row "running"), updates it in place as checks
 // finish, and settles it by the deadline. In an incident's channel the result joins its timeline.
+import type { Button } from '../chat/message.js';
 import type { PostedMessage } from '../chat/platform.js';
+import { acceptsArgs, fixButton } from '../diagnostics/fix-button.js';
 import { describeError } from '../core/errors.js';
 import type { Services } from '../core/services.js';
 import { recordEvent } from '../incidents/incident-lookup.js';
@@ -72,10 +74,12 @@ export async function postTriage(
   const started = performance.now();
   let rows: readonly RowResult[] = checks.map((check) => ({ check }));
   let done = false;
+  let extraFixes: Button[] = [];
   const render = (): CardState => ({
     symptom,
     rows,
     done,
+    extraFixes,
     thresholds,
     checkTimeoutMs: checkTimeout,
     deadlineMs: deadline,
@@ -94,11 +98,34 @@ export async function postTriage(
     },
   });
   rows = finished;
+  extraFixes = await symptomFixes(services, symptom, finished);
   done = true;
   await updater.flush();
   const summary = triageSummary({ symptom, rows: finished, done: true });
   await recordOnIncident(services, channel, options.caller, summary);
   return { posted, rows: finished, summary };
+}
+
+/** The section's own fixes whose checks found something, when the policy allows their target. */
+async function symptomFixes(
+  services: Services,
+  symptom: Symptom,
+  rows: readonly RowResult[],
+): Promise<Button[]> {
+  const allowed = services.policy.kubernetes.deployments.map((d) => d.name);
+  const buttons: Button[] = [];
+  for (const fix of symptom.fixes ?? []) {
+    const found = rows.some((r) => {
+      const state = r.report?.state;
+      return fix.when.some((id) => id === r.check.id) && (state === 'failing' || state === 'warning');
+    });
+    const deployment = fix.proposal.args.deployment;
+    const permitted = deployment === undefined || allowed.includes(deployment);
+    if (found && permitted && acceptsArgs(fix.proposal)) {
+      buttons.push(await fixButton(services, fix.label, fix.proposal));
+    }
+  }
+  return buttons;
 }
 
 /** In an open incident's channel, the triage joins the timeline. */

@@ -3,6 +3,7 @@
 // one-line description, the checks that carry out its "Diagnosis" steps, and for each check the
 // cause (a "Solutions" item of the same section) it points at when it is not ok.
 import type { SymptomId } from '../config/triage-policy.js';
+import type { FixProposal } from '../diagnostics/fix-button.js';
 import type { CheckId } from './checks.js';
 
 export interface SymptomCheck {
@@ -11,6 +12,13 @@ export interface SymptomCheck {
   guideStep: string;
   /** The likely cause (a solution of the guide's section) when this check is not ok. */
   cause: string;
+}
+
+/** A fix of the guide's section offered when one of `when` is not ok (and the policy allows its target). */
+export interface SymptomFix {
+  when: readonly CheckId[];
+  label: string;
+  proposal: FixProposal;
 }
 
 export interface Symptom {
@@ -23,6 +31,8 @@ export interface Symptom {
   checks: readonly SymptomCheck[];
   /** What to run by hand when the checks need a subject the symptom does not name (a user, a token). */
   next?: string;
+  /** Fixes of the section that no single diagnostic offers. */
+  fixes?: readonly SymptomFix[];
 }
 
 export const symptoms: readonly Symptom[] = [
@@ -74,6 +84,17 @@ export const symptoms: readonly Symptom[] = [
       },
     ],
     next: 'For one user: `auth user <email> <permission>` shows the role, organisation, permission rows and cache.',
+    fixes: [
+      {
+        when: ['auth-service-pods', 'auth-service-errors'],
+        label: 'Restart auth-service',
+        proposal: {
+          command: 'k8s restart',
+          args: { deployment: 'auth-service' },
+          why: 'triage permissions: the guide’s permission cache refresh restarts the authentication service',
+        },
+      },
+    ],
   },
   {
     id: 'reports-failing',
@@ -254,6 +275,17 @@ export const symptoms: readonly Symptom[] = [
         check: 'kubernetes',
         guideStep: 'the cluster’s API answers',
         cause: 'The Kubernetes API cannot be reached',
+      },
+    ],
+    fixes: [
+      {
+        when: ['dns'],
+        label: 'Restart CoreDNS',
+        proposal: {
+          command: 'k8s restart',
+          args: { deployment: 'coredns' },
+          why: 'triage network: DNS issues, the guide’s solution 1 restarts CoreDNS',
+        },
       },
     ],
   },

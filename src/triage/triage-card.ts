@@ -11,6 +11,8 @@ export interface CardState {
   symptom: Symptom;
   rows: readonly RowResult[];
   done: boolean;
+  /** Fixes of the guide's section that the rows call for (see Symptom.fixes), after the rows' own. */
+  extraFixes?: readonly Button[];
   thresholds: TriageThresholds;
   checkTimeoutMs: number;
   deadlineMs: number;
@@ -137,7 +139,7 @@ function footer(state: CardState): string {
 }
 
 export function triageCard(state: CardState): Message {
-  const fixes = offeredFixes(state.rows);
+  const fixes = [...offeredFixes(state.rows), ...(state.extraFixes ?? [])];
   const blocks: Block[] = [
     { kind: 'header', text: `Triage: ${state.symptom.guideSection.split(' › ')[1] ?? state.symptom.id}` },
     { kind: 'section', text: headline(state) },
