@@ -59,7 +59,9 @@ function requestFields(approval: Approval, zone: string): Field[] {
 
 function stateBlocks(approval: Approval, zone: string): Block[] {
   const at = (date: Date | undefined): string => (date ? formatDateTime(date, zone) : '');
-  const by = approval.approver === undefined ? '' : mention(approval.approver);
+  const by =
+    (approval.approver === undefined ? '' : mention(approval.approver)) +
+    (approval.approvalNote === undefined ? '' : ` (${approval.approvalNote})`);
   switch (approval.state) {
     case 'pending':
       return [

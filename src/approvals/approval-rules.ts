@@ -1,5 +1,6 @@
 // Who may request, approve and reject which fix, read from the policy file (fixes.*): the
 // requesters and channels, the approvers per risk level, and the two-person rule.
+import { mention } from '../chat/message.js';
 import type { ChatPlatform } from '../chat/platform.js';
 import { isListed, resolvePerson, type Policy, type RiskLevel } from '../config/policy.js';
 import type { Approval } from './approval.js';
@@ -44,19 +45,22 @@ async function channelAllowed(policy: Policy, chat: ChatPlatform, channel: strin
 }
 
 export interface ApproverFacts {
-  /** The request was made in the war room of an open P0 incident. */
-  inP0WarRoom: boolean;
+  /** Set when the request was made in the war room of an open P0: who made it a P0, and when. */
+  p0: { by: string; at: Date } | undefined;
 }
 
+/** An approval allowed, and, when the requester approves their own fix, why that was allowed. */
+export type ApproveVerdict = { ok: true; selfApproval?: string } | { ok: false; reason: string };
+
 /** Whether `caller` may approve this request: an approver of its risk level, and not the requester
- * (unless the policy allows self-approval during a P0 and this is the P0's war room). */
+ * (unless the policy allows self-approval during a P0 and every condition of selfApprovalDuringP0 holds). */
 export function mayApprove(
   policy: Policy,
   platform: string,
   approval: Approval,
   caller: string,
   facts: ApproverFacts,
-): Verdict {
+): ApproveVerdict {
   const person = resolvePerson(policy, platform, caller);
   const approvers = policy.fixes.approvers[approval.risk];
   if (!person || !isListed(policy, approvers, person.key)) {
@@ -67,10 +71,36 @@ export function mayApprove(
   // The same person under two ids (two platforms) is still the requester.
   const requester = resolvePerson(policy, approval.platform, approval.requester);
   if (caller === approval.requester || requester?.key === person.key) {
-    if (policy.fixes.allowSelfApprovalDuringP0 && facts.inP0WarRoom) return { ok: true };
-    return refuse('you requested this fix; a second person must approve it (two-person rule).');
+    return selfApprovalDuringP0(policy, approval, requester?.key, facts.p0);
   }
   return { ok: true };
+}
+
+const TWO_PERSONS = 'you requested this fix; a second person must approve it (two-person rule).';
+
+/** The requester may approve their own fix only if the policy allows it during a P0, the incident was
+ * a P0 before the request, someone else made it a P0 (a requester cannot unlock their own approval),
+ * and the fix is not high risk unless the policy allows that separately. */
+function selfApprovalDuringP0(
+  policy: Policy,
+  approval: Approval,
+  requesterKey: string | undefined,
+  p0: ApproverFacts['p0'],
+): ApproveVerdict {
+  if (!policy.fixes.allowSelfApprovalDuringP0 || !p0) return refuse(TWO_PERSONS);
+  if (p0.at.getTime() >= approval.createdAt.getTime())
+    return refuse(`${TWO_PERSONS.slice(0, -1)}: the incident became a P0 only after the request.`);
+  const setter = resolvePerson(policy, approval.platform, p0.by);
+  if (p0.by === approval.requester || (setter !== undefined && setter.key === requesterKey))
+    return refuse(`${TWO_PERSONS.slice(0, -1)}: you made the incident a P0 yourself.`);
+  if (approval.risk === 'high' && !policy.fixes.allowSelfApprovalOfHighRiskDuringP0)
+    return refuse(
+      `${TWO_PERSONS.slice(0, -1)}: high-risk fixes are never self-approved (policy fixes.allowSelfApprovalOfHighRiskDuringP0).`,
+    );
+  return {
+    ok: true,
+    selfApproval: `self-approved during a P0 (policy fixes.allowSelfApprovalDuringP0): the incident was made a P0 by ${mention(p0.by)} at ${p0.at.toISOString()}, before the request`,
+  };
 }
 
 /** The requester may withdraw their request; approvers of its risk level may reject it. */

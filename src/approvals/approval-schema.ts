@@ -33,3 +33,9 @@ CREATE TABLE approvals (
 CREATE INDEX approvals_pending ON approvals (expires_at) WHERE state = 'pending';
 `,
 };
+
+/** Why a requester was allowed to approve their own fix (issue 17), shown on the card. */
+export const approvalNoteMigration: Migration = {
+  name: '017-approval-note',
+  sql: 'ALTER TABLE approvals ADD COLUMN approval_note text;',
+};

@@ -23,6 +23,7 @@ interface ApprovalRow {
   created_at: Date;
   expires_at: Date;
   approver: string | null;
+  approval_note: string | null;
   decided_at: Date | null;
   started_at: Date | null;
   finished_at: Date | null;
@@ -67,6 +68,7 @@ function toApproval(row: ApprovalRow): Approval {
     createdAt: new Date(row.created_at),
     expiresAt: new Date(row.expires_at),
     approver: row.approver ?? undefined,
+    approvalNote: row.approval_note ?? undefined,
     decidedAt: date(row.decided_at),
     startedAt: date(row.started_at),
     finishedAt: date(row.finished_at),
@@ -131,14 +133,14 @@ export class ApprovalStore {
     ]);
   }
 
-  /** pending → approved, only while it has not expired. */
-  approve(id: number, approver: string, at: Date): Promise<Approval | undefined> {
+  /** pending → approved, only while it has not expired; `note` says why a self-approval was allowed. */
+  approve(id: number, approver: string, at: Date, note?: string): Promise<Approval | undefined> {
     return this.move(
       id,
       'pending',
       'approved',
-      'approver = $4, decided_at = $5',
-      [approver, at],
+      'approver = $4, decided_at = $5, approval_note = $6',
+      [approver, at, note ?? null],
       'AND expires_at > $5',
     );
   }

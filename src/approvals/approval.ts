@@ -47,6 +47,8 @@ export interface Approval {
   createdAt: Date;
   expiresAt: Date;
   approver: string | undefined;
+  /** Why the requester was allowed to approve it themselves, if they did. */
+  approvalNote: string | undefined;
   decidedAt: Date | undefined;
   startedAt: Date | undefined;
   finishedAt: Date | undefined;

@@ -7,6 +7,7 @@ import type { Fix, FixResult, Recheck } from '../remediations/remediation.js';
 import type { Approval } from './approval.js';
 import { ApprovalStore } from './approval-store.js';
 import { auditFix, type FixEvent } from './fix-audit.js';
+import { replanUnderPolicy } from './policy-in-force.js';
 import { recordFixOnIncident } from './incident-link.js';
 import { recordInterruptedFix } from './interrupted-fix.js';
 import { showOnCard } from './show-on-card.js';
@@ -51,6 +52,8 @@ async function checkAndExecute(fix: Fix | undefined, running: Approval, services
   if (!fix) return nothingRan('this fix no longer exists in this version of the bot.');
   const check = await recheck(fix, running, services);
   if (!check.ok) return nothingRan(check.reason);
+  const bounds = await replanUnderPolicy(services, fix, running);
+  if (!bounds.ok) return nothingRan(bounds.reason);
   const started = Date.now();
   const result = await execute(fix, running, services);
   const ms = Date.now() - started;

@@ -89,12 +89,16 @@ export const policySchema = z.strictObject({
     risk: z.record(z.string(), riskLevel).default({}),
     approvalTtl: duration.default(900_000),
     allowSelfApprovalDuringP0: z.boolean().default(false),
+    /** With allowSelfApprovalDuringP0, whether high-risk fixes may be self-approved too. */
+    allowSelfApprovalOfHighRiskDuringP0: z.boolean().default(false),
     /** The smallest --older-than that `db terminate-long` accepts. */
     minTerminateAge: duration.default(300_000),
   }),
   kubernetes: z.strictObject({
     deployments: z.array(z.strictObject({ name: k8sName, namespace: k8sName })),
     maxMemoryLimit: memoryQuantity,
+    /** The smallest memory limit `k8s set-memory` sets (a lower one would only get the pod OOM-killed). */
+    minMemoryLimit: memoryQuantity.default('128Mi'),
   }),
   reports: z.strictObject({ stuckAfter: duration }).default({ stuckAfter: 1_800_000 }),
   auth: z

@@ -1,5 +1,7 @@
 // `k8s set-memory <deployment> <limit>`: set the memory limit of an allowlisted deployment's container
-// (the one named like the deployment, or the first), at most policy kubernetes.maxMemoryLimit.
+// (the one named like the deployment, or the first), between policy kubernetes.minMemoryLimit and
+// maxMemoryLimit and not below the container's request; runs only on the very deployment planned
+// (same uid, same generation), so a deployment deleted and created again is never patched.
 import { z } from 'zod';
 import { badArgument, conflict } from '../core/errors.js';
 import { parseQuantity } from '../core/quantity.js';
@@ -9,12 +11,16 @@ import { allowedDeployment, liveDeployment } from './allowed-deployment.js';
 import { patchAndWatch, shownPatch } from './deployment-patch.js';
 import { defineFix } from './remediation.js';
 
+type Planned = { uid: string; generation: number };
+
 const memoryData = z.object({
   name: z.string(),
   namespace: z.string(),
   container: z.string(),
   before: z.string().nullable(),
   patch: z.record(z.string(), z.unknown()),
+  /** The object planned (uid) and its spec version (generation); absent in plans of older versions. */
+  planned: z.object({ uid: z.string(), generation: z.number() }).optional(),
 });
 
 /** The container a deployment's memory fix applies to: named like the deployment, else the first. */
@@ -24,11 +30,15 @@ export function mainContainer(deployment: KubeDeployment): ContainerSpec {
   return container;
 }
 
-function checkLimit(limit: string, max: string, container: ContainerSpec): void {
+function checkLimit(limit: string, bounds: { min: string; max: string }, container: ContainerSpec): void {
   const bytes = parseQuantity(limit);
-  const maxBytes = parseQuantity(max);
+  const maxBytes = parseQuantity(bounds.max);
   if (bytes === undefined || maxBytes === undefined || bytes > maxBytes) {
-    throw badArgument(`The memory limit must be at most ${max} (policy kubernetes.maxMemoryLimit).`);
+    throw badArgument(`The memory limit must be at most ${bounds.max} (policy kubernetes.maxMemoryLimit).`);
+  }
+  const minBytes = parseQuantity(bounds.min);
+  if (minBytes === undefined || bytes < minBytes) {
+    throw badArgument(`The memory limit must be at least ${bounds.min} (policy kubernetes.minMemoryLimit).`);
   }
   const request = container.requests.memory;
   const requestBytes = parseQuantity(request);
@@ -41,6 +51,17 @@ function checkLimit(limit: string, max: string, container: ContainerSpec): void 
     throw conflict(`The container ${container.name} already has the memory limit ${limit}.`);
 }
 
+/** Why the live deployment is not the one planned, in words for the card; undefined when it is. */
+function changedSince(planned: Planned | undefined, now: KubeDeployment): string | undefined {
+  const where = `${now.namespace}/${now.name}`;
+  if (!planned) return 'the request was planned by an older version of the bot; request it again.';
+  if (now.uid !== planned.uid)
+    return `the deployment was replaced since the plan: ${where} is a new object (its uid changed).`;
+  if (now.generation !== planned.generation)
+    return `the deployment changed since the plan: its spec changed (generation ${planned.generation} → ${now.generation}).`;
+  return undefined;
+}
+
 export const k8sSetMemory = defineFix({
   command: 'k8s set-memory',
   risk: 'medium',
@@ -48,8 +69,10 @@ export const k8sSetMemory = defineFix({
   async plan({ args, services }) {
     const kube = kubeOf(services);
     const allowed = allowedDeployment(services.policy, args.deployment);
-    const container = mainContainer(await liveDeployment(kube, allowed));
-    checkLimit(args.limit, services.policy.kubernetes.maxMemoryLimit, container);
+    const deployment = await liveDeployment(kube, allowed);
+    const container = mainContainer(deployment);
+    const { minMemoryLimit: min, maxMemoryLimit: max } = services.policy.kubernetes;
+    checkLimit(args.limit, { min, max }, container);
     const patch = {
       spec: {
         template: {
@@ -65,13 +88,25 @@ export const k8sSetMemory = defineFix({
           label: 'Container',
           value: `${container.name}: requests ${container.requests.memory ?? 'none'}, limit ${container.limits.memory ?? 'none'}`,
         },
+        {
+          label: 'Runs only if',
+          value: `${allowed.namespace}/${allowed.name} is still the same object (uid ${deployment.uid}) at generation ${deployment.generation}`,
+        },
       ],
-      data: { ...allowed, container: container.name, before: container.limits.memory ?? null, patch },
+      data: {
+        ...allowed,
+        container: container.name,
+        before: container.limits.memory ?? null,
+        patch,
+        planned: { uid: deployment.uid, generation: deployment.generation },
+      },
     };
   },
   async recheck(plan, { services }) {
     const allowed = allowedDeployment(services.policy, plan.data.name);
     const deployment = await liveDeployment(kubeOf(services), allowed);
+    const replaced = changedSince(plan.data.planned, deployment);
+    if (replaced !== undefined) return { ok: false, reason: replaced };
     const container = deployment.containers.find((c) => c.name === plan.data.container);
     if (!container) return { ok: false, reason: `the container ${plan.data.container} no longer exists.` };
     const now = container.limits.memory ?? null;

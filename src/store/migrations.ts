@@ -2,7 +2,7 @@
 // two processes at once: the whole run holds a transaction-scoped advisory lock.
 import type { Db } from './db.js';
 import { coreMigration } from './core-schema.js';
-import { approvalsMigration } from '../approvals/approval-schema.js';
+import { approvalNoteMigration, approvalsMigration } from '../approvals/approval-schema.js';
 import { incidentsMigration } from '../incidents/incident-schema.js';
 import { botSessionsMigration } from '../remediations/bot-sessions.js';
 import { deliveriesMigration } from './delivery-log.js';
@@ -20,6 +20,7 @@ export const migrations: readonly Migration[] = [
   incidentsMigration,
   botSessionsMigration,
   deliveriesMigration,
+  approvalNoteMigration,
 ];
 
 // An arbitrary constant that names "oatie-ops migrations" among advisory locks.

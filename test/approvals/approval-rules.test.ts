@@ -7,6 +7,9 @@ import { RecordingPlatform } from '../support/recording-platform.js';
 import { defaultPolicy, policyWith } from '../support/test-app.js';
 
 let policy: Policy;
+const REQUESTED_AT = new Date('2026-12-01T10:00:00Z');
+/** A P0 made by carol a minute before the request. */
+const byCarolBefore = { by: 'carol', at: new Date(REQUESTED_AT.getTime() - 60_000) };
 const chat = new RecordingPlatform();
 
 const request = (risk: Approval['risk'], requester = 'alice', platform = 'console'): Approval => ({
@@ -22,9 +25,10 @@ const request = (risk: Approval['risk'], requester = 'alice', platform = 'consol
   incidentId: undefined,
   incidentChannel: undefined,
   state: 'pending',
-  createdAt: new Date(),
-  expiresAt: new Date(),
+  createdAt: REQUESTED_AT,
+  expiresAt: new Date(REQUESTED_AT.getTime() + 900_000),
   approver: undefined,
+  approvalNote: undefined,
   decidedAt: undefined,
   startedAt: undefined,
   finishedAt: undefined,
@@ -55,14 +59,14 @@ describe('the approval rules of the default policy', () => {
   });
 
   it('lets approvers of the risk level approve, never the requester', () => {
-    expect(mayApprove(policy, 'console', request('low'), 'dave', { inP0WarRoom: false })).toEqual({
+    expect(mayApprove(policy, 'console', request('low'), 'dave', { p0: undefined })).toEqual({
       ok: true,
     });
-    expect(mayApprove(policy, 'console', request('high'), 'dave', { inP0WarRoom: false })).toEqual({
+    expect(mayApprove(policy, 'console', request('high'), 'dave', { p0: undefined })).toEqual({
       ok: false,
       reason: 'high-risk fixes are approved by group:leads (policy fixes.approvers.high).',
     });
-    expect(mayApprove(policy, 'console', request('high', 'bob'), 'bob', { inP0WarRoom: true })).toEqual({
+    expect(mayApprove(policy, 'console', request('high', 'bob'), 'bob', { p0: byCarolBefore })).toEqual({
       ok: false,
       reason: 'you requested this fix; a second person must approve it (two-person rule).',
     });
@@ -71,14 +75,14 @@ describe('the approval rules of the default policy', () => {
   it('knows Slack users by their ids in the policy, and a person under two ids is still one person', () => {
     expect(
       mayApprove(policy, 'slack', request('high', 'U0ONCALL01', 'slack'), 'U0LEAD0001', {
-        inP0WarRoom: false,
+        p0: undefined,
       }),
     ).toEqual({ ok: true });
     expect(
-      mayApprove(policy, 'slack', request('high', 'U0ONCALL01', 'slack'), 'bob', { inP0WarRoom: false }).ok,
+      mayApprove(policy, 'slack', request('high', 'U0ONCALL01', 'slack'), 'bob', { p0: undefined }).ok,
     ).toBe(false);
     expect(
-      mayApprove(policy, 'slack', request('high', 'bob', 'console'), 'U0LEAD0001', { inP0WarRoom: false }),
+      mayApprove(policy, 'slack', request('high', 'bob', 'console'), 'U0LEAD0001', { p0: undefined }),
     ).toMatchObject({ ok: false });
   });
 
@@ -117,8 +121,39 @@ describe('a stricter policy', () => {
     const p0 = await policyWith((yaml) =>
       yaml.replace('allowSelfApprovalDuringP0: false', 'allowSelfApprovalDuringP0: true'),
     );
-    expect(mayApprove(p0, 'console', request('low'), 'alice', { inP0WarRoom: true })).toEqual({ ok: true });
-    expect(mayApprove(p0, 'console', request('low'), 'alice', { inP0WarRoom: false }).ok).toBe(false);
-    expect(mayApprove(p0, 'console', request('high'), 'alice', { inP0WarRoom: true }).ok).toBe(false);
+    expect(mayApprove(p0, 'console', request('low'), 'alice', { p0: byCarolBefore })).toMatchObject({
+      ok: true,
+      selfApproval: expect.stringContaining('the incident was made a P0 by') as unknown,
+    });
+    expect(mayApprove(p0, 'console', request('low'), 'alice', { p0: undefined }).ok).toBe(false);
+  });
+
+  it('never lets the requester unlock self-approval: P0 after the request, P0 set by them, high risk', async () => {
+    const p0 = await policyWith((yaml) =>
+      yaml.replace('allowSelfApprovalDuringP0: false', 'allowSelfApprovalDuringP0: true'),
+    );
+    const after = { by: 'carol', at: new Date(REQUESTED_AT.getTime() + 1000) };
+    expect(mayApprove(p0, 'console', request('low'), 'alice', { p0: after })).toEqual({
+      ok: false,
+      reason:
+        'you requested this fix; a second person must approve it (two-person rule): the incident became a P0 only after the request.',
+    });
+    const byAlice = { by: 'alice', at: new Date(REQUESTED_AT.getTime() - 1000) };
+    expect(mayApprove(p0, 'console', request('low'), 'alice', { p0: byAlice })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('you made the incident a P0 yourself') as unknown,
+    });
+    expect(mayApprove(p0, 'console', request('high', 'bob'), 'bob', { p0: byCarolBefore })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('high-risk fixes are never self-approved') as unknown,
+    });
+    const highToo = await policyWith((yaml) =>
+      yaml
+        .replace('allowSelfApprovalDuringP0: false', 'allowSelfApprovalDuringP0: true')
+        .replace('allowSelfApprovalOfHighRiskDuringP0: false', 'allowSelfApprovalOfHighRiskDuringP0: true'),
+    );
+    expect(mayApprove(highToo, 'console', request('high', 'bob'), 'bob', { p0: byCarolBefore }).ok).toBe(
+      true,
+    );
   });
 });

@@ -11,9 +11,9 @@ let bot: FixHarness;
 
 const sleeping = async (): Promise<number> => (await story.sleeper()).pid;
 
-/** Declares an incident from #ops and returns its war room. */
-async function warRoom(severity: string, title: string): Promise<string> {
-  await bot.type(`incident ${severity} ${title}`, 'alice', 'ops');
+/** Declares an incident from #ops (as bob unless told) and returns its war room. */
+async function warRoom(severity: string, title: string, declarer = 'bob'): Promise<string> {
+  await bot.type(`incident ${severity} ${title}`, declarer, 'ops');
   const created = bot.chat.calls.filter((c) => c.op === 'create').at(-1);
   if (created?.op !== 'create') throw new Error('no war room');
   return created.name;
@@ -30,14 +30,16 @@ beforeAll(async () => {
 afterAll(() => story.close());
 
 describe('fixes in a war room', () => {
-  it('during a P0 the requester may approve their own fix, which joins the timeline and Actions taken', async () => {
+  it('during a P0 someone else declared, the requester may approve their own fix; the card says why; it joins the timeline', async () => {
     const room = await warRoom('p0', 'Database connections exhausted');
     const pid = await sleeping();
     await bot.type(`db terminate ${pid}`, 'alice', room);
     const card = bot.lastCard();
     expect(await bot.press(card.approve, 'alice', room)).toEqual({});
     await story.ended(pid);
-    expect(bot.cardText(card)).toContain('Approved by @alice');
+    expect(bot.cardText(card)).toContain(
+      'Approved by @alice (self-approved during a P0 (policy fixes.allowSelfApprovalDuringP0): the incident was made a P0 by @bob at',
+    );
     expect((await bot.fixEvents()).find((e) => e.event === 'fix.approved')?.detail?.selfApproved).toBe(true);
 
     const incidentId =
@@ -61,5 +63,28 @@ describe('fixes in a war room', () => {
     const elsewhere = await bot.press(bot.lastCard().approve, 'alice', 'ops');
     expect(repliesText(elsewhere.replies ?? [])).toContain('two-person rule');
     expect(await story.alive(pid)).toBe(true);
+  });
+  it('the requester cannot unlock it: a P0 they declared, raised themselves, or raised after the request', async () => {
+    const refusedSelf = async (room: string, raise?: { by: string }): Promise<string> => {
+      const pid = await sleeping();
+      await bot.type(`db terminate ${pid}`, 'alice', room);
+      if (raise) await bot.type('incident severity p0', raise.by, room);
+      const outcome = await bot.press(bot.lastCard().approve, 'alice', room);
+      expect(await story.alive(pid)).toBe(true);
+      return repliesText(outcome.replies ?? []);
+    };
+    const own = await warRoom('p0', 'Declared by the requester', 'alice');
+    expect(await refusedSelf(own)).toContain('you made the incident a P0 yourself');
+
+    const raisedByRequester = await warRoom('p1', 'Raised by the requester');
+    await bot.type('incident severity p0', 'alice', raisedByRequester);
+    expect(await refusedSelf(raisedByRequester)).toContain('you made the incident a P0 yourself');
+
+    const raisedLater = await warRoom('p1', 'Raised after the request');
+    expect(await refusedSelf(raisedLater, { by: 'bob' })).toContain(
+      'the incident became a P0 only after the request',
+    );
+    const refusals = (await bot.fixEvents()).filter((e) => e.event === 'fix.refused');
+    expect(refusals.slice(-3).map((e) => e.detail?.stage)).toEqual(['approve', 'approve', 'approve']);
   });
 });

@@ -223,4 +223,42 @@ describe('k8s set-memory', () => {
     );
     expect(patches()).toEqual([]);
   });
+  it('runs nothing on a deployment deleted and created again (new uid, new image) since the request', async () => {
+    await bot.type('k8s set-memory report-service 3Gi', 'alice');
+    const card = bot.lastCard();
+    expect(bot.cardText(card)).toMatch(
+      /Runs only if: oatie\/report-service is still the same object \(uid [\w-]+\) at generation \d+/,
+    );
+    const old = deploymentNamed('report-service');
+    const replaced = structuredClone(old);
+    (replaced.metadata as { uid?: string }).uid = 'b7d2e1f3-0000-4000-8000-00000000cafe';
+    const spec = (replaced.spec as Json).template as { spec: { containers: Array<{ image?: string }> } };
+    for (const c of spec.spec.containers) c.image = 'registry.example/someone-else:latest';
+    kube.fixtures.deployments = kube.fixtures.deployments.map((o) => (o === old ? replaced : o));
+    await bot.press(card.approve, 'bob');
+    expect(bot.cardText(card)).toContain(
+      'Nothing ran: the deployment was replaced since the plan: oatie/report-service is a new object (its uid changed).',
+    );
+    expect(patches()).toEqual([]);
+    const failed = (await bot.fixEvents()).filter((e) => e.event === 'fix.failed').at(-1);
+    expect(failed?.detail).toMatchObject({ reason: expect.stringContaining('its uid changed') as unknown });
+  });
+
+  it('runs nothing when the spec changed (a new generation) since the request', async () => {
+    await bot.type('k8s set-memory report-service 3Gi', 'alice');
+    const card = bot.lastCard();
+    (deploymentNamed('report-service').metadata as { generation: number }).generation += 1;
+    await bot.press(card.approve, 'bob');
+    expect(bot.cardText(card)).toMatch(
+      /Nothing ran: the deployment changed since the plan: its spec changed \(generation \d+ → \d+\)/,
+    );
+    expect(patches()).toEqual([]);
+  });
+
+  it('refuses a limit below the policy floor (128Mi by default)', async () => {
+    expect(await bot.refused('k8s set-memory report-service 64Mi')).toContain(
+      'The memory limit must be at least 128Mi (policy kubernetes.minMemoryLimit).',
+    );
+    expect(patches()).toEqual([]);
+  });
 });
