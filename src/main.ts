@@ -16,6 +16,7 @@ import { stopOnSignals } from './core/shutdown.js';
 import { createMetrics } from './http/metrics.js';
 import { responseSamples } from './reviews/index.js';
 import { HttpServer } from './http/server.js';
+import { serveWebhooks } from './http/alertmanager-webhook.js';
 import { describeStore, openStore } from './store/open-store.js';
 import { buildTargets } from './targets/build-targets.js';
 import { loadTemplates } from './templates/load-templates.js';
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
     metrics.watchIncidents(() => responseSamples(slack.core.services));
     let stopping = false;
     http.serveHealthFrom({ monitor: slack.core.health, ready: () => !stopping });
+    serveWebhooks(http, slack.core.services);
     const port = await http.listen(config.PORT);
     slack.core.scheduler.start();
     ready({ chat: 'slack', mode: slack.mode, port });

@@ -9,6 +9,7 @@ import { approvalActionHandlers, approvalCommandHandlers } from '../approvals/in
 import { incidentActions, incidentCommands } from '../incidents/index.js';
 import { reviewCommands } from '../reviews/index.js';
 import { triageActions, triageCommands } from '../triage/index.js';
+import { alertActions } from '../alerts/index.js';
 
 // Each entry is typed by its command at definition (defineCommand); `run` is a method, so the list
 // holds them all as CommandHandler.
@@ -26,6 +27,7 @@ const actionHandlers: readonly ActionHandler[] = [
   ...approvalActionHandlers,
   ...incidentActions,
   ...triageActions,
+  ...alertActions,
 ];
 
 export function handlerFor(name: CommandName): CommandHandler | undefined {

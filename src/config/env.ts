@@ -108,6 +108,12 @@ export const envSchema = z.object({
   OATIE_FIX_TIMEOUT_MS: int(1000, 86_400_000, 1_800_000),
   OATIE_ROLLOUT_WATCH_MS: int(1000, 3_600_000, 120_000),
   JWT_CLOCK_TOLERANCE: int(0, 86_400, 300),
+  // Alertmanager intake (POST /webhooks/alertmanager): the bearer token its receiver sends, and where
+  // alert groups are posted.
+  ALERTMANAGER_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    error: 'expected a random token of at least 16 characters',
+  }),
+  OATIE_ALERTS_CHANNEL: z.string().trim().min(1).default('alerts'),
   // Optional status page (Atlassian Statuspage).
   STATUSPAGE_API_KEY: optionalString,
   STATUSPAGE_PAGE_ID: optionalString,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { catalog } from '../commands/catalog.js';
 import { parseDuration } from '../core/duration.js';
 import { triagePolicySchema } from './triage-policy.js';
+import { alertPolicySchema } from './alert-policy.js';
 
 const duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
@@ -105,6 +106,7 @@ export const policySchema = z.strictObject({
     .strictObject({ roles: z.array(z.string().regex(/^[a-z_]{1,40}$/)).min(1) })
     .default({ roles: ['viewer', 'analyst', 'report_manager', 'admin'] }),
   triage: triagePolicySchema,
+  alerts: alertPolicySchema,
 });
 
 export type Policy = z.infer<typeof policySchema>;

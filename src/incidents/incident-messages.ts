@@ -46,7 +46,12 @@ function incidentData(services: Services, incident: Incident): Record<string, un
 }
 
 /** Rendered text as a message: sections cut at blank lines to fit, then the extra blocks. */
-function templateMessage(services: Services, template: string, data: object, extra: Block[] = []): Message {
+export function templateMessage(
+  services: Services,
+  template: string,
+  data: object,
+  extra: Block[] = [],
+): Message {
   const text = services.templates.render(template, data);
   return { text: firstLine(text), blocks: [...textBlocks(text), ...extra] };
 }

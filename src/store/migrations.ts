@@ -6,6 +6,7 @@ import { approvalNoteMigration, approvalsMigration } from '../approvals/approval
 import { incidentsMigration } from '../incidents/incident-schema.js';
 import { botSessionsMigration } from '../remediations/bot-sessions.js';
 import { deliveriesMigration } from './delivery-log.js';
+import { alertsMigration } from '../alerts/alert-schema.js';
 
 export interface Migration {
   /** Unique, never renamed: it is what the store records as applied. */
@@ -21,6 +22,7 @@ export const migrations: readonly Migration[] = [
   botSessionsMigration,
   deliveriesMigration,
   approvalNoteMigration,
+  alertsMigration,
 ];
 
 // An arbitrary constant that names "oatie-ops migrations" among advisory locks.

@@ -5,6 +5,7 @@ import { startSlack, SLACK_EVENTS_PATH, type SlackBot } from '../../src/chat/sla
 import type { Policy } from '../../src/config/policy.js';
 import { silentLogger, type Logger } from '../../src/core/logger.js';
 import { createMetrics } from '../../src/http/metrics.js';
+import { serveWebhooks } from '../../src/http/alertmanager-webhook.js';
 import { HttpServer } from '../../src/http/server.js';
 import type { Db } from '../../src/store/db.js';
 import { buildTargets } from '../../src/targets/build-targets.js';
@@ -57,6 +58,7 @@ export async function startSlackBot(
     buildCore: (chat) => startTestApp({ db: options.db, chat, config, policy: options.policy, targets, log }),
   });
   http.serveHealthFrom({ monitor: bot.core.health, ready: () => true });
+  serveWebhooks(http, bot.core.services);
   const port = await http.listen(0, '127.0.0.1');
   bot.core.scheduler.start();
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -34,6 +34,8 @@ export interface Declaration {
   caller: string;
   /** The channel it was declared in. */
   channel: string;
+  /** Called once the incident exists (an alert group links it). */
+  linked?: (incident: Incident) => Promise<void>;
 }
 
 export async function declareIncident(services: Services, d: Declaration): Promise<Reply[]> {
@@ -60,6 +62,7 @@ export async function declareIncident(services: Services, d: Declaration): Promi
     notified: [...new Set([...contacts.map((c) => c.key), ...(callerPerson ? [callerPerson.key] : [])])],
   }).catch((error: unknown) => rethrowOpenInChannel(error));
   const incident: Incident = { ...created, buttons: await createButtons(services, created.id) };
+  await d.linked?.(incident);
   await planReminder(services, incident, now);
   await planEscalation(services, incident, now);
   await planStatusPageDeadline(services, incident);
