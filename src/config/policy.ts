@@ -7,6 +7,7 @@ import { catalog } from '../commands/catalog.js';
 import { parseDuration } from '../core/duration.js';
 import { triagePolicySchema } from './triage-policy.js';
 import { alertPolicySchema } from './alert-policy.js';
+import { incidentPolicySchema } from './incident-policy.js';
 
 const duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
@@ -107,6 +108,7 @@ export const policySchema = z.strictObject({
     .default({ roles: ['viewer', 'analyst', 'report_manager', 'admin'] }),
   triage: triagePolicySchema,
   alerts: alertPolicySchema,
+  incidents: incidentPolicySchema,
 });
 
 export type Policy = z.infer<typeof policySchema>;
@@ -176,6 +178,8 @@ function checkReferences(policy: Policy): string | undefined {
     ...(['low', 'medium', 'high'] as const).flatMap((level) =>
       policy.fixes.approvers[level].map((r) => [`fixes.approvers.${level}`, r] as const),
     ),
+    ...policy.incidents.publishStatusPage.map((r) => ['incidents.publishStatusPage', r] as const),
+    ...policy.incidents.raiseToP0.map((r) => ['incidents.raiseToP0', r] as const),
   ];
   const bad = refs.find(([, ref]) => !known(ref));
   return bad ? `${bad[0]}: unknown person or group "${bad[1]}"` : undefined;

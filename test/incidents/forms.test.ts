@@ -95,9 +95,9 @@ describe('incident forms', () => {
     await h.say('incident p1', { in: 'ops' });
     expect(h.privately('alice').at(-1)).toContain('incident p0|p1|p2|p3 <title>');
     await h.say('incident p2 Slow exports', { in: 'exports' });
-    await h.say('incident update identified Index missing --public', { in: 'exports' });
+    await h.say('incident update identified Index missing --public', { in: 'exports', as: 'bob' });
     expect(h.posts('exports').at(-1)).toContain('📣 INC-2 update: IDENTIFIED');
-    expect(h.privately('alice').at(-1)).toContain(
+    expect(h.privately('bob').at(-1)).toContain(
       'not on the status page: it is not configured (set STATUSPAGE_API_KEY and STATUSPAGE_PAGE_ID)',
     );
   });

@@ -7,6 +7,7 @@ import type { Services } from '../../core/services.js';
 import { incidentMessage, refreshAlert } from '../incident-messages.js';
 import { applyTransition, bestEffort, postToIncident, recordEvent } from '../incident-lookup.js';
 import { BOT_ACTOR, incidentRef, severityLabel, type Incident } from '../incident-model.js';
+import { requireIncidentRight } from '../incident-rights.js';
 import { addNotified, markSeverity } from '../incident-store.js';
 import { planEscalation, planReminder, planStatusPageDeadline } from '../incident-timers.js';
 import { contactsFor, platformUserId } from '../severity-policy.js';
@@ -17,6 +18,13 @@ export async function changeSeverity(
   severity: Severity,
   author: string,
 ): Promise<void> {
+  if (severity === 'p0' && incident.severity !== 'p0')
+    await requireIncidentRight(services, {
+      caller: author,
+      channel: incident.channel,
+      right: 'raiseToP0',
+      target: incidentRef(incident),
+    });
   const changed = await applyTransition(services, incident, 'change severity', () => {
     if (incident.severity === severity)
       throw badArgument(`${incidentRef(incident)} is already ${severityLabel(severity)}.`);

@@ -10,6 +10,7 @@ import type { Services } from '../../core/services.js';
 import { IncidentAction } from '../incident-action-kinds.js';
 import { alertMessage, incidentMessage } from '../incident-messages.js';
 import { bestEffort, cleanText, postToIncident, recordEvent } from '../incident-lookup.js';
+import { requireIncidentRight } from '../incident-rights.js';
 import {
   BOT_ACTOR,
   incidentRef,
@@ -43,6 +44,13 @@ export async function declareIncident(services: Services, d: Declaration): Promi
   if (title === '') throw badArgument('An incident needs a title that says what is broken.', DECLARE_USAGE);
   if (title.length > MAX_TITLE)
     throw badArgument(`The title is too long (at most ${MAX_TITLE} characters).`, DECLARE_USAGE);
+  if (d.severity === 'p0')
+    await requireIncidentRight(services, {
+      caller: d.caller,
+      channel: d.channel,
+      right: 'raiseToP0',
+      target: `P0: ${title}`,
+    });
   const now = services.now();
   const contacts = contactsFor(services.policy, d.severity);
   const callerPerson = resolvePerson(services.policy, services.chat.name, d.caller);

@@ -7,7 +7,8 @@ import { badArgument, describeError, isOpsError } from '../../core/errors.js';
 import type { Services } from '../../core/services.js';
 import { incidentMessage, refreshAlert } from '../incident-messages.js';
 import { applyTransition, cleanText, postToIncident, recordEvent } from '../incident-lookup.js';
-import { BOT_ACTOR, type Incident } from '../incident-model.js';
+import { BOT_ACTOR, incidentRef, type Incident } from '../incident-model.js';
+import { requireIncidentRight } from '../incident-rights.js';
 import { markUpdated, saveStatusPage } from '../incident-store.js';
 import { planReminder, timerKey } from '../incident-timers.js';
 
@@ -30,6 +31,14 @@ export async function postIncidentUpdate(
   if (text === '') throw badArgument('An update needs a text saying what changed.', UPDATE_USAGE);
   if (text.length > MAX_UPDATE)
     throw badArgument(`The update is too long (at most ${MAX_UPDATE} characters).`, UPDATE_USAGE);
+  // Checked before anything happens: a refused --public update is not half posted.
+  if (update.public)
+    await requireIncidentRight(services, {
+      caller: update.author,
+      channel: incident.channel,
+      right: 'publishStatusPage',
+      target: incidentRef(incident),
+    });
   const updated = await applyTransition(services, incident, 'update', () =>
     markUpdated(services.db, incident.id, update.status, services.now()),
   );
