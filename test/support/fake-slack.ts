@@ -66,6 +66,8 @@ export function createdChannel(call: SlackCall): { id: string; name: string } {
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
   readonly responses: ResponseUrlPost[] = [];
+  /** What apps.connections.open answers (a FakeSocketMode's URL); unset: Socket Mode is off. */
+  socketModeUrl: string | undefined;
   /** Channels that exist, by name → id (conversations.list, name_taken). */
   readonly channels = new Map<string, string>([['incidents', 'C0INCIDENTS']]);
   /** Display names users.info answers with. */
@@ -186,7 +188,9 @@ export class FakeSlack {
       return send(res, { body: { ok: true } });
     }
     const method = path.replace(/^\/api\//, '');
-    const authorized = /^Bearer xoxb-/.test(req.headers.authorization ?? '');
+    // apps.connections.open (Socket Mode) takes the app-level token; every other method the bot token.
+    const token = method === 'apps.connections.open' ? /^Bearer xapp-/ : /^Bearer xoxb-/;
+    const authorized = token.test(req.headers.authorization ?? '');
     const call: SlackCall = {
       method,
       params: parseParams(raw, req.headers['content-type'] ?? ''),
@@ -272,6 +276,10 @@ export class FakeSlack {
           })),
         };
       }
+      case 'apps.connections.open':
+        return this.socketModeUrl === undefined
+          ? { ok: false, error: 'socket_mode_not_enabled' }
+          : { ok: true, url: this.socketModeUrl };
       case 'views.open':
         return { ok: true, view: { id: `V${this.ts().replace('.', '')}` } };
       default:

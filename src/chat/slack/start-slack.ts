@@ -1,7 +1,7 @@
 // Starts the Slack adapter: a Bolt app over HTTP on the shared server (POST /slack/events, with Bolt's
 // own request signing check) or over Socket Mode when SLACK_APP_TOKEN is set; the SlackPlatform; the
 // core built around it; the listeners.
-import { App as BoltApp, HTTPReceiver, type webApi } from '@slack/bolt';
+import { App as BoltApp, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { App } from '../../app.js';
 import type { Config } from '../../config/env.js';
 import { ErrorCode, OpsError, describeError, isOpsError } from '../../core/errors.js';
@@ -75,7 +75,15 @@ function createBolt(config: Config, log: Logger, token: string): { bolt: BoltApp
   };
   const common = { token, logger, clientOptions, deferInitialization: true };
   if (config.SLACK_APP_TOKEN !== undefined) {
-    return { bolt: new BoltApp({ ...common, appToken: config.SLACK_APP_TOKEN, socketMode: true }) };
+    // The Socket Mode client has a WebClient of its own (apps.connections.open): it gets the same
+    // address, so SLACK_API_URL (a proxy, a test's fake) applies to it too. It reconnects by itself.
+    const socket = new SocketModeReceiver({
+      appToken: config.SLACK_APP_TOKEN,
+      logger,
+      autoReconnectEnabled: true,
+      installerOptions: { clientOptions: { slackApiUrl: config.SLACK_API_URL, timeout: CALL_TIMEOUT_MS } },
+    });
+    return { bolt: new BoltApp({ ...common, receiver: socket }) };
   }
   const signingSecret = config.SLACK_SIGNING_SECRET ?? '';
   const receiver = new HTTPReceiver({
