@@ -1,13 +1,16 @@
 // Elasticsearch (OATIE_ELASTICSEARCH_URL) through the official client, 8.19 line (9.x needs Node 22):
 // the guide's error analysis — ERROR entries in the window, aggregated by error_type.keyword — with
-// the first and last time each type was seen. Answers are checked (zod) before use.
-import { Client, errors } from '@elastic/elasticsearch';
+// the first and last time each type was seen. Answers are checked (zod) before use. The client is
+// loaded on first use: it takes seconds to import, which a bot without Elasticsearch never pays.
+import type { Client } from '@elastic/elasticsearch';
 import { z } from 'zod';
 import { ErrorCode, OpsError } from '../core/errors.js';
 import { maskSecrets } from '../core/secrets.js';
 import type { ErrorBreakdown, LogSearchTarget } from './log-search-port.js';
 import { baseUrl } from './http-call.js';
 import { networkError, seconds, statusError } from './network-error.js';
+
+type ElasticErrors = (typeof import('@elastic/elasticsearch'))['errors'];
 
 export interface ElasticsearchSettings {
   url: string;
@@ -32,15 +35,26 @@ const dateOf = (ms: number | null | undefined): Date | undefined =>
 
 export class ElasticsearchLogs implements LogSearchTarget {
   readonly description: string;
-  private readonly client: Client;
+  private client: Promise<{ client: Client; errors: ElasticErrors }> | undefined;
   private readonly what: string;
 
   constructor(private readonly settings: ElasticsearchSettings) {
     const base = baseUrl(settings.url);
     this.description = `${base.host} (index ${settings.index})`;
     this.what = `Elasticsearch at ${base.host}`;
-    // Credentials written in the URL are used by the client, never shown (description has the host only).
-    this.client = new Client({ node: settings.url, requestTimeout: settings.timeoutMs, maxRetries: 0 });
+  }
+
+  private load(): Promise<{ client: Client; errors: ElasticErrors }> {
+    this.client ??= import('@elastic/elasticsearch').then((es) => ({
+      // Credentials written in the URL are used by the client, never shown (description has the host only).
+      client: new es.Client({
+        node: this.settings.url,
+        requestTimeout: this.settings.timeoutMs,
+        maxRetries: 0,
+      }),
+      errors: es.errors,
+    }));
+    return this.client;
   }
 
   async errorBreakdown(options: { sinceMs: number; app?: string; top: number }): Promise<ErrorBreakdown> {
@@ -60,9 +74,10 @@ export class ElasticsearchLogs implements LogSearchTarget {
         },
       });
     }
+    const { client, errors } = await this.load();
     let raw: unknown;
     try {
-      raw = await this.client.search({
+      raw = await client.search({
         index: this.settings.index,
         size: 0,
         track_total_hits: true,
@@ -78,7 +93,7 @@ export class ElasticsearchLogs implements LogSearchTarget {
         },
       });
     } catch (error) {
-      throw this.failure(error);
+      throw this.failure(error, errors);
     }
     const parsed = answer.safeParse(raw);
     if (!parsed.success)
@@ -95,7 +110,7 @@ export class ElasticsearchLogs implements LogSearchTarget {
     };
   }
 
-  private failure(error: unknown): OpsError {
+  private failure(error: unknown, errors: ElasticErrors): OpsError {
     if (error instanceof errors.TimeoutError) {
       return new OpsError(
         ErrorCode.Timeout,
@@ -126,8 +141,8 @@ export class ElasticsearchLogs implements LogSearchTarget {
     return networkError(error, this.what, this.settings.timeoutMs);
   }
 
-  close(): Promise<void> {
-    return this.client.close();
+  async close(): Promise<void> {
+    if (this.client) await (await this.client).client.close();
   }
 }
 
