@@ -64,7 +64,10 @@ const STOP_WAIT_MS = 5000;
 
 export function buildApp(parts: AppParts): App {
   const now = parts.now ?? (() => new Date());
-  const scheduler = new Scheduler(parts.db, parts.log.child({ part: 'scheduler' }), parts.scheduler);
+  const scheduler = new Scheduler(parts.db, parts.log.child({ part: 'scheduler' }), {
+    platform: parts.chat.name,
+    ...parts.scheduler,
+  });
   const { targets, sessions } = withReplicas(parts);
   const work = new WorkInHand();
   sessions?.start();

@@ -5,7 +5,7 @@ import { buildApp } from './app.js';
 import { ConsolePlatform } from './chat/console/console-platform.js';
 import { ConsoleSession, runConsole } from './chat/console/console-session.js';
 import { startSlack } from './chat/slack/start-slack.js';
-import { chatMode, readConfig } from './config/env.js';
+import { chatAdapters, readConfig } from './config/env.js';
 import { loadPolicy } from './config/policy.js';
 import { describeConfig } from './config/print-config.js';
 import { describeError } from './core/errors.js';
@@ -82,24 +82,48 @@ async function main(): Promise<void> {
       'ready',
     );
 
-  if (chatMode(config) === 'slack') {
+  const adapters = chatAdapters(config);
+  if (adapters.length > 0) {
     const storeDb = db;
     const metrics = createMetrics();
     const http = new HttpServer({ log, metrics });
-    const slack = await startSlack({ config, log, http, buildCore: (chat) => buildApp({ ...parts, chat }) });
-    metrics.watchIncidents(() => responseSamples(slack.core.services));
+    // Slack and Teams side by side: each its own core on the one store, each scheduler running its platform's timers.
+    const slack = adapters.includes('slack')
+      ? await startSlack({ config, log, http, buildCore: (chat) => buildApp({ ...parts, chat }) })
+      : undefined;
+    // botbuilder is loaded only when Teams runs: it adds seconds to the start of every other mode.
+    const teamsModules = adapters.includes('teams')
+      ? await Promise.all([import('./chat/teams/start-teams.js'), import('./chat/teams/graph-war-rooms.js')])
+      : undefined;
+    const teams = teamsModules
+      ? await teamsModules[0].startTeams({
+          config,
+          policy: parts.policy,
+          log,
+          db,
+          http,
+          warRooms: teamsModules[1].graphWarRooms(config, log),
+          buildCore: (chat) => buildApp({ ...parts, chat }),
+        })
+      : undefined;
+    const core = slack?.core ?? teams?.core;
+    if (!core) throw new Error('no chat adapter started');
+    metrics.watchIncidents(() => responseSamples(core.services));
     let stopping = false;
-    http.serveHealthFrom({ monitor: slack.core.health, ready: () => !stopping });
-    serveWebhooks(http, slack.core.services);
+    // Both cores watch the same store and targets: one monitor answers /health for the process, and
+    // Alertmanager's alerts go to the first platform (Slack when both run).
+    http.serveHealthFrom({ monitor: core.health, ready: () => !stopping });
+    serveWebhooks(http, core.services);
     const port = await http.listen(config.PORT);
-    slack.core.scheduler.start();
-    ready({ chat: 'slack', mode: slack.mode, port });
+    slack?.core.scheduler.start();
+    teams?.core.scheduler.start();
+    ready({ chat: adapters.join('+'), mode: slack?.mode, port });
     stopOnSignals(log, async () => {
       // /readyz answers 503 from now on; no new connection or Socket Mode envelope is taken, while
       // the work in hand gets a few seconds to finish (what does not is recorded as interrupted).
       stopping = true;
-      const closing = Promise.all([http.close(), slack.stop()]);
-      await slack.core.stop();
+      const closing = Promise.all([http.close(), slack?.stop(), teams?.stop()]);
+      await Promise.all([slack?.core.stop(), teams?.core.stop()]);
       await closing;
       await storeDb.close();
     });

@@ -56,7 +56,7 @@ export const envSchema = z.object({
   OATIE_TIMEZONE: ianaZone,
   OATIE_INCIDENTS_CHANNEL: z.string().trim().min(1).default('incidents'),
   OATIE_CONSOLE_USER: z.string().trim().min(1).default('alice'),
-  OATIE_CHAT: z.enum(['auto', 'console', 'slack']).default('auto'),
+  OATIE_CHAT: z.enum(['auto', 'console', 'slack', 'teams']).default('auto'),
   // Slack.
   SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xoxb-'), {
     error: 'expected a bot token starting with xoxb-',
@@ -66,6 +66,21 @@ export const envSchema = z.object({
     error: 'expected an app-level token starting with xapp-',
   }),
   SLACK_API_URL: optionalUrl(['http:', 'https:']),
+  // Microsoft Teams (Bot Framework).
+  MICROSOFT_APP_ID: optionalString,
+  MICROSOFT_APP_PASSWORD: optionalString,
+  MICROSOFT_APP_TENANT_ID: optionalString,
+  TEAMS_ALLOW_UNAUTHENTICATED: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  // Microsoft Graph, for a channel per incident in OATIE_TEAMS_TEAM_ID (else a thread in the incidents channel).
+  GRAPH_TENANT_ID: optionalString,
+  GRAPH_CLIENT_ID: optionalString,
+  GRAPH_CLIENT_SECRET: optionalString,
+  GRAPH_API_URL: optionalUrl(['http:', 'https:']),
+  GRAPH_LOGIN_URL: optionalUrl(['http:', 'https:']),
+  OATIE_TEAMS_TEAM_ID: optionalString,
   // Targets: the systems the bot diagnoses and fixes.
   OATIE_DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
   OATIE_REDIS_URL: optionalUrl(['redis:', 'rediss:']),
@@ -133,6 +148,8 @@ export function readConfig(env: Record<string, string | undefined>): ConfigResul
   // Read from the raw values too, so a half-configured Slack is named beside every other mistake.
   const chat = chatProblem(slackSettings(env));
   if (chat !== undefined) problems.push(chat);
+  const teams = teamsProblem(env);
+  if (teams !== undefined) problems.push(teams);
   if (parsed.success && problems.length === 0) return { ok: true, config: parsed.data };
   return { ok: false, message: `Invalid configuration — ${problems.join('; ')}`, problems };
 }
@@ -158,10 +175,48 @@ const slackReady = (c: SlackSettings): boolean =>
   c.SLACK_BOT_TOKEN !== undefined &&
   (c.SLACK_SIGNING_SECRET !== undefined || c.SLACK_APP_TOKEN !== undefined);
 
-/** Which chat adapter runs: OATIE_CHAT when set; with `auto`, Slack when its credentials are set, else the console. */
+/** Which chat adapter runs: OATIE_CHAT when set; with `auto`, Slack when its credentials are set, else Teams when its are, else the console. */
 export function chatMode(config: Config): Exclude<Config['OATIE_CHAT'], 'auto'> {
   if (config.OATIE_CHAT !== 'auto') return config.OATIE_CHAT;
-  return slackReady(config) ? 'slack' : 'console';
+  if (slackReady(config)) return 'slack';
+  return teamsReady(config) ? 'teams' : 'console';
+}
+
+/** Whether the Teams adapter can start: an app id and password, or authentication turned off on purpose. */
+export const teamsReady = (
+  c: Pick<Config, 'MICROSOFT_APP_ID' | 'MICROSOFT_APP_PASSWORD' | 'TEAMS_ALLOW_UNAUTHENTICATED'>,
+): boolean =>
+  (c.MICROSOFT_APP_ID !== undefined && c.MICROSOFT_APP_PASSWORD !== undefined) ||
+  c.TEAMS_ALLOW_UNAUTHENTICATED;
+
+/**
+ * The chat adapters that run in this process: with `auto`, every platform whose credentials are
+ * set (Slack and Teams side by side on one HTTP server); none means the console.
+ */
+export function chatAdapters(config: Config): Array<'slack' | 'teams'> {
+  if (config.OATIE_CHAT === 'slack' || config.OATIE_CHAT === 'teams') return [config.OATIE_CHAT];
+  if (config.OATIE_CHAT === 'console') return [];
+  return [
+    ...(slackReady(config) ? ['slack' as const] : []),
+    ...(teamsReady(config) ? ['teams' as const] : []),
+  ];
+}
+
+/** An app id without its password (or the reverse) is an error, not a silent console. */
+function teamsProblem(env: Record<string, string | undefined>): string | undefined {
+  const set = (name: string) => (env[name]?.trim() ?? '') !== '';
+  const unauthenticated = env.TEAMS_ALLOW_UNAUTHENTICATED?.trim() === 'true';
+  if (set('MICROSOFT_APP_ID') && !set('MICROSOFT_APP_PASSWORD'))
+    return 'MICROSOFT_APP_PASSWORD: required with MICROSOFT_APP_ID for Teams';
+  if (set('MICROSOFT_APP_PASSWORD') && !set('MICROSOFT_APP_ID'))
+    return 'MICROSOFT_APP_ID: required with MICROSOFT_APP_PASSWORD for Teams';
+  if (env.OATIE_CHAT?.trim() === 'teams' && !set('MICROSOFT_APP_ID') && !unauthenticated)
+    return 'MICROSOFT_APP_ID: required for Teams (OATIE_CHAT=teams); set it and MICROSOFT_APP_PASSWORD, or TEAMS_ALLOW_UNAUTHENTICATED=true for a local emulator';
+  const graph = ['GRAPH_TENANT_ID', 'GRAPH_CLIENT_ID', 'GRAPH_CLIENT_SECRET', 'OATIE_TEAMS_TEAM_ID'];
+  const graphSet = graph.filter(set);
+  if (graphSet.length > 0 && graphSet.length < graph.length)
+    return `${graph.filter((n) => !set(n)).join(', ')}: required with ${graphSet.join(', ')} for war-room channels through Microsoft Graph`;
+  return undefined;
 }
 
 /** Half-configured Slack is an error, not a silent fall-back to the console. */

@@ -33,6 +33,11 @@ export interface SchedulerOptions {
   leaseMs?: number;
   maxAttempts?: number;
   batch?: number;
+  /**
+   * The chat platform whose timers this scheduler runs (Slack and Teams cores side by side in one
+   * process share the store): timers it schedules carry it, and it claims only those (and unmarked ones).
+   */
+  platform?: string;
 }
 
 export class Scheduler {
@@ -42,6 +47,7 @@ export class Scheduler {
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
   private readonly batch: number;
+  private readonly platform: string | null;
   private loop: NodeJS.Timeout | undefined;
   private ticking: Promise<number> | undefined;
   private stopped = true;
@@ -57,6 +63,7 @@ export class Scheduler {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.batch = options.batch ?? 20;
+    this.platform = options.platform ?? null;
   }
 
   /** Registers what runs when a timer of this kind is due. */
@@ -73,8 +80,8 @@ export class Scheduler {
     via: Db = this.db,
   ): Promise<number> {
     const result = await via.query<{ id: number }>(
-      'INSERT INTO timers (kind, key, due_at, payload) VALUES ($1, $2, $3, $4::jsonb) RETURNING id',
-      [kind, key ?? null, dueAt, JSON.stringify(payload)],
+      'INSERT INTO timers (kind, key, due_at, payload, platform) VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING id',
+      [kind, key ?? null, dueAt, JSON.stringify(payload), this.platform],
     );
     const id = result.rows[0]?.id;
     if (id === undefined) throw new Error('timer insert returned no id');
@@ -86,8 +93,8 @@ export class Scheduler {
     return this.db.transaction(async (tx) => {
       await tx.query("UPDATE timers SET state = 'cancelled' WHERE key = $1 AND state = 'pending'", [key]);
       const result = await tx.query<{ id: number }>(
-        'INSERT INTO timers (kind, key, due_at, payload) VALUES ($1, $2, $3, $4::jsonb) RETURNING id',
-        [kind, key, dueAt, JSON.stringify(payload)],
+        'INSERT INTO timers (kind, key, due_at, payload, platform) VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING id',
+        [kind, key, dueAt, JSON.stringify(payload), this.platform],
       );
       return result.rows[0]?.id ?? 0;
     });
@@ -219,12 +226,13 @@ export class Scheduler {
               locked_until = now() + make_interval(secs => $2::double precision / 1000)
         WHERE id IN (
           SELECT id FROM timers
-           WHERE (state = 'pending' AND due_at <= now()) OR (state = 'running' AND locked_until < now())
+           WHERE ((state = 'pending' AND due_at <= now()) OR (state = 'running' AND locked_until < now()))
+             AND (platform IS NULL OR $4::text IS NULL OR platform = $4)
            ORDER BY due_at
            LIMIT $3
            FOR UPDATE SKIP LOCKED)
         RETURNING id, kind, key, due_at, payload, attempts`,
-      [this.owner, this.leaseMs, this.batch],
+      [this.owner, this.leaseMs, this.batch, this.platform],
     );
     return result.rows.map(toTimer).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
   }

@@ -44,3 +44,9 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_at ON audit_log (at);
 `,
 };
+
+/** Timers belong to the chat platform whose core scheduled them (Slack and Teams in one process). */
+export const timerPlatformMigration: Migration = {
+  name: '0101_timers_platform',
+  sql: 'ALTER TABLE timers ADD COLUMN platform text;',
+};

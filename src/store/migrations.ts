@@ -1,12 +1,13 @@
 // Schema migrations of the bot's store, applied in order at start-up. Safe to run twice and from
 // two processes at once: the whole run holds a transaction-scoped advisory lock.
 import type { Db } from './db.js';
-import { coreMigration } from './core-schema.js';
+import { coreMigration, timerPlatformMigration } from './core-schema.js';
 import { approvalNoteMigration, approvalsMigration } from '../approvals/approval-schema.js';
 import { incidentsMigration } from '../incidents/incident-schema.js';
 import { botSessionsMigration } from '../remediations/bot-sessions.js';
 import { deliveriesMigration } from './delivery-log.js';
 import { alertsMigration } from '../alerts/alert-schema.js';
+import { teamsMigration } from '../chat/teams/teams-store.js';
 
 export interface Migration {
   /** Unique, never renamed: it is what the store records as applied. */
@@ -23,6 +24,8 @@ export const migrations: readonly Migration[] = [
   deliveriesMigration,
   approvalNoteMigration,
   alertsMigration,
+  timerPlatformMigration,
+  teamsMigration,
 ];
 
 // An arbitrary constant that names "oatie-ops migrations" among advisory locks.
