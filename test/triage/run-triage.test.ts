@@ -1,7 +1,10 @@
 // The deadline: every row is settled when the one timer fires, a hanging check reads "timed out",
 // and an answer that comes after it changes nothing. The clock is driven by hand (no waiting).
 import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
 import { parsePolicy } from '../../src/config/policy.js';
+import { DEFAULT_POLICY_FILE } from '../support/test-app.js';
 import { notConfigured, OpsError, ErrorCode } from '../../src/core/errors.js';
 import type { Services } from '../../src/core/services.js';
 import { silentLogger } from '../../src/core/logger.js';
@@ -138,11 +141,11 @@ describe('runTriage', () => {
     expect(rows.map((r) => r.report?.state)).toEqual(['timed out', 'timed out', 'ok']);
   });
 
-  test('the policy file carries the deadline and thresholds, defaulting to the guide', () => {
-    const result = parsePolicy(
-      'people: {a: {name: A}}\nroles: {}\nseverities: {p0: {label: x, responseTime: 1h}, p1: {label: x, responseTime: 1h}, p2: {label: x, responseTime: 1h}, p3: {label: x, responseTime: 1h}}\nescalation: [on-call]\nfixes: {requesters: ["*"], approvers: {low: [], medium: [], high: []}}\nkubernetes: {deployments: [], maxMemoryLimit: 2Gi}\n',
-      'old-policy.yaml',
-    );
+  test('a policy file without a triage section gets the guide’s deadline and thresholds', () => {
+    // The shipped policy without its `triage:` section: an older policy file.
+    const doc = parseDocument(readFileSync(DEFAULT_POLICY_FILE, 'utf8'));
+    doc.delete('triage');
+    const result = parsePolicy(doc.toString(), 'old-policy.yaml');
     if (!result.ok) throw new Error(result.message);
     expect(result.policy.triage).toEqual({
       deadline: 5000,
