@@ -1,7 +1,10 @@
 // The neutral message model: what the core says, before any chat platform renders it.
 // Text in blocks is plain text. Adapters escape it for their platform in one place, then turn
 // mention tokens (made by `mention`) into real mentions. User text cannot forge a mention token:
-// the command parser strips control characters from everything typed.
+// the command parser refuses control characters, and stripControl removes them (and invisible format
+// characters, text-hygiene.ts) from every literal run an adapter renders.
+
+import { stripInvisible } from './text-hygiene.js';
 
 export type ButtonStyle = 'primary' | 'danger';
 
@@ -91,10 +94,10 @@ export function splitMentions(
   return parts.map((p) => (p.kind === 'text' ? { kind: 'text', text: stripControl(p.text) } : p));
 }
 
-/** Removes C0/C1 control characters except newline and tab. */
+/** Removes C0/C1 control characters except newline and tab, and invisible format characters (text-hygiene.ts). */
 export function stripControl(text: string): string {
   // eslint-disable-next-line no-control-regex -- removing control characters is the point
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+  return stripInvisible(text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, ''));
 }
 
 /** A message with a single section: the common case. */

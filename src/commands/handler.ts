@@ -24,6 +24,11 @@ export interface CommandContext<K extends CommandName = CommandName> {
   caller: string;
   /** The channel the command was typed in. */
   channel: string;
+  /**
+   * The caller's team when it is not the bot's own workspace (a Slack team_id from a shared channel,
+   * another Teams tenant); undefined for users of the bot's own team and in the console.
+   */
+  foreignTeam?: string;
   /** The platform's short-lived handle for opening a form (Slack trigger_id), if any. */
   trigger?: string;
   services: Services;
@@ -49,6 +54,11 @@ export interface ActionContext {
   payload: unknown;
   caller: string;
   channel: string;
+  /**
+   * The caller's team when it is not the bot's own workspace (a Slack team_id from a shared channel,
+   * another Teams tenant); undefined for users of the bot's own team and in the console.
+   */
+  foreignTeam?: string;
   /** Values of a submitted form. */
   values?: Record<string, string>;
   trigger?: string;

@@ -1,6 +1,7 @@
 // Parses any text into a typed command or a helpful error. Never throws.
 import { ErrorCode } from '../core/errors.js';
 import { stripControl } from '../chat/message.js';
+import { controlCharacterIn } from '../chat/text-hygiene.js';
 import { catalog, commandNames, type Command, type CommandName, type CommandSpec } from './catalog.js';
 import { closest } from './suggest.js';
 import { MAX_INPUT_LENGTH, tokenize } from './tokenize.js';
@@ -34,6 +35,14 @@ function parseUnsafe(input: string): ParseResult {
     return fail({
       code: ErrorCode.BadArgument,
       message: `That is too long for a command (${input.length} characters; at most ${MAX_INPUT_LENGTH}).`,
+    });
+  }
+  // A control character is never typed: pasted into `12\u00003` it must not turn into pid 123.
+  const control = controlCharacterIn(input);
+  if (control !== undefined) {
+    return fail({
+      code: ErrorCode.BadArgument,
+      message: `That command contains an invisible control character (${control}), so it was not run. Type it again rather than pasting it.`,
     });
   }
   let tokens = tokenize(stripControl(input));

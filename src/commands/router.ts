@@ -19,12 +19,16 @@ export interface TextInput {
   caller: string;
   channel: string;
   trigger?: string;
+  /** The caller's team when it is not the bot's own (see CommandContext.foreignTeam). */
+  foreignTeam?: string;
 }
 
 export interface ActionInput {
   actionId: string;
   caller: string;
   channel: string;
+  /** The caller's team when it is not the bot's own (see CommandContext.foreignTeam). */
+  foreignTeam?: string;
   values?: Record<string, string>;
   trigger?: string;
 }
@@ -86,6 +90,7 @@ export class Router {
           args: command.args,
           caller: input.caller,
           channel: input.channel,
+          foreignTeam: input.foreignTeam,
           trigger: input.trigger,
           services: this.services,
         }),
@@ -120,6 +125,7 @@ export class Router {
         payload: action.payload,
         caller: input.caller,
         channel: input.channel,
+        foreignTeam: input.foreignTeam,
         values: input.values,
         trigger: input.trigger,
         services: this.services,

@@ -7,7 +7,7 @@ import { catalog } from '../commands/catalog.js';
 import { parseDuration } from '../core/duration.js';
 import { triagePolicySchema } from './triage-policy.js';
 import { alertPolicySchema } from './alert-policy.js';
-import { incidentPolicySchema } from './incident-policy.js';
+import { checkIncidentsReferences, incidentPolicySchema } from './incident-policy.js';
 
 const duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
@@ -182,7 +182,8 @@ function checkReferences(policy: Policy): string | undefined {
     ...policy.incidents.raiseToP0.map((r) => ['incidents.raiseToP0', r] as const),
   ];
   const bad = refs.find(([, ref]) => !known(ref));
-  return bad ? `${bad[0]}: unknown person or group "${bad[1]}"` : undefined;
+  if (bad) return `${bad[0]}: unknown person or group "${bad[1]}"`;
+  return checkIncidentsReferences(policy.incidents, policy.people, policy.groups);
 }
 
 export async function loadPolicy(file: string): Promise<PolicyResult> {

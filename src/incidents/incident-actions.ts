@@ -17,6 +17,7 @@ import { declareIncident } from './flows/declare.js';
 import { postIncidentUpdate } from './flows/post-update.js';
 import { resolveIncident } from './flows/resolve.js';
 import { IncidentAction } from './incident-action-kinds.js';
+import { authorizeIncident } from './incident-access.js';
 import { resolveForm, updateForm, type ButtonFrom } from './incident-forms.js';
 import { incidentById } from './incident-lookup.js';
 import { guardTransition, incidentRef, type Incident } from './incident-model.js';
@@ -37,21 +38,28 @@ function valuesOf<S extends z.ZodType>(schema: S, ctx: ActionContext): z.output<
   return parsed.data;
 }
 
-async function incidentOf(ctx: ActionContext): Promise<Incident> {
-  return incidentById(ctx.services, incidentPayload.parse(ctx.payload).incidentId);
+/** The incident the button or form points at, once the caller is allowed to act on it. */
+async function incidentOf(ctx: ActionContext, command: string): Promise<Incident> {
+  const incident = await incidentById(ctx.services, incidentPayload.parse(ctx.payload).incidentId);
+  await authorizeIncident(ctx.services, ctx, { right: 'act', command, incident });
+  return incident;
 }
 
 const optionalText = z.string().optional();
 
 const ack = defineAction(IncidentAction.Ack, async (ctx): Promise<ActionOutcome> => {
-  const acked = await acknowledgeIncident(ctx.services, await incidentOf(ctx), ctx.caller);
+  const acked = await acknowledgeIncident(
+    ctx.services,
+    await incidentOf(ctx, 'incident ack (button)'),
+    ctx.caller,
+  );
   // The alert's own button: its flow has refreshed the alert already. An escalation's copy is retired here.
   if (fromOf(ctx) !== 'escalation') return {};
   return { clicked: { note: `✅ ${mention(ctx.caller)} acknowledged ${incidentRef(acked)}` } };
 });
 
 const updateButton = defineAction(IncidentAction.Update, async (ctx): Promise<ActionOutcome> => {
-  const incident = await incidentOf(ctx);
+  const incident = await incidentOf(ctx, 'incident update (button)');
   guardTransition(incident, 'update', ctx.services.config.OATIE_TIMEZONE);
   // A reminder's button is done once the update is posted (the form's submission says so), not now.
   if (canOpenForm(ctx.services.chat, ctx.trigger)) {
@@ -62,7 +70,7 @@ const updateButton = defineAction(IncidentAction.Update, async (ctx): Promise<Ac
 });
 
 const resolveButton = defineAction(IncidentAction.Resolve, async (ctx): Promise<ActionOutcome> => {
-  const incident = await incidentOf(ctx);
+  const incident = await incidentOf(ctx, 'incident resolve (button)');
   guardTransition(incident, 'resolve', ctx.services.config.OATIE_TIMEZONE);
   if (canOpenForm(ctx.services.chat, ctx.trigger))
     return { replies: [{ kind: 'form', form: await resolveForm(ctx.services, incident, {}) }] };
@@ -75,6 +83,11 @@ function typeIt(usage: string, incident: Incident): ActionOutcome {
 
 const declareSubmitted = defineAction(IncidentAction.DeclareForm, async (ctx) => {
   const { channel } = channelPayload.parse(ctx.payload);
+  await authorizeIncident(
+    ctx.services,
+    { ...ctx, channel },
+    { right: 'declare', command: 'incident declare (form)' },
+  );
   const v = valuesOf(
     z.object({ severity: severityArg, title: z.string(), service: optionalText, impact: optionalText }),
     ctx,
@@ -90,7 +103,7 @@ const declareSubmitted = defineAction(IncidentAction.DeclareForm, async (ctx) =>
 });
 
 const updateSubmitted = defineAction(IncidentAction.UpdateForm, async (ctx) => {
-  const incident = await incidentOf(ctx);
+  const incident = await incidentOf(ctx, 'incident update (form)');
   const v = valuesOf(
     z.object({ status: updateStatus, text: z.string(), public: z.enum(['yes', 'no']).optional() }),
     ctx,
@@ -109,7 +122,7 @@ const updateSubmitted = defineAction(IncidentAction.UpdateForm, async (ctx) => {
 });
 
 const resolveSubmitted = defineAction(IncidentAction.ResolveForm, async (ctx) => {
-  const incident = await incidentOf(ctx);
+  const incident = await incidentOf(ctx, 'incident resolve (form)');
   const v = valuesOf(
     z.object({ rootCause: z.string(), resolution: optionalText, prevention: optionalText }),
     ctx,

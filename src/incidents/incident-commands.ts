@@ -1,21 +1,24 @@
 // The handlers of the `incident …` commands. Commands about one incident act on the incident that
 // lives in the channel they are typed in; `incident` and `incident list` work anywhere.
 import { canOpenForm } from '../chat/platform.js';
-import { defineCommand, toChannel, type CommandHandler } from '../commands/handler.js';
+import { defineCommand, toChannel, type CommandContext, type CommandHandler } from '../commands/handler.js';
 import { badArgument } from '../core/errors.js';
 import { acknowledgeIncident } from './flows/acknowledge.js';
 import { changeSeverity } from './flows/change-severity.js';
 import { DECLARE_USAGE, declareIncident } from './flows/declare.js';
 import { UPDATE_USAGE, postIncidentUpdate } from './flows/post-update.js';
 import { RESOLVE_USAGE, resolveIncident } from './flows/resolve.js';
+import { authorizeIncident } from './incident-access.js';
 import { declareForm, resolveForm, updateForm } from './incident-forms.js';
 import { incidentOfChannel } from './incident-lookup.js';
-import { guardTransition } from './incident-model.js';
+import { guardTransition, type Incident } from './incident-model.js';
 import { listEvents } from './incident-events.js';
 import { listOpenIncidents } from './incident-store.js';
 import { listMessage, timelineMessage } from './incident-views.js';
 
-const declare = defineCommand('incident declare', async ({ args, caller, channel, trigger, services }) => {
+const declare = defineCommand('incident declare', async (ctx) => {
+  const { args, caller, channel, trigger, services } = ctx;
+  await authorizeIncident(services, ctx, { right: 'declare', command: ctx.name });
   const { severity, title } = args;
   if (severity === undefined || title === undefined) {
     if (canOpenForm(services.chat, trigger))
@@ -30,13 +33,21 @@ const declare = defineCommand('incident declare', async ({ args, caller, channel
   return declareIncident(services, { severity, title, caller, channel });
 });
 
-const ack = defineCommand('incident ack', async ({ caller, channel, services }) => {
-  await acknowledgeIncident(services, await incidentOfChannel(services, channel), caller);
+/** The incident of the channel, once the caller is allowed to act on it. */
+async function incidentToActOn(ctx: CommandContext): Promise<Incident> {
+  const incident = await incidentOfChannel(ctx.services, ctx.channel);
+  await authorizeIncident(ctx.services, ctx, { right: 'act', command: ctx.name, incident });
+  return incident;
+}
+
+const ack = defineCommand('incident ack', async (ctx) => {
+  await acknowledgeIncident(ctx.services, await incidentToActOn(ctx), ctx.caller);
   return undefined;
 });
 
-const update = defineCommand('incident update', async ({ args, caller, channel, trigger, services }) => {
-  const incident = await incidentOfChannel(services, channel);
+const update = defineCommand('incident update', async (ctx) => {
+  const { args, caller, trigger, services } = ctx;
+  const incident = await incidentToActOn(ctx);
   if (args.status === undefined || args.text === undefined) {
     guardTransition(incident, 'update', services.config.OATIE_TIMEZONE);
     if (canOpenForm(services.chat, trigger))
@@ -56,13 +67,14 @@ const update = defineCommand('incident update', async ({ args, caller, channel, 
   });
 });
 
-const severity = defineCommand('incident severity', async ({ args, caller, channel, services }) => {
-  await changeSeverity(services, await incidentOfChannel(services, channel), args.severity, caller);
+const severity = defineCommand('incident severity', async (ctx) => {
+  await changeSeverity(ctx.services, await incidentToActOn(ctx), ctx.args.severity, ctx.caller);
   return undefined;
 });
 
-const resolve = defineCommand('incident resolve', async ({ args, caller, channel, trigger, services }) => {
-  const incident = await incidentOfChannel(services, channel);
+const resolve = defineCommand('incident resolve', async (ctx) => {
+  const { args, caller, trigger, services } = ctx;
+  const incident = await incidentToActOn(ctx);
   if (args.rootCause === undefined) {
     guardTransition(incident, 'resolve', services.config.OATIE_TIMEZONE);
     if (canOpenForm(services.chat, trigger))

@@ -38,7 +38,7 @@ describe('incident commands given bad input', () => {
   });
 
   it('keeps <!here> and emoji as plain text in the alert and out of the war room name', async () => {
-    await h.say('incident p1 <!here> 🔥 Reports <b>down</b> for @channel \u0001user:U1\u0002 🔥');
+    await h.say('incident p1 <!here> 🔥 Reports <b>down</b> for @channel user:U1 🔥');
     const room = warRoomToday('here-reports-b-down-b-for-channel-user-u1');
     expect(h.chat.channels.has(room)).toBe(true);
     const incident = await findIncident(h.db, 1);

@@ -84,7 +84,7 @@ export interface SlackStory {
    * Clicks the button labelled `label` on a posted message as Slack shows it now (its latest update),
    * sending back its blocks as Slack does; throws when the message has no such button any more.
    */
-  press(posted: SlackCall, label: string, user: string, trigger?: string): Promise<SignedPost>;
+  press(posted: SlackCall, label: string, user: string, trigger?: string, team?: string): Promise<SignedPost>;
   /** Stops the bot, drops the store, stops the fake. */
   stop(): Promise<void>;
 }
@@ -111,7 +111,7 @@ export async function startSlackStory(
           response_url: fake.responseUrl(),
         }),
       ),
-    press(posted, label, user, trigger) {
+    press(posted, label, user, trigger, team) {
       const shown = fake.current(posted);
       const { channel, ts } = whereOf(posted);
       const actionId = buttonOf(shown, label).action_id;
@@ -119,7 +119,7 @@ export async function startSlackStory(
       const responseUrl = fake.responseUrl();
       return postSigned(
         slack.eventsUrl,
-        buttonClickBody({ user, channel, ts, actionId, responseUrl, trigger, message }),
+        buttonClickBody({ user, channel, ts, actionId, responseUrl, trigger, message, team }),
       );
     },
     async stop() {

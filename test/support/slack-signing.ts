@@ -16,6 +16,7 @@ export function slashCommandBody(fields: {
   trigger_id?: string;
   response_url?: string;
   command?: string;
+  team_id?: string;
 }): string {
   return new URLSearchParams({
     token: 'deprecated-verification-token',
@@ -38,9 +39,9 @@ export function interactionBody(payload: Record<string, unknown>): string {
 }
 
 /** Who did something, as every interaction payload says it. */
-const actor = (user: string) => ({
-  user: { id: user, username: user.toLowerCase(), team_id: 'T0OATIE' },
-  team: { id: 'T0OATIE', domain: 'oatie' },
+const actor = (user: string, team = 'T0OATIE') => ({
+  user: { id: user, username: user.toLowerCase(), team_id: team },
+  team: { id: team, domain: team.toLowerCase() },
   api_app_id: 'A0OATIE',
   token: 'deprecated',
 });
@@ -59,10 +60,12 @@ export function buttonClickBody(click: {
   message?: { text?: unknown; blocks?: unknown };
   /** The element's type, for clicks on something that is not a button. */
   elementType?: string;
+  /** The clicker's Slack team (default the bot's own, T0OATIE): another one is a shared channel's guest. */
+  team?: string;
 }): string {
   return interactionBody({
     type: 'block_actions',
-    ...actor(click.user),
+    ...actor(click.user, click.team),
     trigger_id: click.trigger ?? '999.888.trigger',
     response_url: click.responseUrl,
     container: { type: 'message', message_ts: click.ts, channel_id: click.channel, is_ephemeral: false },

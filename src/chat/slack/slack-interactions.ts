@@ -12,11 +12,25 @@ import { clickedMessageSchema, markClicked, withoutButtonRow, type ClickedMessag
 import { deliverSlackReplies, type Respond } from './slack-delivery.js';
 import { formChannel, readSubmission, type FormOrigin } from './slack-form.js';
 import type { SlackPlatform } from './slack-platform.js';
+import { foreignTeamOf } from './slack-team.js';
 
 export interface InteractionDeps {
   router: Router;
   platform: SlackPlatform;
   log: Logger;
+  homeTeam?: string;
+}
+
+/** The team of the user who clicked or submitted (`user.team_id`, else the payload's team). */
+const teamSchema = z.object({
+  user: z.object({ team_id: z.string().optional() }).optional(),
+  team: z.object({ id: z.string().optional() }).nullable().optional(),
+});
+
+function foreignTeamOfBody(deps: InteractionDeps, body: unknown): string | undefined {
+  const parsed = teamSchema.safeParse(body);
+  const team = parsed.success ? (parsed.data.user?.team_id ?? parsed.data.team?.id ?? undefined) : undefined;
+  return foreignTeamOf(deps, team);
 }
 
 const clickSchema = z.object({
@@ -120,6 +134,7 @@ export async function onClick(
     actionId: action.action_id,
     caller: user.id,
     channel: message.channel ?? '',
+    foreignTeam: foreignTeamOfBody(deps, body),
     trigger,
   });
   if (outcome.clicked)
@@ -167,6 +182,7 @@ export async function onSubmit(
     actionId,
     caller,
     channel: channel ?? '',
+    foreignTeam: foreignTeamOfBody(deps, body),
     values,
     trigger,
   });

@@ -12,11 +12,14 @@ import { deliverSlackReplies, type Respond } from './slack-delivery.js';
 import { FORM_CALLBACK_ID } from './slack-form.js';
 import { onClick, onSubmit } from './slack-interactions.js';
 import type { SlackPlatform } from './slack-platform.js';
+import { foreignTeamOf } from './slack-team.js';
 
 export interface ListenerDeps {
   router: Router;
   platform: SlackPlatform;
   log: Logger;
+  /** The bot's own workspace (auth.test's team_id); users of any other team are marked foreign. */
+  homeTeam?: string;
 }
 
 // No length limit here: the parser answers text that is too long (a pasted JWT may be long).
@@ -25,6 +28,9 @@ const slashSchema = z.object({
   user_id: z.string().min(1),
   channel_id: z.string().min(1),
   trigger_id: z.string().optional(),
+  team_id: z.string().optional(),
+  /** In a shared channel, the team of the user who typed the command. */
+  user_team: z.string().optional(),
 });
 
 /** The ack of a command Slack sent without a user or channel: there is nobody else to tell. */
@@ -51,7 +57,8 @@ async function onCommand(deps: ListenerDeps, command: unknown, ack: Ack, respond
   }
   await ack(ackText(input.data.text));
   const { text, user_id: caller, channel_id: channel, trigger_id: trigger } = input.data;
-  const replies = await deps.router.handleText({ text, caller, channel, trigger });
+  const foreignTeam = foreignTeamOf(deps, input.data.user_team ?? input.data.team_id);
+  const replies = await deps.router.handleText({ text, caller, channel, trigger, foreignTeam });
   await deliverSlackReplies(deps.platform, replies, { channel, caller, trigger }, respond, deps.log);
 }
 

@@ -112,11 +112,16 @@ export async function startSlack(options: SlackOptions): Promise<SlackBot> {
   if (token === undefined) throw new OpsError(ErrorCode.NotConfigured, 'Slack needs SLACK_BOT_TOKEN.');
   const { bolt, receiver } = createBolt(config, log, token);
   await startupStep('auth.test', () => bolt.init()); // a wrong token or an unreachable Slack fails here
+  let homeTeam: string | undefined;
+  await startupStep('auth.test', async () => {
+    // The bot's own workspace: users of any other team are refused by the incident policy unless listed.
+    homeTeam = (await bolt.client.auth.test()).team_id;
+  });
   const slackLog = log.child({ part: 'slack' });
   const platform = new SlackPlatform(bolt.client, slackLog);
   const core = await options.buildCore(platform);
   core.router.onCommand((observation) => http.metrics.observeCommand(observation));
-  registerListeners(bolt, { router: core.router, platform, log: slackLog });
+  registerListeners(bolt, { router: core.router, platform, log: slackLog, homeTeam });
 
   if (receiver) {
     const deliveries = new DeliveryLog(core.services.db);

@@ -11,7 +11,7 @@ beforeAll(async () => {
   story = await startSlackStory();
   fake = story.fake;
   fake.users.set('U0ALICE', 'Alice Liddell');
-  fake.users.set('U0BOB', 'Bob Builder');
+  fake.users.set('U0LEAD0001', 'Bob Builder');
 });
 
 afterAll(() => story.stop());
@@ -44,29 +44,29 @@ describe('people in Slack tables', () => {
   it('are shown by name in the incident list and the timeline; the alert still mentions them', async () => {
     const alert = await posted('incident p2 Exports slow', 'U0ALICE', 'C0NAMES', 'Exports slow');
     expect(textOf(alert)).toContain('Incident Commander: <@U0ALICE>');
-    await story.slash('incident ack', { user: 'U0BOB', channel: 'C0NAMES' });
+    await story.slash('incident ack', { user: 'U0LEAD0001', channel: 'C0NAMES' });
     await fake.waitFor(
       'chat.postMessage',
       (c) => c.params.channel === 'C0NAMES' && textOf(c).includes('acknowledged'),
     );
 
-    const list = tablesOf(await posted('incident list', 'U0BOB', 'C0NAMES', 'Open incidents'));
+    const list = tablesOf(await posted('incident list', 'U0LEAD0001', 'C0NAMES', 'Open incidents'));
     expect(list).toMatch(/INC-\d+ +P2 .*Alice Liddell/);
     expect(list).not.toContain('U0ALICE');
 
-    const timeline = tablesOf(await posted('incident timeline', 'U0BOB', 'C0NAMES', 'Timeline of'));
+    const timeline = tablesOf(await posted('incident timeline', 'U0LEAD0001', 'C0NAMES', 'Timeline of'));
     expect(timeline).toMatch(/Alice Liddell +declared/);
     expect(timeline).toMatch(/Bob Builder +acknowledged/);
-    expect(timeline).not.toMatch(/U0ALICE|U0BOB/);
+    expect(timeline).not.toMatch(/U0ALICE|U0LEAD0001/);
   });
 
   it('are shown by name in the audit log, each looked up once however often they appear', async () => {
     const first = tablesOf(await posted('audit --since 1h', 'U0ALICE', 'C0AUDIT', 'Audit log'));
     expect(first).toContain('Alice Liddell');
     expect(first).toContain('Bob Builder');
-    expect(first).not.toMatch(/U0ALICE|U0BOB/);
-    const again = tablesOf(await posted('audit --since 2h', 'U0BOB', 'C0AUDIT', 'Audit log'));
+    expect(first).not.toMatch(/U0ALICE|U0LEAD0001/);
+    const again = tablesOf(await posted('audit --since 2h', 'U0LEAD0001', 'C0AUDIT', 'Audit log'));
     expect(again).toContain('Alice Liddell');
-    expect([lookups('U0ALICE'), lookups('U0BOB')]).toEqual([1, 1]);
+    expect([lookups('U0ALICE'), lookups('U0LEAD0001')]).toEqual([1, 1]);
   });
 });

@@ -83,21 +83,21 @@ describe('buttons in Slack', () => {
     const alert = await declareIn('C0DATA', 'Uploads failing');
     const ts = String(alert.answer.ts);
     const acknowledge = buttonOf(alert, 'Acknowledge').action_id;
-    const answer = await click(alert, acknowledge, 'U0BOB');
+    const answer = await click(alert, acknowledge, 'U0LEAD0001');
     expect(answer.status).toBe(200);
     expect(answer.ms).toBeLessThan(3000);
     const update = await fake.waitFor('chat.update', (c) => c.params.ts === ts);
     expect(update.params.channel).toBe('C0DATA');
-    expect(textOf(update)).toContain('Acknowledged: by <@U0BOB>');
+    expect(textOf(update)).toContain('Acknowledged: by <@U0LEAD0001>');
     expect(buttonsOf(update).map((b) => b.text.text)).toEqual(['Post update', 'Resolve']);
-    expect((await incidentOf(alert))?.acknowledgedBy).toBe('U0BOB');
+    expect((await incidentOf(alert))?.acknowledgedBy).toBe('U0LEAD0001');
 
     const updates = fake.callsTo('chat.update').length;
-    await click(alert, acknowledge, 'U0CAROL');
-    const note = await fake.waitFor('chat.postEphemeral', (c) => c.params.user === 'U0CAROL');
-    expect(textOf(note)).toContain('was already acknowledged by <@U0BOB>');
+    await click(alert, acknowledge, 'U0MANAGER1');
+    const note = await fake.waitFor('chat.postEphemeral', (c) => c.params.user === 'U0MANAGER1');
+    expect(textOf(note)).toContain('was already acknowledged by <@U0LEAD0001>');
     expect(fake.callsTo('chat.update')).toHaveLength(updates);
-    expect((await incidentOf(alert))?.acknowledgedBy).toBe('U0BOB');
+    expect((await incidentOf(alert))?.acknowledgedBy).toBe('U0LEAD0001');
   });
 
   it('answers privately that an unknown button is no longer valid, and runs nothing', async () => {
@@ -197,9 +197,9 @@ describe('a P1 declared from Slack', () => {
     const acknowledge = buttonOf(alert, 'Acknowledge');
 
     const ts = String(alert.answer.ts);
-    expect((await click(alert, acknowledge.action_id, 'U0BOB')).status).toBe(200);
+    expect((await click(alert, acknowledge.action_id, 'U0LEAD0001')).status).toBe(200);
     const updated = await fake.waitFor('chat.update', (c) => c.params.ts === ts, 8000);
-    expect(textOf(updated)).toContain('U0BOB');
+    expect(textOf(updated)).toContain('U0LEAD0001');
   }, 20_000);
 });
 
