@@ -7,6 +7,7 @@ import { defineAction, toCaller, type ActionContext, type ActionOutcome } from '
 import { severity as severityArg } from '../commands/args.js';
 import { notFound } from '../core/errors.js';
 import { declareIncident } from '../incidents/flows/declare.js';
+import { authorizeIncident } from '../incidents/incident-access.js';
 import { recordEvent } from '../incidents/incident-lookup.js';
 import { incidentRef } from '../incidents/incident-model.js';
 import { AlertAction } from './alert-action-kinds.js';
@@ -33,6 +34,7 @@ const acknowledge = defineAction(AlertAction.Ack, async (ctx) => {
 });
 
 const declare = defineAction(AlertAction.Declare, async (ctx) => {
+  await authorizeIncident(ctx.services, ctx, { right: 'declare', command: 'incident declare (alert)' });
   const group = await groupOf(ctx);
   if (group.incidentId !== undefined)
     return say(`INC-${group.incidentId} was declared from this alert already.`);
