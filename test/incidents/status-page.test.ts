@@ -98,13 +98,14 @@ describe('public updates on the status page', () => {
     await h.say('incident p1 Exports failing', { as: 'bob' });
     const room = warRoomToday('exports-failing');
     const before = page.requests.length;
-    // Someone the policy does not know, and alice (SRE, not a lead): typed, and through the update form.
+    // Someone the policy does not know (who may not act on the incident at all: incidents.act), and
+    // alice (SRE, not a lead): typed, and through the update form.
     await h.say('incident update identified We were hacked lol --public', { in: room, as: 'mallory' });
-    expect(h.privately('mallory').at(-1)).toContain(
+    expect(h.privately('mallory').at(-1)).toContain('policy incidents.act');
+    await h.say('incident update identified Defaced --public', { in: room, as: 'alice' });
+    expect(h.privately('alice').at(-1)).toContain(
       'You cannot publish on the public status page: only group:leads may publish on the public status page (policy incidents.publishStatusPage).',
     );
-    await h.say('incident update identified Defaced --public', { in: room, as: 'alice' });
-    expect(h.privately('alice').at(-1)).toContain('policy incidents.publishStatusPage');
     await h.press(buttonIn(h.chat, room, 'Post update'), { as: 'alice', in: room, trigger: 'T9' });
     const form = h.chat.calls.filter((c) => c.op === 'form').at(-1);
     if (form?.op !== 'form') throw new Error('no update form opened');
@@ -131,7 +132,7 @@ describe('public updates on the status page', () => {
     );
     await h.say('incident p2 Slow search', { as: 'bob', in: 'search' });
     await h.say('incident severity p0', { in: 'search', as: 'mallory' });
-    expect(h.privately('mallory').at(-1)).toContain('policy incidents.raiseToP0');
+    expect(h.privately('mallory').at(-1)).toContain('policy incidents.act');
     const severities = await h.db.query<{ severity: string }>(
       "SELECT severity FROM incidents WHERE title IN ('Everything is down', 'Slow search')",
     );
