@@ -47,13 +47,18 @@ export const pid = z
   .transform(Number)
   .pipe(z.number().int().min(1, 'expected a process id above 0').max(2_147_483_647, 'expected a process id'));
 
-/** A Postgres identifier as typed: ASCII letters, digits and underscores, optionally schema-qualified.
- * Resolved against the catalog before use; never spliced into SQL. */
+/** One part of a name: plain (letters, digits, underscores, taken exactly as typed, case included) or
+ * double-quoted as Postgres writes it ("Audit", "my table", "a""b"). */
+const NAME_PART = '(?:[A-Za-z_][A-Za-z0-9_$]{0,62}|"(?:[^"\\x00-\\x1f]|""){1,63}")';
+
+/** A Postgres relation name as typed or as a button carries it: optionally schema-qualified, parts
+ * plain or quoted. Resolved against the catalog (never through search_path) before use; never spliced
+ * into SQL. */
 export const identifier = z
   .string()
   .regex(
-    /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$/,
-    'expected a table or index name (letters, digits, underscores; optionally schema.name)',
+    new RegExp(`^${NAME_PART}(\\.${NAME_PART})?$`),
+    'expected a table or index name (letters, digits, underscores, or "Quoted"; optionally schema.name)',
   );
 
 export const columnList = z

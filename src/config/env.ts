@@ -85,6 +85,12 @@ export const envSchema = z.object({
   OATIE_DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
   OATIE_REDIS_URL: optionalUrl(['redis:', 'rediss:']),
   OATIE_REDIS_PREFIX: z.string().default(''),
+  /** The schema of the platform's tables (users, organizations, …): names are never looked up through
+   * search_path, where a `$user` schema could shadow them. */
+  OATIE_PLATFORM_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_$]{0,62}$/, 'expected a schema name such as public')
+    .default('public'),
   KUBECONFIG: optionalString,
   OATIE_KUBE_IN_CLUSTER: z
     .enum(['true', 'false'])

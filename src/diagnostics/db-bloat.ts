@@ -12,6 +12,8 @@ import { count, diagnosis, plural, table, verdict } from './verdict.js';
 interface TableRow {
   schema: string;
   table: string;
+  /** schema.table as the database writes it (quoted where needed): what the VACUUM button carries. */
+  exact: string;
   live: number;
   dead: number;
   size: string;
@@ -21,7 +23,7 @@ interface TableRow {
 }
 
 const BLOAT_SQL = `
-SELECT t.schemaname AS schema, t.relname AS "table",
+SELECT t.schemaname AS schema, t.relname AS "table", format('%I.%I', t.schemaname, t.relname) AS exact,
        t.n_live_tup::float8 AS live, t.n_dead_tup::float8 AS dead,
        pg_size_pretty(pg_total_relation_size(t.relid)) AS size,
        greatest(t.last_vacuum, t.last_autovacuum) AS last_vacuum,
@@ -53,17 +55,18 @@ function summary(bloated: TableRow[]): string {
   );
 }
 
-/** VACUUM buttons for the worst bloated tables. Only names the grammar accepts back can go into a
- * fix; others are left to a DBA. */
+/** VACUUM buttons for the worst bloated tables. A button carries the schema-qualified name the
+ * database wrote, so it plans exactly that table (never one found through search_path or by case
+ * folding). Only names the grammar accepts back can go into a fix; others are left to a DBA. */
 function vacuumOffer(services: Services, bloated: readonly TableRow[]): Promise<Block[]> {
   const fixes = bloated
-    .filter((t) => identifier.safeParse(qualified(t)).success)
+    .filter((t) => identifier.safeParse(t.exact).success)
     .slice(0, MAX_VACUUM_BUTTONS)
     .map((t): OfferedFix => ({
-      label: `VACUUM ${qualified(t)}`,
+      label: `VACUUM ${t.exact}`,
       proposal: {
         command: 'db vacuum',
-        args: { table: qualified(t) },
+        args: { table: t.exact },
         why: `db bloat: ${Math.round(deadShare(t) * 100)}% of ${qualified(t)} is dead tuples`,
       },
     }));

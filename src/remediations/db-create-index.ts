@@ -130,7 +130,13 @@ export const dbCreateIndex = defineFix({
   data: createData,
   async plan({ args, services }) {
     const target = postgresOf(services);
-    const table = await resolveRelation(target, args.table, ['r', 'm'], 'table');
+    const table = await resolveRelation(
+      target,
+      args.table,
+      ['r', 'm'],
+      'table',
+      services.config.OATIE_PLATFORM_SCHEMA,
+    );
     const columns = await resolveColumns(target, table, args.columns);
     const index = indexName(table.name, columns);
     const taken = await existing(target, table, index);

@@ -60,7 +60,13 @@ export const dbDropIndex = defineFix({
   data: dropData,
   async plan({ args, services }) {
     const target = postgresOf(services);
-    const index = await resolveRelation(target, args.index, ['i'], 'index');
+    const index = await resolveRelation(
+      target,
+      args.index,
+      ['i'],
+      'index',
+      services.config.OATIE_PLATFORM_SCHEMA,
+    );
     const row = await describeIndex(target, index);
     const reason = enforces(row);
     if (reason !== undefined) throw badArgument(`${index.qualified} cannot be dropped from chat: ${reason}.`);

@@ -43,15 +43,58 @@ const withArticle = (noun: string): string => `${/^[aeiou]/.test(noun) ? 'an' : 
 const isSystemSchema = (schema: string): boolean =>
   schema.startsWith('pg_') || schema === 'information_schema';
 
-/** The relation `name` (as typed, already a validated identifier) if it is one of `kinds`. */
+/** `schema.name` or `name` as typed (already a validated identifier) split into its parts: quoted parts
+ * lose their quotes ("" is one "), plain parts are taken exactly, case included — a chat user who types
+ * Audit means the table shown as "Audit", not Postgres's folded audit. */
+export function nameParts(typed: string): string[] {
+  const parts: string[] = [];
+  let i = 0;
+  while (i < typed.length) {
+    if (typed.charAt(i) === '"') {
+      let part = '';
+      i += 1;
+      while (i < typed.length) {
+        if (typed.startsWith('""', i)) {
+          part += '"';
+          i += 2;
+        } else if (typed.charAt(i) === '"') {
+          i += 1;
+          break;
+        } else {
+          part += typed.charAt(i);
+          i += 1;
+        }
+      }
+      parts.push(part);
+    } else {
+      const end = typed.indexOf('.', i);
+      parts.push(typed.slice(i, end < 0 ? typed.length : end));
+      i = end < 0 ? typed.length : end;
+    }
+    if (typed.charAt(i) === '.') i += 1;
+  }
+  return parts;
+}
+
+/** The relation `name` (as typed, already a validated identifier) if it is one of `kinds`. Without a
+ * schema it is looked up in `defaultSchema` (OATIE_PLATFORM_SCHEMA), never through search_path. */
 export async function resolveRelation(
   target: SqlTarget,
   name: string,
   kinds: readonly string[],
   expected: string,
+  defaultSchema: string,
 ): Promise<Relation> {
-  const [found] = await rowsOf(target, `${RELATION_SQL} WHERE c.oid = to_regclass($1)`, [name], relation);
-  if (!found) throw notFound(`There is no ${expected} named ${name} in ${target.description}.`);
+  const parts = nameParts(name);
+  const schema = parts.length === 2 ? (parts[0] ?? '') : defaultSchema;
+  const relname = parts.at(-1) ?? '';
+  const [found] = await rowsOf(
+    target,
+    `${RELATION_SQL} WHERE n.nspname = $1 AND c.relname = $2`,
+    [schema, relname],
+    relation,
+  );
+  if (!found) throw notFound(await notFoundText(target, { schema, relname, expected }));
   if (isSystemSchema(found.schema)) {
     throw badArgument(
       `${found.qualified} is in the system schema ${found.schema}; fixes only touch the application's objects.`,
@@ -63,6 +106,30 @@ export async function resolveRelation(
     );
   }
   return found;
+}
+
+/** "There is no table …", with the names that differ only in case, if any (names are exact here). */
+async function notFoundText(
+  target: SqlTarget,
+  wanted: { schema: string; relname: string; expected: string },
+): Promise<string> {
+  const near = await rowsOf(
+    target,
+    `${RELATION_SQL} WHERE lower(n.nspname) = lower($1) AND lower(c.relname) = lower($2) ORDER BY 5 LIMIT 5`,
+    [wanted.schema, wanted.relname],
+    relation,
+  );
+  const shown = await rowsOf(
+    target,
+    `SELECT format('%I.%I', $1::text, $2::text) AS q`,
+    [wanted.schema, wanted.relname],
+    z.object({ q: z.string() }),
+  );
+  const hint =
+    near.length > 0
+      ? ` Names are exact, case included: did you mean ${near.map((r) => r.qualified).join(' or ')}?`
+      : '';
+  return `There is no ${wanted.expected} ${shown[0]?.q ?? wanted.relname} in ${target.description}.${hint}`;
 }
 
 /** Whether the relation resolved at plan time is still there under the same name. */

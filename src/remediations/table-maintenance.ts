@@ -65,7 +65,13 @@ export function tableMaintenance<K extends TableCommand>(spec: TableMaintenance<
     data: tableData,
     async plan({ args, services }) {
       const target = postgresOf(services);
-      const table = await resolveRelation(target, args.table, spec.kinds, 'table');
+      const table = await resolveRelation(
+        target,
+        args.table,
+        spec.kinds,
+        'table',
+        services.config.OATIE_PLATFORM_SCHEMA,
+      );
       const statement = await statementFor(target, table.oid, spec.template);
       if (statement === undefined) throw new Error('the table vanished while planning');
       return {

@@ -16,7 +16,11 @@ export function buildTargets(config: Config, log: Logger): Targets {
   const postgres =
     config.OATIE_DATABASE_URL === undefined
       ? undefined
-      : openPostgresTarget(config.OATIE_DATABASE_URL, { timeoutMs, log: log.child({ target: 'postgres' }) });
+      : openPostgresTarget(config.OATIE_DATABASE_URL, {
+          timeoutMs,
+          log: log.child({ target: 'postgres' }),
+          platformSchema: config.OATIE_PLATFORM_SCHEMA,
+        });
   const redis =
     config.OATIE_REDIS_URL === undefined
       ? undefined

@@ -12,6 +12,10 @@ export interface PostgresTargetOptions {
   /** statement_timeout, lock_timeout and the connection timeout, in milliseconds. */
   timeoutMs: number;
   log: Logger;
+  /** The only schema unqualified names resolve in (OATIE_PLATFORM_SCHEMA; validated as a plain name):
+   * the server's default search_path starts with "$user", where a same-named table would shadow the
+   * platform's. */
+  platformSchema?: string;
 }
 
 /** host:port/database as people read it; never the user's password. */
@@ -136,6 +140,7 @@ export class PostgresTarget implements SqlTarget {
     return {
       connectionString: this.url,
       application_name: APPLICATION_NAME,
+      options: `-c search_path=${this.options.platformSchema ?? 'public'}`,
       statement_timeout: timeoutMs,
       lock_timeout: lockTimeoutFor(timeoutMs),
       // A diagnostic never holds a transaction open; if one is left open by mistake, the server ends it.

@@ -34,12 +34,12 @@ describe('db bloat', () => {
     );
     expect(answer.text).toMatch(/audit_logs\s+8,000\s+80%\s+2,000\s+\S+ kB\s+never\s+never\s+off/);
     expect(answer.text).toMatch(/organizations\s+0\s+0%\s+0/);
-    expect(answer.buttons.map((b) => b.label)).toEqual(['VACUUM audit_logs']);
+    expect(answer.buttons.map((b) => b.label)).toEqual(['VACUUM public.audit_logs']);
     expect(await bot.payloadOf(answer.buttons[0]!)).toEqual({
       kind: 'fix.propose',
       payload: {
         command: 'db vacuum',
-        args: { table: 'audit_logs' },
+        args: { table: 'public.audit_logs' },
         why: 'db bloat: 80% of audit_logs is dead tuples',
       },
     });

@@ -64,7 +64,7 @@ describe('db create-index', () => {
     expect(await bot.refused('db create-index reports organization_id,colour')).toContain(
       'public.reports has no column colour.',
     );
-    expect(await bot.refused('db create-index invoices id')).toContain('There is no table named invoices');
+    expect(await bot.refused('db create-index invoices id')).toContain('There is no table public.invoices');
     expect(await bot.refused('db create-index report_summary status')).toContain(
       'public.report_summary is a view, not a table.',
     );
@@ -121,7 +121,7 @@ describe('db drop-index', () => {
       'it backs the constraint users_email_key',
     );
     expect(await bot.refused('db drop-index users')).toContain('public.users is a table, not an index.');
-    expect(await bot.refused('db drop-index pg_class_oid_index')).toContain(
+    expect(await bot.refused('db drop-index pg_catalog.pg_class_oid_index')).toContain(
       'is in the system schema pg_catalog',
     );
   });
@@ -160,13 +160,13 @@ describe('table maintenance', () => {
     expect(await bot.refused('db vacuum report_summary')).toContain(
       'public.report_summary is a view, not a table.',
     );
-    expect(await bot.refused('db vacuum pg_class')).toContain(
+    expect(await bot.refused('db vacuum pg_catalog.pg_class')).toContain(
       'pg_catalog.pg_class is in the system schema pg_catalog',
     );
     expect(await bot.refused('db analyze information_schema.tables')).toContain(
       'is in the system schema information_schema',
     );
-    expect(await bot.refused('db reindex nosuch')).toContain('There is no table named nosuch');
+    expect(await bot.refused('db reindex nosuch')).toContain('There is no table public.nosuch');
   });
 
   it('runs nothing on a table renamed since the plan', async () => {
