@@ -1,7 +1,9 @@
 // The `incidents:` section of the policy: who holds the incident rights that reach outside the
 // team — publishing on the public status page, and raising an incident to P0 (which pages people and
 // may loosen the two-person rule) — and who may declare and act on an incident at all, and which users
-// of another chat team are let in. People, `group:<name>` or `*`; defaults keep old policy files valid.
+// of another chat team are let in. People, `group:<name>` or `*`; defaults keep old policy files valid:
+// publishStatusPage and raiseToP0 are not checked against people and groups (a policy without
+// `groups.leads` still loads), and a group that does not exist names nobody, so a typo refuses.
 import { z } from 'zod';
 
 /**

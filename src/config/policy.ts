@@ -178,8 +178,6 @@ function checkReferences(policy: Policy): string | undefined {
     ...(['low', 'medium', 'high'] as const).flatMap((level) =>
       policy.fixes.approvers[level].map((r) => [`fixes.approvers.${level}`, r] as const),
     ),
-    ...policy.incidents.publishStatusPage.map((r) => ['incidents.publishStatusPage', r] as const),
-    ...policy.incidents.raiseToP0.map((r) => ['incidents.raiseToP0', r] as const),
   ];
   const bad = refs.find(([, ref]) => !known(ref));
   if (bad) return `${bad[0]}: unknown person or group "${bad[1]}"`;

@@ -74,3 +74,22 @@ describe('the severity and fix policy', () => {
     expect(diagnostic.ok || diagnostic.message).toBe('p.yaml: fixes.risk: unknown fix "db long-running"');
   });
 });
+
+describe('the incidents section (issue 17)', () => {
+  it('an older policy without the section, nor a leads group, still loads; nobody may then publish', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { DEFAULT_POLICY_FILE } = await import('../support/test-app.js');
+    const shipped = await readFile(DEFAULT_POLICY_FILE, 'utf8');
+    const older = shipped
+      .replace(/\nincidents:\n(?: {2}.*\n)+/, '\n')
+      .replace(/ {2}leads: .*\n/, '')
+      .replace('high: ["group:leads"]', 'high: ["bob"]');
+    expect(older).not.toContain('publishStatusPage');
+    const result = parsePolicy(older, 'older.yaml');
+    if (!result.ok) throw new Error(result.message);
+    expect(result.policy.incidents).toEqual({ publishStatusPage: ['group:leads'], raiseToP0: ['group:sre'] });
+    // The default names a group this file lacks: it names nobody (refuses rather than allows).
+    expect(isListed(result.policy, result.policy.incidents.publishStatusPage, 'bob')).toBe(false);
+    expect(isListed(result.policy, result.policy.incidents.raiseToP0, 'alice')).toBe(true);
+  });
+});
