@@ -7,6 +7,7 @@ import * as scheduler from './scheduler.bench.js';
 import * as slack from './slack.bench.js';
 import * as slackFlood from './slack-flood.bench.js';
 import * as startup from './startup.bench.js';
+import * as teams from './teams.bench.js';
 import * as triage from './triage.bench.js';
 
 const benches: Array<[string, { run(): Promise<Figure[]> }]> = [
@@ -16,6 +17,7 @@ const benches: Array<[string, { run(): Promise<Figure[]> }]> = [
   ['diagnostics', diagnostics],
   ['slack', slack],
   ['slack-flood', slackFlood],
+  ['teams', teams],
   ['startup', startup],
   ['triage', triage],
 ];

@@ -12,6 +12,8 @@ export interface TeamsCall {
   activityId: string;
   body: Record<string, unknown>;
   status: number;
+  /** When the fake received it (performance.now(), for benchmarks). */
+  at?: number;
 }
 
 export interface CardJson {
@@ -102,8 +104,9 @@ export class FakeConnector extends HttpFake {
   protected override answer(request: RecordedRequest): Answer | undefined {
     const body = (request.body ? JSON.parse(request.body) : {}) as Record<string, unknown>;
     const path = request.path.split('/').map(decodeURIComponent);
-    const call = this.classify(request.method, path, body);
-    if (!call) return undefined;
+    const classified = this.classify(request.method, path, body);
+    if (!classified) return undefined;
+    const call = { ...classified, at: performance.now() };
     const failure = this.failures.shift();
     if (failure) {
       this.calls.push({ ...call, status: failure.status });

@@ -31,6 +31,8 @@ import type { TeamsStore } from './teams-store.js';
 
 /** Teams waits a few seconds for a card action's answer; past this the card shows its latest state. */
 const CARD_ANSWER_MS = 4000;
+/** A conversation reference seen again within this time is not written again. */
+const REMEMBER_MS = 5 * 60_000;
 
 export interface TeamsBotDeps {
   router: Router;
@@ -66,6 +68,8 @@ const toastOf = (text: string): AdaptiveCardInvokeResponse => ({
 export class TeamsBot extends TeamsActivityHandler {
   /** Commands still running after their acknowledgement (stop waits for them). */
   private readonly running = new Set<Promise<void>>();
+  /** What was stored lately, and until when that holds (see remember). */
+  private readonly remembered = new Map<string, number>();
 
   constructor(private readonly deps: TeamsBotDeps) {
     super();
@@ -131,6 +135,26 @@ export class TeamsBot extends TeamsActivityHandler {
 
   /** Conversation references, channel names and people, so later messages can reach them. */
   private async remember(a: SeenActivity): Promise<void> {
+    // The same person in the same conversation through the same service URL is already stored:
+    // the store is written when something changes (or once every few minutes), not on every message.
+    const where = isChannel(a)
+      ? baseChannel(a.channelData?.channel?.id ?? a.conversation.id)
+      : a.conversation.id;
+    const seen = JSON.stringify([
+      a.serviceUrl,
+      where,
+      a.channelData?.channel?.name,
+      a.from.aadObjectId,
+      a.from.name,
+    ]);
+    const now = Date.now();
+    if ((this.remembered.get(seen) ?? 0) > now) return;
+    await this.store(a);
+    if (this.remembered.size >= 10_000) this.remembered.clear();
+    this.remembered.set(seen, now + REMEMBER_MS);
+  }
+
+  private async store(a: SeenActivity): Promise<void> {
     const { store } = this.deps;
     const tenantId = tenantOf(a);
     const common = { serviceUrl: a.serviceUrl, botId: a.recipient.id, ...(tenantId ? { tenantId } : {}) };

@@ -1,5 +1,5 @@
 // `npm run teams:manifest`: writes dist/teams/oatie-ops-teams.zip (manifest.json with the bot's app id
-// from MICROSOFT_APP_ID, and the icons of manifests/teams/), ready to upload in Teams (Apps → Manage
+// from MICROSOFT_APP_ID, `--domain <host>` for the bot's public host, and the icons of manifests/teams/), ready to upload in Teams (Apps → Manage
 // your apps → Upload an app). `npm run teams:manifest -- --icons` draws the two icons again.
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -26,7 +26,8 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  const domain = process.env.OATIE_PUBLIC_HOST?.trim() || undefined;
+  const flag = process.argv.indexOf('--domain');
+  const domain = flag >= 0 ? process.argv[flag + 1]?.trim() : undefined;
   const manifest = fillManifest(await readFile(`${DIR}manifest.json`, 'utf8'), { appId, domain });
   const archive = zip([
     { name: 'manifest.json', data: Buffer.from(manifest, 'utf8') },
