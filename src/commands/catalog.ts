@@ -18,6 +18,9 @@ export interface CommandSpec {
   readonly rest?: string;
   /** Flags by name (without --), mapped to the argument name they fill. */
   readonly flags: Readonly<Record<string, { arg: string; kind: FlagKind }>>;
+  /** Takes an optional leading `INC-n` (argument `incident`): the command then acts on that
+   * incident from any channel instead of the one living in the channel it is typed in. */
+  readonly incidentRef?: boolean;
   readonly schema: z.ZodType;
 }
 
@@ -50,49 +53,68 @@ export const catalog = {
 
   'incident declare': spec({
     words: ['incident'],
-    usage: 'incident p0|p1|p2|p3 <title>',
+    usage: 'incident p0|p1|p2|p3 <title> [--service S] [--impact TEXT]',
     summary: 'Declare an incident: war room, alert, people paged, reminders.',
     kind: 'incident',
     positional: ['severity'],
     rest: 'title',
-    schema: z.object({ severity: a.severity.optional(), title: a.text(150, 'a title').optional() }),
+    flags: { service: { arg: 'service', kind: 'value' }, impact: { arg: 'impact', kind: 'value' } },
+    schema: z.object({
+      severity: a.severity.optional(),
+      title: a.text(150, 'a title').optional(),
+      service: a.text(100, 'the service').optional(),
+      impact: a.text(500, 'the impact').optional(),
+    }),
   }),
   'incident ack': spec({
     words: ['incident', 'ack'],
-    usage: 'incident ack',
-    summary: 'Acknowledge the incident of this war room (stops escalation).',
+    usage: 'incident ack [INC-n]',
+    summary: 'Acknowledge the incident of this war room, or INC-n (stops escalation).',
     kind: 'incident',
-    schema: none,
+    incidentRef: true,
+    schema: z.object({ incident: a.incidentRef.optional() }),
   }),
   'incident update': spec({
     words: ['incident', 'update'],
-    usage: 'incident update <investigating|identified|monitoring> <text> [--public]',
-    summary: 'Post a status update (restarts the update clock); --public also posts to the status page.',
+    usage: 'incident update [INC-n] <investigating|identified|monitoring> <text> [--eta 45m] [--public]',
+    summary:
+      'Post a status update (restarts the update clock); --eta sets the expected resolution; --public also posts to the status page.',
     kind: 'incident',
     positional: ['status'],
     rest: 'text',
-    flags: { public: { arg: 'public', kind: 'boolean' } },
+    incidentRef: true,
+    flags: { public: { arg: 'public', kind: 'boolean' }, eta: { arg: 'eta', kind: 'value' } },
     schema: z.object({
+      incident: a.incidentRef.optional(),
       status: a.updateStatus.optional(),
       text: a.text(2000, 'the update text').optional(),
+      eta: a.duration(MIN, 7 * DAY).optional(),
       public: z.boolean().default(false),
     }),
   }),
   'incident severity': spec({
     words: ['incident', 'severity'],
-    usage: 'incident severity p0|p1|p2|p3',
+    usage: 'incident severity [INC-n] p0|p1|p2|p3',
     summary: 'Change the severity (re-plans reminders, escalation and contacts).',
     kind: 'incident',
     positional: ['severity'],
-    schema: z.object({ severity: a.severity }),
+    incidentRef: true,
+    schema: z.object({ incident: a.incidentRef.optional(), severity: a.severity }),
   }),
   'incident resolve': spec({
     words: ['incident', 'resolve'],
-    usage: 'incident resolve <root cause>',
+    usage: 'incident resolve [INC-n] <root cause> [--fix TEXT] [--prevention TEXT]',
     summary: 'Resolve the incident: resolution notice with duration, timers stopped, review scheduled.',
     kind: 'incident',
     rest: 'rootCause',
-    schema: z.object({ rootCause: a.text(2000, 'the root cause').optional() }),
+    incidentRef: true,
+    flags: { fix: { arg: 'resolution', kind: 'value' }, prevention: { arg: 'prevention', kind: 'value' } },
+    schema: z.object({
+      incident: a.incidentRef.optional(),
+      rootCause: a.text(2000, 'the root cause').optional(),
+      resolution: a.text(2000, 'the fix').optional(),
+      prevention: a.text(2000, 'the prevention').optional(),
+    }),
   }),
   'incident list': spec({
     words: ['incident', 'list'],
@@ -103,10 +125,11 @@ export const catalog = {
   }),
   'incident timeline': spec({
     words: ['incident', 'timeline'],
-    usage: 'incident timeline',
-    summary: 'Every event of this war room’s incident, with time and who.',
+    usage: 'incident timeline [INC-n]',
+    summary: 'Every event of this war room’s incident (or INC-n), with time and who.',
     kind: 'incident',
-    schema: none,
+    incidentRef: true,
+    schema: z.object({ incident: a.incidentRef.optional() }),
   }),
 
   'incident review': spec({

@@ -136,6 +136,11 @@ function bindArguments(name: CommandName, spec: CommandSpec, tokens: readonly st
     positional.push(token);
   }
 
+  // `incident resolve INC-1 …`: a leading reference names the incident (only the INC- spelling, so
+  // free text that starts with a number stays text).
+  if (spec.incidentRef === true && /^inc-\d{1,9}$/i.test(positional[0] ?? '')) {
+    values.incident = positional.shift();
+  }
   spec.positional.forEach((argName, i) => {
     const value = positional[i];
     if (value !== undefined) values[argName] = value;

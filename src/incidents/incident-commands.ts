@@ -1,5 +1,6 @@
-// The handlers of the `incident …` commands. Commands about one incident act on the incident that
-// lives in the channel they are typed in; `incident` and `incident list` work anywhere.
+// The handlers of the `incident …` commands. Commands about one incident act on the incident they
+// name (`INC-n`, from any channel) or else the one living in the channel they are typed in, under the
+// same authorisation either way; `incident` and `incident list` work anywhere.
 import { canOpenForm } from '../chat/platform.js';
 import { defineCommand, toChannel, type CommandContext, type CommandHandler } from '../commands/handler.js';
 import { badArgument } from '../core/errors.js';
@@ -10,7 +11,7 @@ import { UPDATE_USAGE, postIncidentUpdate } from './flows/post-update.js';
 import { RESOLVE_USAGE, resolveIncident } from './flows/resolve.js';
 import { authorizeIncident } from './incident-access.js';
 import { declareForm, resolveForm, updateForm } from './incident-forms.js';
-import { incidentOfChannel } from './incident-lookup.js';
+import { incidentFor } from './incident-lookup.js';
 import { guardTransition, type Incident } from './incident-model.js';
 import { listEvents } from './incident-events.js';
 import { listOpenIncidents } from './incident-store.js';
@@ -19,7 +20,7 @@ import { listMessage, timelineMessage } from './incident-views.js';
 const declare = defineCommand('incident declare', async (ctx) => {
   const { args, caller, channel, trigger, services } = ctx;
   await authorizeIncident(services, ctx, { right: 'declare', command: ctx.name });
-  const { severity, title } = args;
+  const { severity, title, service, impact } = args;
   if (severity === undefined || title === undefined) {
     if (canOpenForm(services.chat, trigger))
       return { kind: 'form', form: await declareForm(services, channel, args) };
@@ -30,24 +31,24 @@ const declare = defineCommand('incident declare', async (ctx) => {
       DECLARE_USAGE,
     );
   }
-  return declareIncident(services, { severity, title, caller, channel });
+  return declareIncident(services, { severity, title, service, impact, caller, channel });
 });
 
-/** The incident of the channel, once the caller is allowed to act on it. */
-async function incidentToActOn(ctx: CommandContext): Promise<Incident> {
-  const incident = await incidentOfChannel(ctx.services, ctx.channel);
+/** The incident named (`INC-n`) or else the channel's, once the caller is allowed to act on it. */
+async function incidentToActOn(ctx: CommandContext, ref: number | undefined): Promise<Incident> {
+  const incident = await incidentFor(ctx.services, ctx.channel, ref);
   await authorizeIncident(ctx.services, ctx, { right: 'act', command: ctx.name, incident });
   return incident;
 }
 
 const ack = defineCommand('incident ack', async (ctx) => {
-  await acknowledgeIncident(ctx.services, await incidentToActOn(ctx), ctx.caller);
+  await acknowledgeIncident(ctx.services, await incidentToActOn(ctx, ctx.args.incident), ctx.caller);
   return undefined;
 });
 
 const update = defineCommand('incident update', async (ctx) => {
   const { args, caller, trigger, services } = ctx;
-  const incident = await incidentToActOn(ctx);
+  const incident = await incidentToActOn(ctx, args.incident);
   if (args.status === undefined || args.text === undefined) {
     guardTransition(incident, 'update', services.config.OATIE_TIMEZONE);
     if (canOpenForm(services.chat, trigger))
@@ -63,25 +64,32 @@ const update = defineCommand('incident update', async (ctx) => {
     status: args.status,
     text: args.text,
     public: args.public,
+    etaMs: args.eta,
     author: caller,
   });
 });
 
 const severity = defineCommand('incident severity', async (ctx) => {
-  await changeSeverity(ctx.services, await incidentToActOn(ctx), ctx.args.severity, ctx.caller);
+  const incident = await incidentToActOn(ctx, ctx.args.incident);
+  await changeSeverity(ctx.services, incident, ctx.args.severity, ctx.caller);
   return undefined;
 });
 
 const resolve = defineCommand('incident resolve', async (ctx) => {
   const { args, caller, trigger, services } = ctx;
-  const incident = await incidentToActOn(ctx);
+  const incident = await incidentToActOn(ctx, args.incident);
   if (args.rootCause === undefined) {
     guardTransition(incident, 'resolve', services.config.OATIE_TIMEZONE);
     if (canOpenForm(services.chat, trigger))
       return { kind: 'form', form: await resolveForm(services, incident, args) };
     throw badArgument('Resolving needs the root cause.', RESOLVE_USAGE);
   }
-  await resolveIncident(services, incident, { rootCause: args.rootCause, by: caller });
+  await resolveIncident(services, incident, {
+    rootCause: args.rootCause,
+    resolution: args.resolution,
+    prevention: args.prevention,
+    by: caller,
+  });
   return undefined;
 });
 
@@ -89,8 +97,8 @@ const list = defineCommand('incident list', async ({ services }) =>
   toChannel(await listMessage(services, await listOpenIncidents(services.db))),
 );
 
-const timeline = defineCommand('incident timeline', async ({ channel, services }) => {
-  const incident = await incidentOfChannel(services, channel);
+const timeline = defineCommand('incident timeline', async ({ args, channel, services }) => {
+  const incident = await incidentFor(services, channel, args.incident);
   return toChannel(await timelineMessage(services, incident, await listEvents(services.db, incident.id)));
 });
 

@@ -60,5 +60,26 @@ export async function eventTimes(
   return times;
 }
 
-/** Timeline kinds that are "actions taken": status updates, actions recorded by other domains, fixes run. */
-export const ACTION_KINDS = ['update', 'action', 'fix'] as const;
+/** Timeline kinds that are "actions taken": work done on the incident — actions recorded by other
+ * domains, fixes run, severity changes, people paged and escalations. Status updates are not actions:
+ * they have their own section (UPDATE_KINDS). */
+export const ACTION_KINDS = ['action', 'fix', 'severity', 'notified', 'escalation'] as const;
+
+export type ActionKind = (typeof ACTION_KINDS)[number];
+
+export const UPDATE_KINDS = ['update'] as const;
+
+/** What the resolution lists when no fix was written (`--fix`): the work done, not who was paged. */
+export const RESOLUTION_KINDS = ['action', 'fix'] as const;
+
+/** An action event as the alert and the resolution list it. */
+export function actionText(event: Pick<IncidentEvent, 'kind' | 'text'>): string {
+  switch (event.kind) {
+    case 'severity':
+      return `Severity changed ${event.text}`;
+    case 'notified':
+      return event.text === '' ? 'Contacts notified' : `Notified ${event.text}`;
+    default:
+      return event.text;
+  }
+}

@@ -13,10 +13,19 @@ export async function incidentOfChannel(services: Services, channel: string): Pr
   const incident = await findIncidentInChannel(services.db, channel);
   if (!incident) {
     throw notFound(
-      'No incident lives in this channel. Type incident commands in the incident’s war room (or, for a P2 or P3, in the channel it was declared in); `incident list` shows where each open incident lives.',
+      'No incident lives in this channel. Name it (`incident resolve INC-n <root cause>`, `incident ack INC-n`…) or type the command in its war room (for a P2 or P3, the channel it was declared in); `incident list` shows each open incident.',
     );
   }
   return incident;
+}
+
+/** The incident a command names (`INC-n`), or else the one living in the channel it was typed in. */
+export async function incidentFor(
+  services: Services,
+  channel: string,
+  ref: number | undefined,
+): Promise<Incident> {
+  return ref === undefined ? incidentOfChannel(services, channel) : incidentById(services, ref);
 }
 
 /** The incident a stored button or form points at. */

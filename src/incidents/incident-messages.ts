@@ -2,14 +2,16 @@
 // sections that fit chat limits, and the buttons. Wording lives in templates/*.hbs.
 import type { Block, Button, Message } from '../chat/message.js';
 import type { Services } from '../core/services.js';
-import { ACTION_KINDS, listEvents } from './incident-events.js';
+import { ACTION_KINDS, UPDATE_KINDS, actionText, listEvents, type ActionKind } from './incident-events.js';
+import { formatTime } from '../core/time-zone.js';
 import { incidentRef, severityLabel, type Incident } from './incident-model.js';
 import { platformUserId, responseDue, severityPolicy } from './severity-policy.js';
 
 /** Slack sections hold 3,000 characters; keep a margin for escaping. */
 const MAX_SECTION = 2800;
-/** The alert lists the latest actions; the timeline has them all. */
+/** The alert lists the latest actions and updates; the timeline has them all. */
 const MAX_ALERT_ACTIONS = 10;
+const MAX_ALERT_UPDATES = 5;
 
 /** What every incident template may use. */
 function incidentData(services: Services, incident: Incident): Record<string, unknown> {
@@ -26,6 +28,8 @@ function incidentData(services: Services, incident: Incident): Record<string, un
     impact: incident.impact,
     started: incident.startedAt,
     status: incident.status,
+    /** Next Steps follow the status: `{{#if statusIs.identified}}`. */
+    statusIs: { [incident.status]: true },
     state: incident.state,
     commander: incident.commander,
     channel: incident.channel,
@@ -42,6 +46,8 @@ function incidentData(services: Services, incident: Incident): Record<string, un
     resolution: incident.resolution,
     prevention: incident.prevention,
     reviewAt: incident.reviewAt,
+    reviewLink: services.policy.review.link,
+    etaAt: incident.etaAt,
   };
 }
 
@@ -106,9 +112,11 @@ function alertButtons(incident: Incident): Button[] {
 
 /** The alert, as it stands now: status, latest actions taken, who acknowledged, the buttons that still apply. */
 export async function alertMessage(services: Services, incident: Incident): Promise<Message> {
-  const events = await listEvents(services.db, incident.id, ACTION_KINDS);
-  const actions = events.map((e) => e.text);
+  const actions = await actionsTaken(services, incident);
   const shown = actions.slice(-MAX_ALERT_ACTIONS);
+  const updates = (await listEvents(services.db, incident.id, UPDATE_KINDS)).map(
+    (e) => `${formatTime(e.at, services.config.OATIE_TIMEZONE)} — ${e.text}`,
+  );
   const notified = incident.notified.flatMap((key) => {
     const person = services.policy.people[key];
     const id = person ? platformUserId({ ...person, key }, services.chat.name) : undefined;
@@ -117,6 +125,8 @@ export async function alertMessage(services: Services, incident: Incident): Prom
   const data = {
     actions: shown,
     earlierActions: actions.length - shown.length,
+    updates: updates.slice(-MAX_ALERT_UPDATES),
+    earlierUpdates: Math.max(0, updates.length - MAX_ALERT_UPDATES),
     notified,
     responseDue:
       incident.state === 'open'
@@ -124,6 +134,15 @@ export async function alertMessage(services: Services, incident: Incident): Prom
         : undefined,
   };
   return incidentMessage(services, incident, 'incident-alert', data, buttonsBlock(alertButtons(incident)));
+}
+
+/** The actions taken on the incident so far (fixes run, severity changes, people paged…), in order. */
+export async function actionsTaken(
+  services: Services,
+  incident: Pick<Incident, 'id'>,
+  kinds: readonly ActionKind[] = ACTION_KINDS,
+): Promise<string[]> {
+  return (await listEvents(services.db, incident.id, kinds)).map(actionText);
 }
 
 /** Replaces the posted alert with its current state; a failure to edit is logged, not fatal. */

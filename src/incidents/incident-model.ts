@@ -45,6 +45,8 @@ export interface Incident {
   resolution: string | undefined;
   prevention: string | undefined;
   reviewAt: Date | undefined;
+  /** The expected resolution, from the last update that gave one (`--eta`). */
+  etaAt: Date | undefined;
   /** Policy keys of the people notified so far (contacts and escalation steps). */
   notified: string[];
   /** Generation of the reminder clock: a reminder timer of an older generation does nothing. */

@@ -53,3 +53,9 @@ CREATE TABLE incident_events (
 CREATE INDEX incident_events_incident ON incident_events (incident_id, id);
 `,
 };
+
+/** The expected time of resolution an update may give (`incident update … --eta 45m`). */
+export const incidentEtaMigration: Migration = {
+  name: '012-incident-eta',
+  sql: 'ALTER TABLE incidents ADD COLUMN IF NOT EXISTS eta_at timestamptz;',
+};

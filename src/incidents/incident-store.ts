@@ -37,6 +37,7 @@ const rowSchema = z.object({
   resolution: z.string().nullable(),
   prevention: z.string().nullable(),
   review_at: z.coerce.date().nullable(),
+  eta_at: z.coerce.date().nullable(),
   notified: z.array(z.string()),
   reminder_seq: z.number(),
   escalation_step: z.number(),
@@ -74,6 +75,7 @@ function toIncident(raw: unknown): Incident {
     resolution: un(r.resolution),
     prevention: un(r.prevention),
     reviewAt: un(r.review_at),
+    etaAt: un(r.eta_at),
     notified: r.notified,
     reminderSeq: r.reminder_seq,
     escalationStep: r.escalation_step,
@@ -233,17 +235,20 @@ export async function markResolved(db: Db, id: number, r: Resolution): Promise<I
 }
 
 /** Records an update: new status, the update clock restarts, and older reminder timers lapse. */
+/** A status update; `eta` (the expected resolution) replaces the last one when given. */
 export async function markUpdated(
   db: Db,
   id: number,
   status: UpdateStatus,
   at: Date,
+  eta?: Date,
 ): Promise<Incident | undefined> {
   return oneIncident(
     db,
-    `UPDATE incidents SET status = $2, last_update_at = $3, reminder_seq = reminder_seq + 1
+    `UPDATE incidents SET status = $2, last_update_at = $3, reminder_seq = reminder_seq + 1,
+            eta_at = coalesce($4, eta_at)
       WHERE id = $1 AND state <> 'resolved' RETURNING *`,
-    [id, status, at],
+    [id, status, at, eta ?? null],
   );
 }
 

@@ -3,7 +3,7 @@
 import type { Db } from './db.js';
 import { coreMigration, timerPlatformMigration } from './core-schema.js';
 import { approvalNoteMigration, approvalsMigration } from '../approvals/approval-schema.js';
-import { incidentsMigration } from '../incidents/incident-schema.js';
+import { incidentEtaMigration, incidentsMigration } from '../incidents/incident-schema.js';
 import { botSessionsMigration } from '../remediations/bot-sessions.js';
 import { deliveriesMigration } from './delivery-log.js';
 import { alertsMigration } from '../alerts/alert-schema.js';
@@ -26,6 +26,7 @@ export const migrations: readonly Migration[] = [
   alertsMigration,
   timerPlatformMigration,
   teamsMigration,
+  incidentEtaMigration,
 ];
 
 // An arbitrary constant that names "oatie-ops migrations" among advisory locks.

@@ -72,7 +72,7 @@ describe('the /oatie grammar', () => {
     expect(typo.suggestion).toBe('db connections [--idle-for 10m]');
     expect(typo.usage).toContain('db long-running [--older-than 5m]');
     expect(error('incidnet p1 x').suggestion).toBe('incident');
-    expect(error('incident ackk').suggestion).toBe('incident ack');
+    expect(error('incident ackk').suggestion).toBe('incident ack [INC-n]');
     expect(error('frobnicate').message).toContain('Unknown command');
   });
 

@@ -15,8 +15,9 @@ describe('escalation when nobody acknowledges', () => {
   let h: IncidentStory;
 
   beforeAll(async () => {
+    // A P0 that notifies only the on-call at once, to walk the chain (the shipped P0 notifies all).
     const policy = await fastPolicy({
-      p0: { responseTime: '1s', statusPageDeadline: '1s' },
+      p0: { responseTime: '1s', statusPageDeadline: '1s', notify: ['on-call'] },
       p1: { responseTime: '1s' },
     });
     h = await startIncidentStory({ database: 'incidents_escalation', policy });
@@ -24,7 +25,7 @@ describe('escalation when nobody acknowledges', () => {
   afterAll(() => h.stop());
 
   it('walks the chain (on-call → team lead → engineering manager), then says everyone was told', async () => {
-    // dave declares a P0: the on-call (alice) is notified at once; bob and carol come by escalation.
+    // dave declares the P0: the on-call (alice) is notified at once; bob and carol come by escalation.
     await h.say('incident p0 Complete outage of the API', { as: 'dave', in: 'ops' });
     const room = warRoomToday('complete-outage-of-the-api');
     const escalations = () => h.posts(room).filter((p) => p.startsWith('📟'));
@@ -39,6 +40,7 @@ describe('escalation when nobody acknowledges', () => {
     expect(exhausted).toMatch(/Everyone in the escalation chain has been notified \(@alice, @bob, @carol\)/);
     expect(h.dms('bob')).toEqual([toBob]);
     expect(h.dms('carol')).toEqual([toCarol]);
+    expect(h.dms('alice')).toEqual([expect.stringContaining('🚨 You are notified of INC-1: P0 (Critical)')]);
     // Those reached by escalation are brought into the war room.
     expect(
       h.chat.calls
@@ -71,5 +73,41 @@ describe('escalation when nobody acknowledges', () => {
     await sleep(1500);
     expect(escalations()).toHaveLength(1);
     expect(await h.app.scheduler.pending('incident:2:escalation')).toEqual([]);
+  });
+
+  it('the shipped P0 reaches on-call, team lead and engineering manager at once, each by direct message', async () => {
+    const shipped = await startIncidentStory({
+      database: 'incidents_p0_notify',
+      policy: await fastPolicy({ p0: { responseTime: '1s', statusPageDeadline: null } }),
+    });
+    try {
+      await shipped.say('incident p0 Checkout down --service Payments --impact "No order can be paid"', {
+        as: 'dave',
+        in: 'ops',
+      });
+      const room = warRoomToday('checkout-down');
+      expect(
+        shipped.chat.calls
+          .filter((c) => c.op === 'invite' && c.channel === room)
+          .map((c) => (c.op === 'invite' ? c.users : [])),
+      ).toEqual([['dave', 'alice', 'bob', 'carol']]);
+      for (const person of ['alice', 'bob', 'carol']) {
+        const [dm] = shipped.dms(person);
+        expect(dm).toContain('🚨 You are notified of INC-1: P0 (Critical): Checkout down');
+        expect(dm).toContain('Service: Payments');
+        expect(dm).toContain('Impact: No order can be paid');
+        expect(dm).toContain(`War room: #${room} (you are invited)`);
+        expect(dm).toContain('Incident Commander: @dave');
+      }
+      const alert = shipped.posts(room)[0] ?? '';
+      expect(alert).toContain('Notified: @alice, @bob, @carol');
+      // Nobody is left to escalate to: the first escalation says everyone was told.
+      await eventually('the escalation', () => shipped.posts(room).some((p) => p.startsWith('📟')), 5000);
+      expect(shipped.posts(room).find((p) => p.startsWith('📟'))).toContain(
+        'Everyone in the escalation chain has been notified',
+      );
+    } finally {
+      await shipped.stop();
+    }
   });
 });

@@ -3,6 +3,7 @@
 // review scheduled, timers gone.
 import { recordIncidentAction } from '../../src/incidents/index.js';
 import { listEvents } from '../../src/incidents/incident-events.js';
+import { textOf } from '../support/fix-harness.js';
 import {
   buttonIn,
   eventually,
@@ -82,6 +83,14 @@ describe('a P1 incident, from declaration to review', () => {
       '📣 INC-1 update: IDENTIFIED\n\nConnection pool exhausted; raising the pool size',
     );
     expect(update).toContain('Posted by @bob');
+    // The alert follows: next steps for an identified cause, the update under Updates, not Actions Taken.
+    const alert = h.chat.calls.filter((c) => c.op === 'update').at(-1);
+    const alertText = alert && 'message' in alert ? textOf(alert.message) : '';
+    expect(alertText).toContain('Current Status: IDENTIFIED');
+    expect(alertText).not.toContain('find the cause');
+    expect(alertText).toContain('- Apply the fix for the cause found');
+    expect(alertText).toMatch(/Updates:\n- \d\d:\d\d UTC — Connection pool exhausted; raising the pool size/);
+    expect(alertText.split('Updates:')[0]).not.toContain('raising the pool size');
 
     await eventually('a third reminder', () => reminders().length >= 3, INTERVAL_MS + 3000);
     const events = await listEvents(h.db, 1);
@@ -119,9 +128,8 @@ describe('a P1 incident, from declaration to review', () => {
     expect(resolved).toMatch(/^✅ INCIDENT RESOLVED ✅\n\nINC-1: Report generation down\n\nSeverity: P1\n/);
     expect(resolved).toMatch(/Duration: \d+ seconds \(\d\d:\d\d - \d\d:\d\d UTC\)/);
     expect(resolved).toContain('Root Cause:\nConnection pool exhaustion during peak hours');
-    expect(resolved).toContain(
-      'Resolution:\n- Connection pool exhausted; raising the pool size\n- Restarted report-service',
-    );
+    // Without --fix, the resolution lists the work done (not the status updates, not who was paged).
+    expect(resolved).toContain('Resolution:\n- Restarted report-service\n\nPrevention:');
     expect(resolved).toMatch(/Post-Incident Review:\nScheduled for \d{4}-\d\d-\d\d 10:00 UTC/);
     expect(h.posts('incidents').at(-1)).toBe(resolved);
 

@@ -10,7 +10,9 @@ import { consoleText, RecordingPlatform } from './recording-platform.js';
 import { openFreshStore } from './fresh-store.js';
 import { DEFAULT_POLICY_FILE, startTestApp, type TestApp } from './test-app.js';
 
-type SeverityEdits = Partial<Record<'responseTime' | 'updateInterval' | 'statusPageDeadline', string | null>>;
+type SeverityEdits = Partial<
+  Record<'responseTime' | 'updateInterval' | 'statusPageDeadline', string | null> & { notify: string[] }
+>;
 
 /** The default policy's YAML with some severity fields changed (e.g. P1 updateInterval: 3s). */
 export async function policyYaml(

@@ -96,7 +96,11 @@ export class ConsolePlatform implements ChatPlatform {
     return Promise.resolve();
   }
 
+  /** Called with each invitation (a channel and who): the session follows its user into it. */
+  onInvite: ((channel: string, users: readonly string[]) => void) | undefined;
+
   invite(channel: string, users: readonly string[]): Promise<void> {
+    this.onInvite?.(channel, users);
     if (users.length > 0)
       this.out.write(`--- #${channel}: invited ${users.map((u) => `@${u}`).join(', ')} ---\n\n`);
     return Promise.resolve();

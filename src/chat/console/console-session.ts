@@ -26,7 +26,17 @@ export class ConsoleSession {
     private readonly options: ConsoleOptions,
   ) {
     this.channel = options.channel;
+    // As a Slack invitation puts the war room in front of its user, the console moves its user there:
+    // the next `incident …` acts on the incident just declared.
+    platform.onInvite = (channel, users) => {
+      if (!users.includes(this.options.user) || channel === this.channel) return;
+      this.channel = channel;
+      this.followed = channel;
+    };
   }
+
+  /** The channel the session followed its user into during the last line, if any. */
+  private followed: string | undefined;
 
   get currentChannel(): string {
     return this.channel;
@@ -69,6 +79,7 @@ export class ConsoleSession {
       default: {
         const replies = await this.router.handleText({ text, caller: user, channel });
         await deliverReplies(this.platform, replies, { channel, caller: user });
+        await this.sayFollowed();
         return true;
       }
     }
@@ -86,6 +97,13 @@ export class ConsoleSession {
     // A click that did its job: its button is gone (as in Slack) and a line says who did what.
     if (outcome.clicked) this.platform.noteClicked(ref.trim(), where, outcome.clicked.note);
     await deliverReplies(this.platform, outcome.replies ?? [], { channel: where, caller: user });
+  }
+
+  private async sayFollowed(): Promise<void> {
+    const followed = this.followed;
+    this.followed = undefined;
+    if (followed !== undefined)
+      await this.say(followed, this.options.user, `You were invited: you are now in #${followed}.`);
   }
 
   private async say(channel: string, user: string, text: string): Promise<true> {

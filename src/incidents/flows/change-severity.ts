@@ -49,7 +49,7 @@ export async function changeSeverity(
   await refreshAlert(services, { ...changed, notified: [...changed.notified, ...added.keys] });
 }
 
-/** Invites (war room) or messages (no war room) the contacts of the new severity not yet notified. */
+/** Messages the contacts of the new severity not yet notified (and invites them to the war room). */
 async function notifyNewContacts(
   services: Services,
   incident: Incident,
@@ -66,11 +66,10 @@ async function notifyNewContacts(
   const ids = fresh.flatMap((p) => platformUserId(p, services.chat.name) ?? []);
   if (incident.warRoom) {
     await bestEffort(services, 'invite the new contacts', () => services.chat.invite(incident.channel, ids));
-  } else {
-    const message = incidentMessage(services, incident, 'incident-announce');
-    for (const id of ids)
-      await bestEffort(services, 'notify a new contact', () => services.chat.directMessage(id, message));
   }
+  const message = incidentMessage(services, incident, 'incident-notify');
+  for (const id of ids)
+    await bestEffort(services, 'notify a new contact', () => services.chat.directMessage(id, message));
   await recordEvent(services, incident, BOT_ACTOR, 'notified', fresh.map((p) => p.name).join(', '));
   return { keys: fresh.map((p) => p.key), ids };
 }

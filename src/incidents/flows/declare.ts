@@ -24,7 +24,7 @@ import { contactsFor, platformUserId, severityPolicy } from '../severity-policy.
 import { openWarRoom, warRoomName } from '../war-room.js';
 import { triageNewIncident } from '../../triage/declare-hook.js';
 
-export const DECLARE_USAGE = 'incident p0|p1|p2|p3 <title>';
+export const DECLARE_USAGE = 'incident p0|p1|p2|p3 <title> [--service S] [--impact TEXT]';
 export const MAX_TITLE = 150;
 
 export interface Declaration {
@@ -77,7 +77,9 @@ export async function declareIncident(services: Services, d: Declaration): Promi
   const notes = home.warRoom ? await prepareWarRoom(services, incident, contacts) : [];
   const alert = await postToIncident(services, incident, await alertMessage(services, incident));
   await saveAlert(services.db, incident.id, alert, incident.buttons);
-  if (!home.warRoom) notes.push(...(await notifyDirectly(services, incident, contacts)));
+  // Everyone notified hears it directly too, with the summary and where to go (an invitation alone
+  // is easy to miss).
+  notes.push(...(await notifyDirectly(services, incident, contacts)));
   const announced = await announce(services, incident, notes);
   await services.audit.record({
     actor: d.caller,
@@ -160,9 +162,9 @@ async function prepareWarRoom(services: Services, incident: Incident, contacts: 
   return notes.filter((n): n is string => n !== undefined);
 }
 
-/** Without a war room, the severity's contacts hear of it by direct message. */
+/** The severity's contacts get a direct message: the alert's summary and a link to the war room. */
 async function notifyDirectly(services: Services, incident: Incident, contacts: Person[]): Promise<string[]> {
-  const message = incidentMessage(services, incident, 'incident-announce');
+  const message = incidentMessage(services, incident, 'incident-notify');
   const notes: string[] = [];
   for (const person of contacts) {
     const id = platformUserId(person, services.chat.name);

@@ -12,13 +12,16 @@ import { requireIncidentRight } from '../incident-rights.js';
 import { markUpdated, saveStatusPage } from '../incident-store.js';
 import { planReminder, timerKey } from '../incident-timers.js';
 
-export const UPDATE_USAGE = 'incident update <investigating|identified|monitoring> <text> [--public]';
+export const UPDATE_USAGE =
+  'incident update [INC-n] <investigating|identified|monitoring> <text> [--eta 45m] [--public]';
 export const MAX_UPDATE = 2000;
 
 export interface Update {
   status: UpdateStatus;
   text: string;
   public: boolean;
+  /** Expected time to resolution from now, in milliseconds (`--eta`). */
+  etaMs?: number;
   author: string;
 }
 
@@ -40,7 +43,7 @@ export async function postIncidentUpdate(
       target: incidentRef(incident),
     });
   const updated = await applyTransition(services, incident, 'update', () =>
-    markUpdated(services.db, incident.id, update.status, services.now()),
+    markUpdated(services.db, incident.id, update.status, services.now(), etaOf(services, update.etaMs)),
   );
   await recordEvent(services, updated, update.author, 'update', text);
   const nextUpdateDue = await planReminder(services, updated, updated.lastUpdateAt);
@@ -58,6 +61,9 @@ export async function postIncidentUpdate(
   await refreshAlert(services, updated);
   return publicResult && !publicResult.ok ? [toCaller(textMessage(publicResult.note))] : [];
 }
+
+const etaOf = (services: Services, ms: number | undefined): Date | undefined =>
+  ms === undefined ? undefined : new Date(services.now().getTime() + ms);
 
 type PublicResult = { ok: true } | { ok: false; note: string };
 

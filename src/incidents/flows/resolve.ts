@@ -3,7 +3,8 @@
 import { badArgument, describeError } from '../../core/errors.js';
 import type { Services } from '../../core/services.js';
 import { nextBusinessDayAt } from '../business-day.js';
-import { incidentMessage, refreshAlert } from '../incident-messages.js';
+import { actionsTaken, incidentMessage, refreshAlert } from '../incident-messages.js';
+import { RESOLUTION_KINDS } from '../incident-events.js';
 import {
   applyTransition,
   cleanText,
@@ -11,12 +12,11 @@ import {
   recordEvent,
 } from '../incident-lookup.js';
 import { BOT_ACTOR, incidentRef, type Incident } from '../incident-model.js';
-import { ACTION_KINDS, listEvents } from '../incident-events.js';
 import { markResolved } from '../incident-store.js';
 import { scheduleReview, stopIncidentTimers } from '../incident-timers.js';
 import { formatDateTime } from '../../core/time-zone.js';
 
-export const RESOLVE_USAGE = 'incident resolve <root cause>';
+export const RESOLVE_USAGE = 'incident resolve [INC-n] <root cause> [--fix TEXT] [--prevention TEXT]';
 const MAX_TEXT = 2000;
 
 export interface ResolutionInput {
@@ -79,7 +79,7 @@ function boundedText(text: string | undefined, what: string): string | undefined
 }
 
 async function announceResolution(services: Services, incident: Incident): Promise<void> {
-  const actions = (await listEvents(services.db, incident.id, ACTION_KINDS)).map((e) => e.text);
+  const actions = await actionsTaken(services, incident, RESOLUTION_KINDS);
   const message = incidentMessage(services, incident, 'incident-resolved', { actions });
   await postToIncidentAndIncidentsChannel(services, incident, message, 'the resolution');
 }
