@@ -21,7 +21,13 @@ const HEADINGS: Record<ApprovalState, string> = {
 };
 
 /** The card of an approval request in its current state; `buttons` only while it is pending. */
-export function approvalCard(approval: Approval, zone: string, buttons?: CardButtons): Message {
+export function approvalCard(
+  approval: Approval,
+  zone: string,
+  buttons?: CardButtons,
+  /** What a running fix reports it is doing now (index build phase…). */
+  progress?: string,
+): Message {
   const { plan } = approval;
   const heading = `${HEADINGS[approval.state]}: ${approval.command}`;
   const blocks: Block[] = [
@@ -32,6 +38,8 @@ export function approvalCard(approval: Approval, zone: string, buttons?: CardBut
   ];
   if (plan.table) blocks.push({ kind: 'table', ...plan.table });
   blocks.push(...stateBlocks(approval, zone));
+  if (progress !== undefined && approval.state === 'running')
+    blocks.push({ kind: 'context', text: `Progress: ${progress}` });
   if (approval.state === 'pending' && buttons)
     blocks.push({ kind: 'actions', buttons: cardButtons(approval, buttons) });
   return { text: `${heading}: ${plan.summary}`, blocks };

@@ -21,8 +21,14 @@ async function recheck(fix: Fix, approval: Approval, services: Services): Promis
 }
 
 async function execute(fix: Fix, approval: Approval, services: Services): Promise<FixResult> {
+  let shown: string | undefined;
+  const progress = async (text: string): Promise<void> => {
+    if (text === shown) return;
+    shown = text;
+    await showOnCard(services, approval, text);
+  };
   try {
-    return await fix.execute(approval.plan, { services });
+    return await fix.execute(approval.plan, { services, progress });
   } catch (error) {
     return { ok: false, summary: `It failed: ${failureText(error)}` };
   }

@@ -5,10 +5,13 @@ import type { Approval } from './approval.js';
 import { approvalCard } from './approval-card.js';
 
 /** Updates the card of `approval`; a chat failure is logged, never allowed to undo what happened. */
-export async function showOnCard(services: Services, approval: Approval): Promise<void> {
+export async function showOnCard(services: Services, approval: Approval, progress?: string): Promise<void> {
   if (!approval.message) return;
   try {
-    await services.chat.update(approval.message, approvalCard(approval, services.config.OATIE_TIMEZONE));
+    await services.chat.update(
+      approval.message,
+      approvalCard(approval, services.config.OATIE_TIMEZONE, undefined, progress),
+    );
   } catch (error) {
     services.log.warn(
       { approval: approval.id, err: describeError(error) },

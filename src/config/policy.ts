@@ -93,8 +93,10 @@ export const policySchema = z.strictObject({
     allowSelfApprovalDuringP0: z.boolean().default(false),
     /** With allowSelfApprovalDuringP0, whether high-risk fixes may be self-approved too. */
     allowSelfApprovalOfHighRiskDuringP0: z.boolean().default(false),
-    /** The smallest --older-than that `db terminate-long` accepts. */
+    /** The smallest --older-than that `db terminate-long` and `db terminate-idle` accept. */
     minTerminateAge: duration.default(300_000),
+    /** How long `db create-index` may take, waiting for old transactions included, before it gives up. */
+    createIndexTimeout: duration.default(1_800_000),
   }),
   kubernetes: z.strictObject({
     deployments: z.array(z.strictObject({ name: k8sName, namespace: k8sName })),

@@ -1,10 +1,14 @@
 // `db create-index <table> <col,...>`: CREATE INDEX CONCURRENTLY idx_<table>_<cols> on existing
-// columns. A failed concurrent build leaves an INVALID index behind; it is dropped and reported.
+// columns. The card shows the build's phase and whom it waits for; the whole build (its waits for
+// older transactions included) is bounded by policy fixes.createIndexTimeout. A failed or abandoned
+// concurrent build leaves an INVALID index behind; it is dropped and reported.
 import { z } from 'zod';
-import { conflict, badArgument, describeError, isOpsError } from '../core/errors.js';
+import { conflict, badArgument, describeError, ErrorCode, isOpsError } from '../core/errors.js';
 import { failureText } from './failure-text.js';
 import type { SqlTarget } from '../targets/targets.js';
 import { elapsed } from './elapsed.js';
+import { describeProgress, watchBuild } from './index-build-progress.js';
+import { formatDuration } from '../core/duration.js';
 import { relation, relationUnchanged, resolveRelation, type Relation } from './pg-relations.js';
 import { defineFix, type FixResult, type Recheck } from './remediation.js';
 import { postgresOf } from '../targets/require-target.js';
@@ -151,6 +155,10 @@ export const dbCreateIndex = defineFix({
       target: target.description,
       facts: [
         {
+          label: 'Bounded',
+          value: `gives up after ${formatDuration(Math.min(services.config.OATIE_FIX_TIMEOUT_MS, services.policy.fixes.createIndexTimeout))}, waits for older transactions included; the card shows the build's phase and whom it waits for`,
+        },
+        {
           label: 'If it fails',
           value: 'the INVALID index a failed concurrent build leaves is dropped, and the card says so',
         },
@@ -159,15 +167,25 @@ export const dbCreateIndex = defineFix({
     };
   },
   recheck: (plan, { services }) => stillPossible(postgresOf(services), plan.data),
-  async execute(plan, { services }) {
+  async execute(plan, { services, progress }) {
     const target = postgresOf(services);
-    const timeoutMs = services.config.OATIE_FIX_TIMEOUT_MS;
+    const limit = services.policy.fixes.createIndexTimeout;
+    const timeoutMs = Math.min(services.config.OATIE_FIX_TIMEOUT_MS, limit);
     const started = Date.now();
+    const build = target.maintenance(plan.data.statement, { timeoutMs });
+    const last = await watchBuild(target, plan.data.table.oid, build, progress ?? (() => Promise.resolve()));
     try {
-      await target.maintenance(plan.data.statement, { timeoutMs });
+      await build;
     } catch (error) {
-      const failure = failureText(error);
-      return cleanUp(target, plan.data, failure.endsWith('.') ? failure : `${failure}.`, timeoutMs);
+      let failure = failureText(error);
+      if (failure.endsWith('.')) failure = failure.slice(0, -1);
+      const phase = last ? `; last seen: ${describeProgress(last)}` : '';
+      // statement_timeout and lock_timeout (waiting for older transactions) both end it as a timeout.
+      const gaveUp =
+        isOpsError(error) && error.code === ErrorCode.Timeout
+          ? `It gave up within its limit of ${formatDuration(timeoutMs)} (policy fixes.createIndexTimeout, OATIE_FIX_TIMEOUT_MS)${phase}. ${failure}.`
+          : `${failure}${phase}.`;
+      return cleanUp(target, plan.data, gaveUp, services.config.OATIE_FIX_TIMEOUT_MS);
     }
     const made = await existing(target, plan.data.table, plan.data.index);
     const state = made?.valid === false ? 'INVALID' : 'valid';

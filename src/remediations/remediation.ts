@@ -35,6 +35,8 @@ export interface FixResult {
 
 export interface FixContext {
   services: Services;
+  /** Shows what a long fix is doing now on its card (only when it changed; never fails the fix). */
+  progress?: (text: string) => Promise<void>;
 }
 
 export interface PlanContext<K extends CommandName> extends FixContext {
