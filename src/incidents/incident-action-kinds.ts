@@ -7,6 +7,8 @@ export const IncidentAction = {
   Update: 'incident.update',
   /** Resolve button: opens the resolution form, or says what to type. Payload { incidentId }. */
   Resolve: 'incident.resolve',
+  /** "Declare another" after a repeated declaration: payload { severity, title, service, impact, channel }. */
+  DeclareAnyway: 'incident.declare-anyway',
   /** Declare form submitted: payload { channel }, values severity, title, service, impact. */
   DeclareForm: 'incident.declare-form',
   /** Update form submitted: payload { incidentId }, values status, text, public (yes|no). */

@@ -9,6 +9,7 @@ import {
   type ActionContext,
   type ActionHandler,
   type ActionOutcome,
+  type Reply,
 } from '../commands/handler.js';
 import { severity as severityArg, updateStatus } from '../commands/args.js';
 import { badArgument } from '../core/errors.js';
@@ -81,6 +82,39 @@ function typeIt(usage: string, incident: Incident): ActionOutcome {
   return { replies: [toCaller(textMessage(`Type \`${usage}\` in ${channelRef(incident.channel)}.`))] };
 }
 
+/** Replies meant for the channel go there directly (a form or a private question has no channel reply path). */
+async function postChannelReplies(
+  ctx: ActionContext,
+  channel: string,
+  replies: Reply[],
+): Promise<ActionOutcome> {
+  for (const reply of replies) {
+    if (reply.kind === 'message' && reply.to === 'channel')
+      await ctx.services.chat.post(channel, reply.message);
+  }
+  return { replies: replies.filter((r) => !(r.kind === 'message' && r.to === 'channel')) };
+}
+
+const declarationPayload = z.object({
+  severity: severityArg,
+  title: z.string(),
+  service: optionalText,
+  impact: optionalText,
+  channel: z.string().min(1).max(200),
+});
+
+const declareAnyway = defineAction(IncidentAction.DeclareAnyway, async (ctx) => {
+  const d = declarationPayload.parse(ctx.payload);
+  await authorizeIncident(
+    ctx.services,
+    { ...ctx, channel: d.channel },
+    { right: 'declare', command: 'incident declare (another)' },
+  );
+  const replies = await declareIncident(ctx.services, { ...d, caller: ctx.caller, confirmedTwin: true });
+  const outcome = await postChannelReplies(ctx, d.channel, replies);
+  return { ...outcome, clicked: { note: `🚨 ${mention(ctx.caller)} declared another incident` } };
+});
+
 const declareSubmitted = defineAction(IncidentAction.DeclareForm, async (ctx) => {
   const { channel } = channelPayload.parse(ctx.payload);
   await authorizeIncident(
@@ -133,6 +167,7 @@ const resolveSubmitted = defineAction(IncidentAction.ResolveForm, async (ctx) =>
 
 export const incidentActions: readonly ActionHandler[] = [
   ack,
+  declareAnyway,
   updateButton,
   resolveButton,
   declareSubmitted,

@@ -99,3 +99,28 @@ async function parsePolicyText(section: string): Promise<string> {
   const result = parsePolicy(yaml, 'policy.yaml');
   return result.ok ? 'ok' : result.message;
 }
+
+describe('a declaration repeated within 2 minutes', () => {
+  it('asks "INC-n is already open — declare another?" instead of opening a second one; the button does', async () => {
+    const before = await incidents();
+    await h.say('incident p2 Checkout errors', { as: 'bob', in: 'shop' });
+    await h.say('incident p2 checkout  ERRORS', { as: 'carol', in: 'shop' });
+    expect(await incidents()).toBe((before ?? 0) + 1);
+    const question = h.privately('carol').at(-1) ?? '';
+    expect(question).toMatch(/INC-\d+ is already open — declare another\?/);
+    // The same title in another channel is another incident.
+    await h.say('incident p2 Checkout errors', { as: 'bob', in: 'shop-eu' });
+    expect(await incidents()).toBe((before ?? 0) + 2);
+    // "Declare another" carries only a stored id; pressing it opens the second one (P2s live in their channel,
+    // and #shop already has one: the answer says so — so press it for a P1, which gets its own war room).
+    await h.say('incident p1 Checkout down', { as: 'bob', in: 'shop' });
+    await h.say('incident p1 Checkout down', { as: 'bob', in: 'shop' });
+    const asked = h.chat.calls.filter((c) => c.op === 'private' && c.user === 'bob').at(-1);
+    if (asked?.op !== 'private') throw new Error('no question to bob');
+    const button = asked.message.blocks.flatMap((b) => (b.kind === 'actions' ? b.buttons : []))[0];
+    expect(button?.label).toBe('Declare another');
+    expect(await incidents()).toBe((before ?? 0) + 3);
+    await h.press(button?.actionId ?? '', { as: 'bob', in: 'shop' });
+    expect(await incidents()).toBe((before ?? 0) + 4);
+  });
+});

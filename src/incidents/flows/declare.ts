@@ -23,6 +23,7 @@ import { planEscalation, planReminder, planStatusPageDeadline } from '../inciden
 import { contactsFor, platformUserId, severityPolicy } from '../severity-policy.js';
 import { openWarRoom, warRoomName } from '../war-room.js';
 import { triageNewIncident } from '../../triage/declare-hook.js';
+import { askAboutTwin, recentTwin } from '../duplicate-declaration.js';
 
 export const DECLARE_USAGE = 'incident p0|p1|p2|p3 <title> [--service S] [--impact TEXT]';
 export const MAX_TITLE = 150;
@@ -37,6 +38,8 @@ export interface Declaration {
   channel: string;
   /** Called once the incident exists (an alert group links it). */
   linked?: (incident: Incident) => Promise<void>;
+  /** The caller said "declare another" although the same title was declared here moments ago. */
+  confirmedTwin?: boolean;
 }
 
 export async function declareIncident(services: Services, d: Declaration): Promise<Reply[]> {
@@ -51,6 +54,8 @@ export async function declareIncident(services: Services, d: Declaration): Promi
       right: 'raiseToP0',
       target: `P0: ${title}`,
     });
+  const twin = d.confirmedTwin ? undefined : await recentTwin(services, d.channel, title);
+  if (twin) return askAboutTwin(services, d, title, twin);
   const now = services.now();
   const contacts = contactsFor(services.policy, d.severity);
   const callerPerson = resolvePerson(services.policy, services.chat.name, d.caller);
