@@ -63,7 +63,8 @@ describe('incident commands given bad input', () => {
 
     const long = `Reports ${'very '.repeat(26)}slow`;
     await h.say(`incident p1 ${long}`);
-    await h.say(`incident p1 ${long}`);
+    // From another channel: the same title in the same channel within 2 minutes asks first.
+    await h.say(`incident p1 ${long}`, { in: 'ops-eu' });
     const created = h.chat.calls.flatMap((c) => (c.op === 'create' ? [c.name] : [])).slice(-2);
     expect(created[0]?.length).toBeLessThanOrEqual(80);
     expect(created[1]?.length).toBeLessThanOrEqual(80);
@@ -73,7 +74,7 @@ describe('incident commands given bad input', () => {
     // A war room an incident had is never reused, even when the platform forgot it (a console restart).
     await h.say('incident p1 Cache cold');
     h.chat.channels.clear();
-    await h.say('incident p1 Cache cold');
+    await h.say('incident p1 Cache cold', { in: 'ops-eu' });
     expect(h.chat.calls.flatMap((c) => (c.op === 'create' ? [c.name] : [])).slice(-2)).toEqual([
       warRoomToday('cache-cold'),
       warRoomToday('cache-cold-2'),
