@@ -6,11 +6,12 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20.20.2-bookworm-slim
-ENV NODE_ENV=production PORT=3000 OATIE_DATA_DIR=/data
+ENV NODE_ENV=production PORT=3000 OATIE_DATA_DIR=/data MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
@@ -23,4 +24,4 @@ USER 1000:1000
 EXPOSE 3000
 # /livez: the process is alive; a platform target being down must not mark the bot unhealthy.
 HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/livez').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/main.js"]
+CMD ["node", "--max-semi-space-size=1", "dist/main.js"]

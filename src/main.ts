@@ -1,10 +1,8 @@
 // Composition root: read the configuration, build the adapters, start. Nothing else.
+// The chat adapters in use are imported when chosen, so the others' libraries never load.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.js';
-import { ConsolePlatform } from './chat/console/console-platform.js';
-import { ConsoleSession, runConsole } from './chat/console/console-session.js';
-import { startSlack } from './chat/slack/start-slack.js';
 import { chatAdapters, readConfig } from './config/env.js';
 import { loadPolicy } from './config/policy.js';
 import { describeConfig } from './config/print-config.js';
@@ -68,7 +66,7 @@ async function main(): Promise<void> {
 
   let targets;
   try {
-    targets = buildTargets(config, log);
+    targets = await buildTargets(config, log);
   } catch (error) {
     // A target's configuration that cannot be used (an unreadable kubeconfig) is a bad setting.
     await db.close();
@@ -89,7 +87,9 @@ async function main(): Promise<void> {
     const http = new HttpServer({ log, metrics });
     // Slack and Teams side by side: each its own core on the one store, each scheduler running its platform's timers.
     const slack = adapters.includes('slack')
-      ? await startSlack({ config, log, http, buildCore: (chat) => buildApp({ ...parts, chat }) })
+      ? await (
+          await import('./chat/slack/start-slack.js')
+        ).startSlack({ config, log, http, buildCore: (chat) => buildApp({ ...parts, chat }) })
       : undefined;
     // botbuilder is loaded only when Teams runs: it adds seconds to the start of every other mode.
     const teamsModules = adapters.includes('teams')
@@ -130,6 +130,8 @@ async function main(): Promise<void> {
     return;
   }
 
+  const { ConsolePlatform } = await import('./chat/console/console-platform.js');
+  const { ConsoleSession, runConsole } = await import('./chat/console/console-session.js');
   const chat = new ConsolePlatform(process.stdout);
   const app = buildApp({ ...parts, chat });
   app.scheduler.start();

@@ -1,11 +1,10 @@
 // Opens the bot's store: Postgres at DATABASE_URL when set, else PGlite under OATIE_DATA_DIR; migrates it.
+// Each driver is imported only when used: PGlite's WASM or `pg` would otherwise load for nothing.
 import { mkdir } from 'node:fs/promises';
 import { maskSecrets } from '../core/secrets.js';
 import { lockDataDir } from './data-dir-lock.js';
 import type { Db } from './db.js';
 import { migrate } from './migrations.js';
-import { openPgDb } from './pg-db.js';
-import { openPgliteDb } from './pglite-db.js';
 
 export interface StoreSettings {
   databaseUrl: string | undefined;
@@ -24,11 +23,15 @@ export function describeStore(settings: StoreSettings): string {
 export async function openStore(settings: StoreSettings): Promise<Db> {
   let db: Db;
   if (settings.databaseUrl !== undefined) {
+    const { openPgDb } = await import('./pg-db.js');
     db = openPgDb(settings.databaseUrl);
   } else {
     await mkdir(settings.dataDir, { recursive: true });
     const release = await lockDataDir(settings.dataDir);
     try {
+      const { prepareDataDir } = await import('./pglite-data-dir.js');
+      await prepareDataDir(settings.dataDir);
+      const { openPgliteDb } = await import('./pglite-db.js');
       const embedded = await openPgliteDb(settings.dataDir);
       db = { ...embedded, close: () => embedded.close().finally(release) };
     } catch (error) {

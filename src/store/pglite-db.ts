@@ -5,6 +5,17 @@ import type { Db, QueryResult } from './db.js';
 
 type Queryable = Pick<PGlite, 'query' | 'exec'> | Transaction;
 
+/**
+ * Settings for a bot's small store. PGlite's default shared_buffers (128 MB) is a server's: a bot's
+ * few thousand rows fit in a few MB, and every buffer touched stays in the process's memory.
+ */
+export const PGLITE_CONF = [
+  'shared_buffers=4MB',
+  'work_mem=2MB',
+  'maintenance_work_mem=8MB',
+  'temp_buffers=1MB',
+];
+
 function wrap(target: Queryable): Omit<Db, 'transaction' | 'close'> {
   return {
     kind: 'pglite',
@@ -20,7 +31,7 @@ function wrap(target: Queryable): Omit<Db, 'transaction' | 'close'> {
 
 /** Opens (creating if needed) the embedded database; `dataDir` undefined keeps it in memory (tests). */
 export async function openPgliteDb(dataDir: string | undefined): Promise<Db> {
-  const pglite = await PGlite.create(dataDir === undefined ? undefined : { dataDir });
+  const pglite = await PGlite.create({ dataDir, postgresqlconf: PGLITE_CONF });
   return {
     ...wrap(pglite),
     transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {

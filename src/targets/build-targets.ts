@@ -1,34 +1,63 @@
 // Builds the clients of the configured targets (adapters); a target whose variables are not set stays
-// absent.
+// absent. Each adapter is imported only when its target is configured: @kubernetes/client-node alone
+// is ~80 MB of memory, ioredis and pg a few more.
 import type { Config } from '../config/env.js';
 import type { Logger } from '../core/logger.js';
 import { openElasticsearch } from './elasticsearch.js';
-import { openKubeTarget } from './kube.js';
 import { openOatieApi } from './oatie-api.js';
 import { openOracleBi } from './oracle-bi.js';
-import { openPostgresTarget } from './postgres.js';
-import { openRedisTarget } from './redis.js';
 import { statusPageFromConfig } from './statuspage.js';
+import type { PostgresTarget } from './postgres.js';
+import type { RedisTarget } from './redis.js';
 import type { Targets } from './targets.js';
 
-export function buildTargets(config: Config, log: Logger): Targets {
+async function postgresTarget(config: Config, log: Logger): Promise<PostgresTarget | undefined> {
+  if (config.OATIE_DATABASE_URL === undefined) return undefined;
+  const { openPostgresTarget } = await import('./postgres.js');
+  return openPostgresTarget(config.OATIE_DATABASE_URL, {
+    timeoutMs: config.OATIE_TARGET_TIMEOUT_MS,
+    log: log.child({ target: 'postgres' }),
+    platformSchema: config.OATIE_PLATFORM_SCHEMA,
+  });
+}
+
+async function redisTarget(config: Config, log: Logger): Promise<RedisTarget | undefined> {
+  if (config.OATIE_REDIS_URL === undefined) return undefined;
+  const { openRedisTarget } = await import('./redis.js');
+  return openRedisTarget(config.OATIE_REDIS_URL, {
+    timeoutMs: config.OATIE_TARGET_TIMEOUT_MS,
+    keyPrefix: config.OATIE_REDIS_PREFIX,
+    log: log.child({ target: 'redis' }),
+  });
+}
+
+async function kubeTarget(config: Config): Promise<Targets['kube']> {
+  if (!config.OATIE_KUBE_IN_CLUSTER && config.KUBECONFIG === undefined) return undefined;
+  const { openKubeTarget } = await import('./kube.js');
+  // A kubeconfig that cannot be read stops the start-up with its reason (see loadKubeConfig).
+  return openKubeTarget({
+    inCluster: config.OATIE_KUBE_IN_CLUSTER,
+    kubeconfig: config.KUBECONFIG,
+    namespace: config.OATIE_NAMESPACE,
+    timeoutMs: config.OATIE_TARGET_TIMEOUT_MS,
+  });
+}
+
+export async function buildTargets(config: Config, log: Logger): Promise<Targets> {
   const timeoutMs = config.OATIE_TARGET_TIMEOUT_MS;
-  const postgres =
-    config.OATIE_DATABASE_URL === undefined
-      ? undefined
-      : openPostgresTarget(config.OATIE_DATABASE_URL, {
-          timeoutMs,
-          log: log.child({ target: 'postgres' }),
-          platformSchema: config.OATIE_PLATFORM_SCHEMA,
-        });
-  const redis =
-    config.OATIE_REDIS_URL === undefined
-      ? undefined
-      : openRedisTarget(config.OATIE_REDIS_URL, {
-          timeoutMs,
-          keyPrefix: config.OATIE_REDIS_PREFIX,
-          log: log.child({ target: 'redis' }),
-        });
+  const postgres = await postgresTarget(config, log);
+  const redis = await redisTarget(config, log).catch(async (error: unknown) => {
+    await postgres?.close();
+    throw error;
+  });
+  let kube: Targets['kube'];
+  try {
+    kube = await kubeTarget(config);
+  } catch (error) {
+    await Promise.allSettled([postgres?.close(), redis?.close()]);
+    throw error;
+  }
+  // The Elasticsearch client is itself loaded on first use (see elasticsearch.ts).
   const logSearch =
     config.OATIE_ELASTICSEARCH_URL === undefined
       ? undefined
@@ -37,19 +66,10 @@ export function buildTargets(config: Config, log: Logger): Targets {
           index: config.OATIE_ELASTICSEARCH_INDEX,
           timeoutMs,
         });
-  const kubeConfigured = config.OATIE_KUBE_IN_CLUSTER || config.KUBECONFIG !== undefined;
   return {
     postgres,
     redis,
-    // A kubeconfig that cannot be read stops the start-up with its reason (see loadKubeConfig).
-    kube: kubeConfigured
-      ? openKubeTarget({
-          inCluster: config.OATIE_KUBE_IN_CLUSTER,
-          kubeconfig: config.KUBECONFIG,
-          namespace: config.OATIE_NAMESPACE,
-          timeoutMs,
-        })
-      : undefined,
+    kube,
     oatieApi:
       config.OATIE_API_URL === undefined
         ? undefined

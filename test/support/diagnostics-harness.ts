@@ -84,7 +84,7 @@ export async function startDiagnostics(
   options: StartOptions = {},
 ): Promise<DiagnosticsHarness> {
   const config = testConfig({ OATIE_TARGET_TIMEOUT_MS: '2000', ...env });
-  const targets = buildTargets(config, silentLogger);
+  const targets = await buildTargets(config, silentLogger);
   const chat = options.chat ?? new RecordingPlatform();
   const app = await startTestApp({
     chat,

@@ -65,7 +65,7 @@ export async function startFixHarness(options: {
   now?: () => Date;
 }): Promise<FixHarness> {
   const config = testConfig({ OATIE_TARGET_TIMEOUT_MS: '3000', ...options.env });
-  const targets = options.targets ?? buildTargets(config, silentLogger);
+  const targets = options.targets ?? (await buildTargets(config, silentLogger));
   const chat = new RecordingPlatform();
   const app = await startTestApp({
     db: options.db,

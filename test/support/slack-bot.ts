@@ -50,7 +50,7 @@ export async function startSlackBot(
     ...options.env,
   });
   const http = new HttpServer({ log: silentLogger, metrics: createMetrics() });
-  const targets = options.targets ? buildTargets(config, silentLogger) : undefined;
+  const targets = options.targets ? await buildTargets(config, silentLogger) : undefined;
   const bot = await startSlack({
     config,
     log,

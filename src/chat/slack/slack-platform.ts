@@ -1,6 +1,7 @@
 // Slack as a ChatPlatform: every port method is one or two Web API calls through Bolt's WebClient
 // (which bounds each call with a timeout and retries HTTP 429 after Retry-After).
 import type { types, webApi } from '@slack/bolt';
+import { BoundedMap } from '../../core/bounded-map.js';
 import { notFound } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Form, Message } from '../message.js';
@@ -16,6 +17,7 @@ const CHANNEL_ID = /^[CGD][A-Z0-9]{6,}$/;
 const USER_ID = /^[UW][A-Z0-9]{2,30}$/;
 const NAME_TTL_MS = 60 * 60 * 1000;
 const MAX_NAMES = 5000;
+const MAX_CHANNELS = 10_000;
 /** conversations.list pages of 200: enough for 5,000 public channels, and a bound on the search. */
 const LIST_PAGE = 200;
 const MAX_LIST_PAGES = 25;
@@ -30,9 +32,10 @@ const EPHEMERAL_FALLBACK = new Set([
 export class SlackPlatform implements ChatPlatform {
   readonly name = 'slack' as const;
   readonly supportsForms = true;
-  private readonly names = new Map<string, { name: string; until: number }>();
-  private readonly channelIds = new Map<string, string>();
-  private readonly dmChannels = new Map<string, string>();
+  // Bounded: a long-running process meets ever more users and channels.
+  private readonly names = new BoundedMap<string, { name: string; until: number }>(MAX_NAMES);
+  private readonly channelIds = new BoundedMap<string, string>(MAX_CHANNELS);
+  private readonly dmChannels = new BoundedMap<string, string>(MAX_NAMES);
 
   constructor(
     private readonly client: webApi.WebClient,
@@ -160,7 +163,6 @@ export class SlackPlatform implements ChatPlatform {
       const result = await this.client.users.info({ user });
       const u = result.user;
       const name = u?.profile?.display_name || u?.profile?.real_name || u?.real_name || u?.name || user;
-      if (this.names.size >= MAX_NAMES) this.names.delete(this.names.keys().next().value ?? '');
       this.names.set(user, { name, until: this.now() + NAME_TTL_MS });
       return name;
     } catch (error) {

@@ -1,0 +1,64 @@
+// A new embedded data directory without keeping initdb's memory. PGlite's initdb touches ~700 MB that the
+// process never gives back, while reopening an initialised directory costs ~150 MB. So a new directory
+// is a copy of a template initialised and migrated at build time (`npm run build`), or, without one,
+// initialised by a short-lived child process; this process then only ever reopens.
+import { execFile } from 'node:child_process';
+import { cp, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { PGLITE_CONF } from './pglite-db.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Built by `npm run build` beside the compiled JavaScript (dist/ is never committed). */
+export const TEMPLATE_DIR = join(ROOT, 'dist', 'pgdata-template');
+const INITDB_TIMEOUT_MS = 120_000;
+
+async function isInitialised(dir: string): Promise<boolean> {
+  return stat(join(dir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
+}
+
+// The child imports PGlite by name from the package root and creates the directory, then exits.
+const INITDB_SCRIPT = `
+import { PGlite } from '@electric-sql/pglite';
+const db = await PGlite.create({ dataDir: process.env.OATIE_INITDB_DIR, postgresqlconf: JSON.parse(process.env.OATIE_INITDB_CONF) });
+await db.close();
+`;
+
+async function initdbInChild(dir: string): Promise<void> {
+  await promisify(execFile)(process.execPath, ['--input-type=module', '-e', INITDB_SCRIPT], {
+    cwd: ROOT,
+    env: { ...process.env, OATIE_INITDB_DIR: dir, OATIE_INITDB_CONF: JSON.stringify(PGLITE_CONF) },
+    timeout: INITDB_TIMEOUT_MS,
+  });
+}
+
+/** Makes `dir` an initialised PGlite data directory if it is not one yet; says how. */
+export async function prepareDataDir(
+  dir: string,
+  template = TEMPLATE_DIR,
+): Promise<'existing' | 'template' | 'initdb'> {
+  if (await isInitialised(dir)) return 'existing';
+  if (await isInitialised(template)) {
+    await cp(template, dir, { recursive: true });
+    return 'template';
+  }
+  await initdbInChild(dir);
+  return 'initdb';
+}
+
+/** `npm run build`: an initialised and migrated data directory to copy (see prepareDataDir). */
+export async function buildTemplate(
+  migrateDir: (dir: string) => Promise<void>,
+  template = TEMPLATE_DIR,
+): Promise<void> {
+  const building = `${template}.building`;
+  await rm(building, { recursive: true, force: true });
+  await initdbInChild(building);
+  await migrateDir(building);
+  await rm(template, { recursive: true, force: true });
+  await rename(building, template);
+}

@@ -1,0 +1,53 @@
+// A new embedded data directory is made without initdb in the bot's process: copied from the template
+// `npm run build` prepares, or initialised by a short-lived child; either way it opens with its data.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migrate, migrations } from '../../src/store/migrations.js';
+import { buildTemplate, prepareDataDir } from '../../src/store/pglite-data-dir.js';
+import { openPgliteDb } from '../../src/store/pglite-db.js';
+
+describe('a new embedded data directory', () => {
+  let root: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'oatie-datadir-'));
+  });
+
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('is initialised by a child process when there is no template, then kept as it is', async () => {
+    const dir = join(root, 'no-template');
+    expect(await prepareDataDir(dir, join(root, 'missing-template'))).toBe('initdb');
+    const db = await openPgliteDb(dir);
+    await migrate(db);
+    await db.query('CREATE TABLE kept (note text)');
+    await db.query("INSERT INTO kept VALUES ('still here')");
+    await db.close();
+
+    expect(await prepareDataDir(dir, join(root, 'missing-template'))).toBe('existing');
+    const again = await openPgliteDb(dir);
+    expect((await again.query<{ note: string }>('SELECT note FROM kept')).rows).toEqual([
+      { note: 'still here' },
+    ]);
+    await again.close();
+  });
+
+  it('is a copy of the built template, with every migration already applied', async () => {
+    const template = join(root, 'template');
+    await buildTemplate(async (dir) => {
+      const db = await openPgliteDb(dir);
+      await migrate(db);
+      await db.close();
+    }, template);
+    const dir = join(root, 'from-template');
+    expect(await prepareDataDir(dir, template)).toBe('template');
+    const db = await openPgliteDb(dir);
+    expect(await migrate(db)).toEqual([]);
+    const applied = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
+    expect(applied.rows.map((r) => r.name).sort()).toEqual(migrations.map((m) => m.name).sort());
+    await db.close();
+  });
+});
