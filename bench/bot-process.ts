@@ -10,6 +10,8 @@ export interface BotProcess {
   wallToReadyMs: number;
   /** What the bot itself logged as its start-up time (from main() to ready). */
   readyMs: number;
+  /** The fields of its ready line (port, chat, store …). */
+  ready: Record<string, unknown>;
   stderr(): string;
   stop(): Promise<void>;
 }
@@ -64,14 +66,14 @@ export async function startBotProcess(
   });
   let stderr = '';
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const ready = await new Promise<{ ms: number }>((resolve, reject) => {
+  const ready = await new Promise<{ ms: number } & Record<string, unknown>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`not ready in ${timeoutMs} ms:\n${stderr}`)), timeoutMs);
     child.stderr?.on('data', (d: Buffer) => {
       stderr += d.toString();
       const line = stderr.split('\n').find((l) => l.includes('"msg":"ready"'));
       if (line) {
         clearTimeout(timer);
-        resolve(JSON.parse(line) as { ms: number });
+        resolve(JSON.parse(line) as { ms: number } & Record<string, unknown>);
       }
     });
     child.on('exit', (code) => {
@@ -83,6 +85,7 @@ export async function startBotProcess(
     child,
     wallToReadyMs: performance.now() - started,
     readyMs: ready.ms,
+    ready,
     stderr: () => stderr,
     async stop() {
       child.stdin?.end();

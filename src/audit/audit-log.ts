@@ -1,4 +1,7 @@
 // The audit log: every command, proposal, approval, rejection, execution and result, as rows.
+// Writes are batched (group commit): entries recorded while one INSERT is on its way go together in
+// the next one, so a burst of commands costs a few statements, not one each. `record` still resolves
+// only once its row is written (or rejects with the store's error).
 import type { Db } from '../store/db.js';
 
 export interface AuditEntry {
@@ -33,6 +36,9 @@ interface AuditRow {
   detail: Record<string, unknown>;
 }
 
+/** Rows per INSERT: 10 parameters each, far below Postgres's 65,535. */
+const MAX_BATCH = 500;
+
 export class AuditLog {
   /** `now`: the app's clock, so audit rows and the incident timeline tell one time. */
   constructor(
@@ -40,11 +46,44 @@ export class AuditLog {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async record(entry: AuditEntry): Promise<void> {
-    await this.db.query(
-      `INSERT INTO audit_log (actor, platform, channel, event, command, target, statement, outcome, detail, at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)`,
-      [
+  private pending: Array<{ entry: AuditEntry; at: Date; done: (error?: Error) => void }> = [];
+  private flushing = false;
+
+  record(entry: AuditEntry): Promise<void> {
+    return new Promise((resolve, reject) => {
+      // The time is taken when the entry is recorded, not when its batch is written.
+      this.pending.push({
+        entry,
+        at: this.now(),
+        done: (error) => (error === undefined ? resolve() : reject(error)),
+      });
+      if (!this.flushing) {
+        this.flushing = true;
+        // setImmediate: entries recorded in the same turn of the event loop share the first INSERT.
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, MAX_BATCH);
+      try {
+        await this.insert(batch);
+        for (const b of batch) b.done();
+      } catch (error) {
+        const reason = error instanceof Error ? error : new Error(String(error));
+        for (const b of batch) b.done(reason);
+      }
+    }
+    this.flushing = false;
+  }
+
+  private async insert(entries: ReadonlyArray<{ entry: AuditEntry; at: Date }>): Promise<void> {
+    const values: unknown[] = [];
+    const rows = entries.map(({ entry, at }) => {
+      const base = values.length;
+      values.push(
         entry.actor,
         entry.platform,
         entry.channel ?? null,
@@ -54,8 +93,15 @@ export class AuditLog {
         entry.statement ?? null,
         entry.outcome,
         JSON.stringify(entry.detail ?? {}),
-        this.now(),
-      ],
+        at,
+      );
+      const p = (i: number) => `$${base + i}`;
+      return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}::jsonb, ${p(10)})`;
+    });
+    await this.db.query(
+      `INSERT INTO audit_log (actor, platform, channel, event, command, target, statement, outcome, detail, at)
+       VALUES ${rows.join(', ')}`,
+      values,
     );
   }
 

@@ -57,6 +57,9 @@ export const envSchema = z.object({
   OATIE_INCIDENTS_CHANNEL: z.string().trim().min(1).default('incidents'),
   OATIE_CONSOLE_USER: z.string().trim().min(1).default('alice'),
   OATIE_CHAT: z.enum(['auto', 'console', 'slack', 'teams']).default('auto'),
+  // The work behind each ack: how many requests run at once, and how many may wait before "busy".
+  OATIE_WORK_CONCURRENCY: int(1, 1000, 16),
+  OATIE_WORK_QUEUE_LIMIT: int(1, 1_000_000, 10_000),
   // Slack.
   SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xoxb-'), {
     error: 'expected a bot token starting with xoxb-',

@@ -61,7 +61,7 @@ describe('demo:seed', () => {
       `SELECT reloptions AS options FROM pg_class WHERE relname = 'report_executions'`,
     );
     expect(autovacuum.options).toEqual(['autovacuum_enabled=false']);
-  }, 30_000);
+  });
 
   test('refuses a database that already has the Oatie tables', async () => {
     const run = await seed({ OATIE_DATABASE_URL: db.url });

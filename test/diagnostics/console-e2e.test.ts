@@ -53,5 +53,5 @@ describe('the console with OATIE_DATABASE_URL', () => {
     );
     expect(run.stdout).toContain('SELECT pg_sleep(120) /* quarterly close */');
     expect(run.stderr).not.toMatch(/error/i);
-  }, 90_000);
+  });
 });

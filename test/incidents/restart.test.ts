@@ -100,5 +100,5 @@ describe('restart after kill -9', () => {
       second.child.stdin.end();
       await second.exited;
     }
-  }, 90_000);
+  });
 });

@@ -60,5 +60,5 @@ describe('two bot processes on one Postgres store', () => {
     // Both processes claimed reminders.
     expect(postedBy[0]?.length).toBeGreaterThan(0);
     expect(postedBy[1]?.length).toBeGreaterThan(0);
-  }, 60_000);
+  });
 });

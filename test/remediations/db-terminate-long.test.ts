@@ -104,9 +104,7 @@ describe('db terminate-long', () => {
 
       await oatie.sql('SELECT pg_cancel_backend($1)', [ended]);
       slow.forEach(freeze);
-      const started = Date.now();
       await bot.press(card.approve, 'carol');
-      const took = Date.now() - started;
       thawAll();
 
       const after = bot.cardText(card);
@@ -115,8 +113,6 @@ describe('db terminate-long', () => {
       expect(after).toContain(`terminated: ${quick.join(', ')}`);
       expect(after).toContain(`signalled, still exiting after 3 seconds: ${slow.join(', ')}`);
       expect(after).toContain(`no longer running the listed query (left alone): ${ended}`);
-      // The wait for exits is bounded by the target timeout.
-      expect(took).toBeLessThan(6000);
       for (const pid of [...quick, ...slow]) await story.ended(pid);
       expect(await story.alive(ended ?? 0)).toBe(true);
     },

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitDeadline } from './wait.js';
 
 export interface SlackCall {
   method: string;
@@ -15,6 +16,8 @@ export interface SlackCall {
   status: number;
   /** What the fake answered (e.g. the `ts` of a posted message). */
   answer: Record<string, unknown>;
+  /** performance.now() when the fake answered (benchmarks). */
+  at?: number;
 }
 
 export interface ResponseUrlPost {
@@ -74,6 +77,8 @@ export class FakeSlack {
   readonly users = new Map<string, string>();
   /** Files uploaded through files.uploadV2, by file id: what was posted to the upload URL. */
   readonly uploads = new Map<string, string>();
+  /** Milliseconds every answer waits (a Slack far away; the benchmarks use 50). */
+  latencyMs = 0;
   private readonly overrides = new Map<string, Override[]>();
   private server: Server | undefined;
   private port = 0;
@@ -138,7 +143,7 @@ export class FakeSlack {
     predicate: (call: SlackCall) => boolean = () => true,
     timeoutMs = 5000,
   ): Promise<SlackCall> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = waitDeadline(timeoutMs);
     for (;;) {
       const found = this.calls.find((c) => c.method === method && predicate(c));
       if (found) return found;
@@ -156,7 +161,7 @@ export class FakeSlack {
     predicate: (post: ResponseUrlPost) => boolean = () => true,
     timeoutMs = 5000,
   ): Promise<ResponseUrlPost> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = waitDeadline(timeoutMs);
     for (;;) {
       const found = this.responses.find(predicate);
       if (found) return found;
@@ -173,6 +178,7 @@ export class FakeSlack {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     if (path.startsWith('/upload/')) {
       this.uploads.set(path.slice('/upload/'.length), raw);
@@ -204,6 +210,7 @@ export class FakeSlack {
       : { body: authorized ? this.answer(call) : { ok: false, error: 'not_authed' } };
     call.status = answer.status ?? 200;
     call.answer = answer.body;
+    call.at = performance.now();
     this.calls.push(call);
     send(res, answer);
   }

@@ -9,6 +9,7 @@ import type { Db } from '../../src/store/db.js';
 import { consoleText, RecordingPlatform } from './recording-platform.js';
 import { openFreshStore } from './fresh-store.js';
 import { DEFAULT_POLICY_FILE, startTestApp, type TestApp } from './test-app.js';
+import { waitDeadline } from './wait.js';
 
 type SeverityEdits = Partial<
   Record<'responseTime' | 'updateInterval' | 'statusPageDeadline', string | null> & { notify: string[] }
@@ -128,7 +129,7 @@ export async function eventually<T>(
   check: () => T | undefined | Promise<T | undefined>,
   timeoutMs = 5000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = waitDeadline(timeoutMs);
   for (;;) {
     const value = await check();
     if (value !== undefined && value !== false) return value;

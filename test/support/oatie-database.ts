@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { oatieSchemaSql } from '../../src/demo/oatie-schema.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
+import { waitDeadline } from './wait.js';
 
 export interface OatieDatabase extends TestDatabase {
   /** Runs SQL as the superuser on this database (a short-lived connection). */
@@ -56,7 +57,7 @@ export async function eventually<T>(
   check: () => Promise<T | undefined>,
   timeoutMs = 5000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = waitDeadline(timeoutMs);
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;

@@ -50,7 +50,7 @@ export function startBot(env: Record<string, string>): RunningBot {
 }
 
 /** Runs `tsx src/main.ts` (what `npm start` runs) with `env`, writes `input`, and waits for the exit. */
-export function runBot(input: string, env: Record<string, string>, timeoutMs = 60_000): Promise<BotRun> {
+export function runBot(input: string, env: Record<string, string>, timeoutMs = 240_000): Promise<BotRun> {
   return runScript('src/main.ts', input, env, timeoutMs);
 }
 
@@ -59,7 +59,7 @@ export async function runScript(
   script: string,
   input: string,
   env: Record<string, string>,
-  timeoutMs = 60_000,
+  timeoutMs = 240_000,
 ): Promise<BotRun> {
   const bot = watch(spawn(TSX, [script], { cwd: ROOT, env: botEnv(env) }));
   bot.child.stdin.end(input);

@@ -138,7 +138,7 @@ export async function startTeamsStory(options: TeamsStoryOptions = {}): Promise<
   const policy = options.policy ?? (await defaultPolicy());
   const log = options.log ?? silentLogger;
   const http = new HttpServer({ log: silentLogger, metrics: createMetrics() });
-  const targets = options.targets ? buildTargets(config, silentLogger) : undefined;
+  const targets = options.targets ? await buildTargets(config, silentLogger) : undefined;
   const bot = await startTeams({
     config,
     policy,

@@ -185,7 +185,6 @@ describe('failures', () => {
       const error = await failure(() => kube.ping());
       expect(error.code).toBe(ErrorCode.Timeout);
       expect(error.message).toContain('did not answer within 0.3 s');
-      expect(error.ms).toBeLessThan(TIMEOUT_MS + 500);
     } finally {
       fake.hang = false;
     }

@@ -134,7 +134,6 @@ describe('failures', () => {
     const timeout = await failure(() => api().health());
     fake.hang = false;
     expect(timeout.code).toBe(ErrorCode.Timeout);
-    expect(timeout.ms).toBeLessThan(TIMEOUT_MS + 500);
   });
 
   test('credentials written in the URL never reach a message', () => {

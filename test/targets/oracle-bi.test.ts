@@ -53,6 +53,5 @@ describe('Oracle BI Publisher probe', () => {
     fake.hang = false;
     expect(silent.code).toBe(ErrorCode.Timeout);
     expect(silent.message).toContain('did not answer within 0.4 s');
-    expect(silent.ms).toBeLessThan(TIMEOUT_MS + 500);
   });
 });

@@ -20,7 +20,7 @@ beforeAll(async () => {
   bi = await FakeOracleBi.start();
   bi.hang = true;
   const policy = await policyWith((yaml) => yaml.replace('deadline: 5s', 'deadline: 1s'));
-  const targets = buildTargets(
+  const targets = await buildTargets(
     testConfig({ ORACLE_BI_URL: bi.url, OATIE_TARGET_TIMEOUT_MS: '10000' }),
     silentLogger,
   );

@@ -68,6 +68,8 @@ const UNREADABLE_FORM = textMessage(
   'That form came back in a shape the bot cannot read, so nothing ran. Type the command instead (`/oatie help` lists them).',
 );
 
+const BUSY = (text: string): Message => textMessage(text);
+
 type Click = z.output<typeof clickSchema>;
 
 /** The clicked message: where it is and, when Slack sent them, its text and blocks. */
@@ -197,4 +199,32 @@ export async function onSubmit(
   }
   const where = { channel, caller, trigger };
   await deliverSlackReplies(deps.platform, outcome.replies ?? [], where, undefined, deps.log);
+}
+
+/** A click that came while the work queue was full: nothing ran, and the clicker is told so. */
+export async function answerBusyClick(
+  deps: InteractionDeps,
+  body: unknown,
+  respond: Respond | undefined,
+  text: string,
+): Promise<void> {
+  await answerClicker(deps, body, respond, BUSY(text));
+}
+
+/** A form submitted while the work queue was full: nothing ran, and the submitter is told so. */
+export async function answerBusySubmit(
+  deps: InteractionDeps,
+  body: unknown,
+  view: Parameters<typeof readSubmission>[0],
+  text: string,
+): Promise<void> {
+  const who = submitSchema.safeParse(body);
+  if (!who.success) return;
+  try {
+    const channel = formChannel(view);
+    if (channel) await deps.platform.postPrivate(channel, who.data.user.id, BUSY(text));
+    else await deps.platform.directMessage(who.data.user.id, BUSY(text));
+  } catch (error) {
+    deps.log.warn({ err: describeError(error) }, 'could not tell the submitter the bot was busy');
+  }
 }

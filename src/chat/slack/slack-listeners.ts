@@ -1,5 +1,6 @@
 // What the bot answers in Slack: the slash command, button clicks and modal submissions. Each listener
-// acks first (Slack's 3-second limit), then asks the router, then delivers. Payload fields are read
+// acks at once (Slack's 3-second limit) and hands the work — ask the router, deliver — to the work
+// queue, so acks never wait behind answers; when the queue is full the ack says "busy, try again". Payload fields are read
 // through zod; of them, the core trusts only the clicking user's id and the stored action id.
 import type { App as BoltApp } from '@slack/bolt';
 import { z } from 'zod';
@@ -9,8 +10,9 @@ import type { Router } from '../../commands/router.js';
 import { describeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { deliverSlackReplies, type Respond } from './slack-delivery.js';
+import { BUSY_TEXT, type WorkQueue } from '../work-queue.js';
 import { FORM_CALLBACK_ID } from './slack-form.js';
-import { onClick, onSubmit } from './slack-interactions.js';
+import { answerBusyClick, answerBusySubmit, onClick, onSubmit } from './slack-interactions.js';
 import type { SlackPlatform } from './slack-platform.js';
 import { foreignTeamOf } from './slack-team.js';
 
@@ -20,6 +22,8 @@ export interface ListenerDeps {
   log: Logger;
   /** The bot's own workspace (auth.test's team_id); users of any other team are marked foreign. */
   homeTeam?: string;
+  /** Where the work behind each ack runs (bounded concurrency, bounded waiting line). */
+  queue: WorkQueue;
 }
 
 // No length limit here: the parser answers text that is too long (a pasted JWT may be long).
@@ -55,11 +59,14 @@ async function onCommand(deps: ListenerDeps, command: unknown, ack: Ack, respond
     deps.log.warn({ missing }, 'slash command without a user or channel; answered in the ack');
     return;
   }
-  await ack(ackText(input.data.text));
   const { text, user_id: caller, channel_id: channel, trigger_id: trigger } = input.data;
   const foreignTeam = foreignTeamOf(deps, input.data.user_team ?? input.data.team_id);
-  const replies = await deps.router.handleText({ text, caller, channel, trigger, foreignTeam });
-  await deliverSlackReplies(deps.platform, replies, { channel, caller, trigger }, respond, deps.log);
+  const queued = deps.queue.offer(async () => {
+    const replies = await deps.router.handleText({ text, caller, channel, trigger, foreignTeam });
+    await deliverSlackReplies(deps.platform, replies, { channel, caller, trigger }, respond, deps.log);
+  });
+  if (!queued) deps.log.warn({ user: caller, waiting: deps.queue.pending }, 'work queue full; answered busy');
+  await ack(queued ? ackText(text) : BUSY_TEXT);
 }
 
 export function registerListeners(bolt: BoltApp, deps: ListenerDeps): void {
@@ -67,11 +74,17 @@ export function registerListeners(bolt: BoltApp, deps: ListenerDeps): void {
   bolt.command(/.*/, ({ command, ack, respond }) => onCommand(deps, command, ack, respond));
   bolt.action({ type: 'block_actions' }, async ({ ack, body, respond }) => {
     await ack();
-    await onClick(deps, body, respond);
+    if (!deps.queue.offer(() => onClick(deps, body, respond))) {
+      deps.log.warn({ waiting: deps.queue.pending }, 'work queue full; click answered busy');
+      await answerBusyClick(deps, body, respond, BUSY_TEXT);
+    }
   });
   bolt.view(FORM_CALLBACK_ID, async ({ ack, body, view }) => {
     await ack(); // closes the modal at once; the answer follows in the channel
-    await onSubmit(deps, body, view);
+    if (!deps.queue.offer(() => onSubmit(deps, body, view))) {
+      deps.log.warn({ waiting: deps.queue.pending }, 'work queue full; form answered busy');
+      await answerBusySubmit(deps, body, view, BUSY_TEXT);
+    }
   });
   bolt.error((error) => {
     deps.log.error({ err: describeError(error) }, 'slack listener failed');

@@ -8,6 +8,7 @@ import { ErrorCode, OpsError, describeError, isOpsError } from '../../core/error
 import type { Logger } from '../../core/logger.js';
 import type { HttpServer } from '../../http/server.js';
 import { DeliveryLog } from '../../store/delivery-log.js';
+import { WorkQueue } from '../work-queue.js';
 import { boltLogger } from './bolt-logger.js';
 import { toOpsError } from './slack-errors.js';
 import { registerListeners } from './slack-listeners.js';
@@ -16,6 +17,8 @@ import { SLACK_BODY_LIMIT, slackRequestGate } from './slack-request-gate.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
+/** At shutdown, how long acked requests may take to finish. */
+const DRAIN_MS = 15_000;
 /** Each Web API attempt gives up after 10 s. */
 const CALL_TIMEOUT_MS = 10_000;
 /**
@@ -44,6 +47,8 @@ export interface SlackBot {
   core: App;
   platform: SlackPlatform;
   mode: 'http' | 'socket';
+  /** The work behind the acks (see work-queue.ts). */
+  queue: WorkQueue;
   /** Disconnects Socket Mode (HTTP mode stops with the server); the core and store are the caller's to stop. */
   stop(): Promise<void>;
 }
@@ -121,7 +126,12 @@ export async function startSlack(options: SlackOptions): Promise<SlackBot> {
   const platform = new SlackPlatform(bolt.client, slackLog);
   const core = await options.buildCore(platform);
   core.router.onCommand((observation) => http.metrics.observeCommand(observation));
-  registerListeners(bolt, { router: core.router, platform, log: slackLog, homeTeam });
+  const queue = new WorkQueue({
+    concurrency: config.OATIE_WORK_CONCURRENCY,
+    limit: config.OATIE_WORK_QUEUE_LIMIT,
+    log: slackLog,
+  });
+  registerListeners(bolt, { router: core.router, platform, log: slackLog, homeTeam, queue });
 
   if (receiver) {
     const deliveries = new DeliveryLog(core.services.db);
@@ -142,8 +152,11 @@ export async function startSlack(options: SlackOptions): Promise<SlackBot> {
     core,
     platform,
     mode,
+    queue,
     async stop() {
       if (!receiver) await bolt.stop();
+      // Requests already acked get their answers before the core stops (bounded: Slack calls time out).
+      await Promise.race([queue.drained(), new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())]);
     },
   };
 }

@@ -46,5 +46,5 @@ describe('a finished click in the console', () => {
     await session.runLine(`as carol press ${ref}`);
     expect(out.slice(again)).toContain(`There is no button ${ref}`);
     await session.runLine('incident resolve Worker restarted');
-  }, 10_000);
+  });
 });

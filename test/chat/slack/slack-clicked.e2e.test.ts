@@ -82,7 +82,7 @@ describe('a suggested fix under a diagnostic', () => {
     );
     label = `Terminate pid ${sleeper.pid}`;
     expect(buttonsOf(diagnostic).map((b) => b.text.text)).toContain(label);
-  }, 15_000);
+  });
 
   it('stays pressable when the click is refused (someone not allowed to request fixes)', async () => {
     expect((await story.press(diagnostic, label, 'U0STRANGER')).status).toBe(200);
@@ -113,7 +113,7 @@ describe('a suggested fix under a diagnostic', () => {
 
     // Slack now shows the message without the button: there is nothing left to press.
     expect(() => buttonOf(fake.current(diagnostic), label)).toThrow(`no ${label} button`);
-  }, 15_000);
+  });
 
   it('leaves the approval card’s buttons when its approval is refused (the requester approving)', async () => {
     const card = await fake.waitFor('chat.postMessage', (c) =>
@@ -183,7 +183,7 @@ describe('an incident’s escalation and reminder buttons', () => {
     const alertUpdates = await waitForUpdates(alert, 1);
     expect(textOf(alertUpdates.at(-1)!)).toContain(`Acknowledged: by <@${BOB}>`);
     expect(alertUpdates.flatMap(contextTexts).some((t) => t.includes('✅'))).toBe(false);
-  }, 15_000);
+  });
 
   it('Post update under a reminder opens the form; once the update is posted, the reminder says who posted it', async () => {
     const reminder = await fake.waitFor(
@@ -213,5 +213,5 @@ describe('an incident’s escalation and reminder buttons', () => {
     expect(buttonsOf(update!)).toEqual([]);
     expect(contextTexts(update!)).toContain(`📝 <@${BOB}> posted an update to ${ref}`);
     expect(textOf(update!)).toContain('⏰ Reminder');
-  }, 15_000);
+  });
 });

@@ -132,5 +132,5 @@ describe('every command of the catalog in Slack', () => {
       answersTo(places[i]!).some((a) => a.includes('not available yet')),
     );
     expect(unavailable).toEqual([]);
-  }, 30_000);
+  });
 });

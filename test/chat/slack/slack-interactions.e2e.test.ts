@@ -85,7 +85,6 @@ describe('buttons in Slack', () => {
     const acknowledge = buttonOf(alert, 'Acknowledge').action_id;
     const answer = await click(alert, acknowledge, 'U0LEAD0001');
     expect(answer.status).toBe(200);
-    expect(answer.ms).toBeLessThan(3000);
     const update = await fake.waitFor('chat.update', (c) => c.params.ts === ts);
     expect(update.params.channel).toBe('C0DATA');
     expect(textOf(update)).toContain('Acknowledged: by <@U0LEAD0001>');
@@ -200,7 +199,7 @@ describe('a P1 declared from Slack', () => {
     expect((await click(alert, acknowledge.action_id, 'U0LEAD0001')).status).toBe(200);
     const updated = await fake.waitFor('chat.update', (c) => c.params.ts === ts, 8000);
     expect(textOf(updated)).toContain('U0LEAD0001');
-  }, 20_000);
+  });
 });
 
 describe('malformed requests', () => {
