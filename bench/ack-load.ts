@@ -33,7 +33,11 @@ function post(agent: Agent, url: URL, body: string): Promise<{ ms: number; ok: b
         let text = '';
         res.on('data', (d: Buffer) => (text += d.toString()));
         res.on('end', () =>
-          resolve({ ms: performance.now() - started, ok: res.statusCode === 200, busy: text.includes('busy') }),
+          resolve({
+            ms: performance.now() - started,
+            ok: res.statusCode === 200,
+            busy: text.includes('busy'),
+          }),
         );
       },
     );
@@ -71,7 +75,10 @@ export async function pacedLoad(options: {
   agent.destroy();
   return {
     sent: total,
-    ackMs: results.filter((r) => r.ok).map((r) => r.ms).sort((a, b) => a - b),
+    ackMs: results
+      .filter((r) => r.ok)
+      .map((r) => r.ms)
+      .sort((a, b) => a - b),
     errors: results.filter((r) => !r.ok).length,
     busy: results.filter((r) => r.busy).length,
   };

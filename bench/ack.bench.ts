@@ -31,7 +31,8 @@ async function startBare(): Promise<{ url: string; stop(): void }> {
   return { url: `http://127.0.0.1:${port}/slack/events`, stop: () => child.kill('SIGTERM') };
 }
 
-const delivered = (fake: FakeSlack): number => fake.responses.length + fake.callsTo('chat.postEphemeral').length;
+const delivered = (fake: FakeSlack): number =>
+  fake.responses.length + fake.callsTo('chat.postEphemeral').length;
 
 export async function run(): Promise<Result[]> {
   const fake = await FakeSlack.start();
@@ -49,7 +50,13 @@ export async function run(): Promise<Result[]> {
   const memory: Array<[string, number]> = [];
   try {
     // Warm both (JIT, connections), then read the bot's idle memory.
-    await pacedLoad({ url: botUrl, perSecond: 100, durationMs: 1000, text: 'help', responseUrl: () => fake.responseUrl() });
+    await pacedLoad({
+      url: botUrl,
+      perSecond: 100,
+      durationMs: 1000,
+      text: 'help',
+      responseUrl: () => fake.responseUrl(),
+    });
     await pacedLoad({ url: bare.url, perSecond: 100, durationMs: 1000, text: 'help' });
     await sleep(2000);
     memory.push(['idle', treeRssMiB(bot.child.pid!)]);

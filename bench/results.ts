@@ -22,6 +22,10 @@ export function printTable(results: readonly Result[]): string {
   return lines.join('\n');
 }
 
-export async function writeResults(path: string, header: Record<string, unknown>, results: readonly Result[]) {
+export async function writeResults(
+  path: string,
+  header: Record<string, unknown>,
+  results: readonly Result[],
+) {
   await writeFile(path, `${JSON.stringify({ ...header, results }, null, 2)}\n`);
 }

@@ -52,10 +52,9 @@ export async function run(): Promise<Result[]> {
       CREATE TABLE bench_incidents (id int PRIMARY KEY, title text NOT NULL);
       CREATE TABLE bench_reminders (incident int NOT NULL, seq int NOT NULL, due_at timestamptz NOT NULL,
                                     fired_at timestamptz NOT NULL);`);
-    await db.query(
-      "INSERT INTO bench_incidents SELECT g, 'incident ' || g FROM generate_series(1, $1) g",
-      [INCIDENTS],
-    );
+    await db.query("INSERT INTO bench_incidents SELECT g, 'incident ' || g FROM generate_series(1, $1) g", [
+      INCIDENTS,
+    ]);
     const until = Date.now() + 5000 + RUN_MS;
     // Each incident reminds every 5–20 s; the first reminders are spread over the first interval.
     await db.query(
@@ -67,9 +66,10 @@ export async function run(): Promise<Result[]> {
     );
     const stats = () =>
       db
-        .query<{ n: string }>('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1', [
-          testDb.name,
-        ])
+        .query<{ n: string }>(
+          'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1',
+          [testDb.name],
+        )
         .then((r) => Number(r.rows[0]?.n ?? 0));
     const workers = Array.from({ length: PROCESSES }, () => startWorker(testDb.url, until));
     await Promise.all(workers.map((w) => w.started));

@@ -21,7 +21,11 @@ export async function run(): Promise<Result[]> {
       const title = `Bench outage ${i} ${Date.now()}`;
       const t0 = performance.now();
       await story.slash(`incident p1 ${title}`, { user: 'U0ONCALL01', channel: 'C0GENERAL' });
-      const created = await fake.waitFor('conversations.create', (c) => c.at !== undefined && c.at > t0, 30_000);
+      const created = await fake.waitFor(
+        'conversations.create',
+        (c) => c.at !== undefined && c.at > t0,
+        30_000,
+      );
       const room = (created.answer.channel as { id: string }).id;
       const alert = await fake.waitFor(
         'chat.postMessage',

@@ -201,8 +201,8 @@ export async function onSubmit(
   await deliverSlackReplies(deps.platform, outcome.replies ?? [], where, undefined, deps.log);
 }
 
-/** A click that came while the work queue was full: nothing ran, and the clicker is told so. */
-export async function answerBusyClick(
+/** A click that did not run (the bot was busy, the store down): the clicker is told why. */
+export async function tellClicker(
   deps: InteractionDeps,
   body: unknown,
   respond: Respond | undefined,
@@ -211,8 +211,8 @@ export async function answerBusyClick(
   await answerClicker(deps, body, respond, BUSY(text));
 }
 
-/** A form submitted while the work queue was full: nothing ran, and the submitter is told so. */
-export async function answerBusySubmit(
+/** A form that did not run (the bot was busy, the store down): the submitter is told why. */
+export async function tellSubmitter(
   deps: InteractionDeps,
   body: unknown,
   view: Parameters<typeof readSubmission>[0],
@@ -225,6 +225,6 @@ export async function answerBusySubmit(
     if (channel) await deps.platform.postPrivate(channel, who.data.user.id, BUSY(text));
     else await deps.platform.directMessage(who.data.user.id, BUSY(text));
   } catch (error) {
-    deps.log.warn({ err: describeError(error) }, 'could not tell the submitter the bot was busy');
+    deps.log.warn({ err: describeError(error) }, 'could not tell the submitter why their form did not run');
   }
 }

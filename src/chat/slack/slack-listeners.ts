@@ -12,7 +12,7 @@ import type { Logger } from '../../core/logger.js';
 import { deliverSlackReplies, type Respond } from './slack-delivery.js';
 import { BUSY_TEXT, type WorkQueue } from '../work-queue.js';
 import { FORM_CALLBACK_ID } from './slack-form.js';
-import { answerBusyClick, answerBusySubmit, onClick, onSubmit } from './slack-interactions.js';
+import { onClick, onSubmit, tellClicker, tellSubmitter } from './slack-interactions.js';
 import type { SlackPlatform } from './slack-platform.js';
 import { foreignTeamOf } from './slack-team.js';
 
@@ -24,6 +24,41 @@ export interface ListenerDeps {
   homeTeam?: string;
   /** Where the work behind each ack runs (bounded concurrency, bounded waiting line). */
   queue: WorkQueue;
+  /** Records a delivery in the store; false when it was already received (here or by another replica). */
+  firstDelivery?: (key: string) => Promise<boolean>;
+}
+
+/** What the caller hears when the store cannot record their request: nothing ran. */
+export const STORE_DOWN_TEXT =
+  'The bot’s store is unavailable right now, so this did not run. Please try again in a minute.';
+
+/**
+ * Runs `work` once per delivery: the store records the gate's delivery key first, behind the ack (a
+ * store round trip before the ack would make every ack wait for the store). A repeat is ignored; when
+ * the store cannot record it, nothing runs and `tell` says so.
+ */
+async function once(
+  deps: ListenerDeps,
+  context: Record<string, unknown>,
+  work: () => Promise<void>,
+  tell: (text: string) => Promise<void>,
+): Promise<void> {
+  const key = context.deliveryKey;
+  if (deps.firstDelivery && typeof key === 'string') {
+    let first: boolean;
+    try {
+      first = await deps.firstDelivery(key);
+    } catch (error) {
+      deps.log.error({ err: describeError(error) }, 'store unreachable: slack request not run');
+      await tell(STORE_DOWN_TEXT);
+      return;
+    }
+    if (!first) {
+      deps.log.info({ retry: context.retryNum }, 'slack request delivered again; acknowledged and ignored');
+      return;
+    }
+  }
+  await work();
 }
 
 // No length limit here: the parser answers text that is too long (a pasted JWT may be long).
@@ -51,7 +86,13 @@ function ackText(text: string): string | undefined {
 type Ack = (text?: string) => Promise<void>;
 
 /** `/oatie <text>`: ack at once (with a note for slow commands), then run and deliver. */
-async function onCommand(deps: ListenerDeps, command: unknown, ack: Ack, respond: Respond): Promise<void> {
+async function onCommand(
+  deps: ListenerDeps,
+  command: unknown,
+  context: Record<string, unknown>,
+  ack: Ack,
+  respond: Respond,
+): Promise<void> {
   const input = slashSchema.safeParse(command);
   if (!input.success) {
     await ack(NO_CALLER_ACK);
@@ -61,29 +102,43 @@ async function onCommand(deps: ListenerDeps, command: unknown, ack: Ack, respond
   }
   const { text, user_id: caller, channel_id: channel, trigger_id: trigger } = input.data;
   const foreignTeam = foreignTeamOf(deps, input.data.user_team ?? input.data.team_id);
-  const queued = deps.queue.offer(async () => {
-    const replies = await deps.router.handleText({ text, caller, channel, trigger, foreignTeam });
-    await deliverSlackReplies(deps.platform, replies, { channel, caller, trigger }, respond, deps.log);
-  });
+  const tell = async (message: string) => {
+    await respond({ response_type: 'ephemeral', text: message, blocks: [] }).catch((error: unknown) =>
+      deps.log.warn({ err: describeError(error) }, 'could not tell the caller why nothing ran'),
+    );
+  };
+  const queued = deps.queue.offer(() =>
+    once(
+      deps,
+      context,
+      async () => {
+        const replies = await deps.router.handleText({ text, caller, channel, trigger, foreignTeam });
+        await deliverSlackReplies(deps.platform, replies, { channel, caller, trigger }, respond, deps.log);
+      },
+      tell,
+    ),
+  );
   if (!queued) deps.log.warn({ user: caller, waiting: deps.queue.pending }, 'work queue full; answered busy');
   await ack(queued ? ackText(text) : BUSY_TEXT);
 }
 
 export function registerListeners(bolt: BoltApp, deps: ListenerDeps): void {
   // Any slash command of this app is /oatie (the manifest may name it differently per workspace).
-  bolt.command(/.*/, ({ command, ack, respond }) => onCommand(deps, command, ack, respond));
-  bolt.action({ type: 'block_actions' }, async ({ ack, body, respond }) => {
+  bolt.command(/.*/, ({ command, context, ack, respond }) => onCommand(deps, command, context, ack, respond));
+  bolt.action({ type: 'block_actions' }, async ({ ack, body, context, respond }) => {
     await ack();
-    if (!deps.queue.offer(() => onClick(deps, body, respond))) {
+    const tell = (text: string) => tellClicker(deps, body, respond, text);
+    if (!deps.queue.offer(() => once(deps, context, () => onClick(deps, body, respond), tell))) {
       deps.log.warn({ waiting: deps.queue.pending }, 'work queue full; click answered busy');
-      await answerBusyClick(deps, body, respond, BUSY_TEXT);
+      await tell(BUSY_TEXT);
     }
   });
-  bolt.view(FORM_CALLBACK_ID, async ({ ack, body, view }) => {
+  bolt.view(FORM_CALLBACK_ID, async ({ ack, body, context, view }) => {
     await ack(); // closes the modal at once; the answer follows in the channel
-    if (!deps.queue.offer(() => onSubmit(deps, body, view))) {
+    const tell = (text: string) => tellSubmitter(deps, body, view, text);
+    if (!deps.queue.offer(() => once(deps, context, () => onSubmit(deps, body, view), tell))) {
       deps.log.warn({ waiting: deps.queue.pending }, 'work queue full; form answered busy');
-      await answerBusySubmit(deps, body, view, BUSY_TEXT);
+      await tell(BUSY_TEXT);
     }
   });
   bolt.error((error) => {

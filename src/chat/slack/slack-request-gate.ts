@@ -1,8 +1,10 @@
 // What every request to /slack/events goes through before Bolt sees it, cheapest check first:
 // the signature headers and a timestamp within 5 minutes either side of now, the declared length,
-// the body read up to a limit, the signature verified, the payload's shape, and then one row in the
-// store that makes a repeated delivery (a replay, a retry) a no-op across replicas. Only then is the
-// already-read body handed to Bolt's receiver (which uses `rawBody` instead of reading again).
+// the body read up to a limit, the signature verified, the payload's shape. Then the already-read body
+// is handed to Bolt's receiver (which uses `rawBody` instead of reading again) with its delivery key
+// (a hash of the body): the work behind the ack records the key in the store first, which makes a
+// repeated delivery (a replay, a retry) a no-op across replicas without a store round trip before the
+// ack (see slack-listeners.ts).
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeError } from '../../core/errors.js';
@@ -22,12 +24,19 @@ export const SLACK_TIMESTAMP_SKEW_S = 5 * 60;
 const SIGNATURE = /^v0=[0-9a-f]{64}$/;
 const TIMESTAMP = /^\d{1,12}$/;
 
+/** Where the gate leaves a passed request's delivery key, for Bolt's customPropertiesExtractor. */
+export const DELIVERY_KEY = 'oatieDeliveryKey';
+
+/** The delivery key the gate gave `req` (undefined for a request that did not pass the gate). */
+export function deliveryKeyOf(req: IncomingMessage): string | undefined {
+  const key = (req as IncomingMessage & { [DELIVERY_KEY]?: unknown })[DELIVERY_KEY];
+  return typeof key === 'string' ? key : undefined;
+}
+
 export type Listener = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 export interface GateOptions {
   signingSecret: string;
-  /** Records a delivery; false when it was already received (here or by another replica). */
-  firstDelivery: (key: string) => Promise<boolean>;
   log: Logger;
   /** Answers a malformed interaction through its response_url (best effort). */
   answerUrl: (responseUrl: string, text: string) => Promise<void>;
@@ -146,25 +155,12 @@ export function slackRequestGate(options: GateOptions, next: Listener): Listener
     if (!signatureMatches(options.signingSecret, checked.timestamp, body, checked.signature))
       return refuse(req, res, 401, 'signature mismatch');
 
-    let first: boolean;
-    try {
-      // The same bytes are the same delivery: a replay repeats them, and a retry resends the same body.
-      first = await options.firstDelivery(createHash('sha256').update(body).digest('hex'));
-    } catch (error) {
-      log.error({ err: describeError(error) }, 'store unreachable: slack request not taken');
-      return reply(res, 503, 'store unavailable\n');
-    }
-    if (!first) {
-      log.info(
-        { retry: header(req, 'x-slack-retry-num') },
-        'slack request delivered again; acknowledged and ignored',
-      );
-      return reply(res, 200);
-    }
-
     const verdict = checkSlackPayload(header(req, 'content-type'), body);
     if (verdict.kind !== 'pass') return answerMalformed(res, verdict);
-    (req as IncomingMessage & { rawBody?: Buffer }).rawBody = body;
+    const passed = req as IncomingMessage & { rawBody?: Buffer; [DELIVERY_KEY]?: string };
+    passed.rawBody = body;
+    // The same bytes are the same delivery: a replay repeats them, and a retry resends the same body.
+    passed[DELIVERY_KEY] = createHash('sha256').update(body).digest('hex');
     await next(req, res);
   };
 }

@@ -13,7 +13,7 @@ import { boltLogger } from './bolt-logger.js';
 import { toOpsError } from './slack-errors.js';
 import { registerListeners } from './slack-listeners.js';
 import { SlackPlatform } from './slack-platform.js';
-import { SLACK_BODY_LIMIT, slackRequestGate } from './slack-request-gate.js';
+import { SLACK_BODY_LIMIT, deliveryKeyOf, slackRequestGate } from './slack-request-gate.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -96,6 +96,11 @@ function createBolt(config: Config, log: Logger, token: string): { bolt: BoltApp
     endpoints: SLACK_EVENTS_PATH,
     logger,
     bodyLimit: SLACK_BODY_LIMIT,
+    // The gate's delivery key reaches the listeners in their context (see slack-listeners.ts).
+    customPropertiesExtractor: (req) => {
+      const key = deliveryKeyOf(req);
+      return key === undefined ? {} : { deliveryKey: key };
+    },
   });
   return { bolt: new BoltApp({ ...common, receiver }), receiver };
 }
@@ -131,14 +136,20 @@ export async function startSlack(options: SlackOptions): Promise<SlackBot> {
     limit: config.OATIE_WORK_QUEUE_LIMIT,
     log: slackLog,
   });
-  registerListeners(bolt, { router: core.router, platform, log: slackLog, homeTeam, queue });
+  const deliveries = new DeliveryLog(core.services.db);
+  registerListeners(bolt, {
+    router: core.router,
+    platform,
+    log: slackLog,
+    homeTeam,
+    queue,
+    firstDelivery: (key) => deliveries.firstDelivery(key),
+  });
 
   if (receiver) {
-    const deliveries = new DeliveryLog(core.services.db);
     const gate = slackRequestGate(
       {
         signingSecret: config.SLACK_SIGNING_SECRET ?? '',
-        firstDelivery: (key) => deliveries.firstDelivery(key),
         log: slackLog,
         answerUrl: postToResponseUrl,
       },

@@ -59,7 +59,12 @@ describe('/oatie in Slack', () => {
     const before = fake.callsTo('chat.postMessage').length;
     await oatie('audit --since 2h', 'U0PATIENT');
     // The ack came back while the answer was still held by Slack's Retry-After: nothing posted yet.
-    expect(fake.callsTo('chat.postMessage').slice(before).filter((c) => c.status === 200)).toEqual([]);
+    expect(
+      fake
+        .callsTo('chat.postMessage')
+        .slice(before)
+        .filter((c) => c.status === 200),
+    ).toEqual([]);
     // The first post is answered 429 with Retry-After: 2; the WebClient waits and posts again.
     const landed = await fake.waitFor(
       'chat.postMessage',
