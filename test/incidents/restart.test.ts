@@ -62,10 +62,10 @@ describe('restart after kill -9', () => {
 
     // Down for longer than an interval: the first reminder falls due while nobody runs.
     await sleep(Math.max(0, at(INTERVAL_MS + 700) - Date.now()));
+    const restarting = Date.now();
     const second = startBot(env);
     try {
       await eventually('the missed reminder', () => second.stdout().includes('⏰ Reminder: INC-1'), 30_000);
-      const restartedAt = Date.now();
       const done = async (kind: string, n: number) =>
         (await timers()).filter((t) => t.kind === kind && t.state === 'done').length >= n;
       await eventually('the escalation', () => done('incident.escalation', 1), RESPONSE_MS + 30_000);
@@ -76,7 +76,7 @@ describe('restart after kill -9', () => {
       const [missed, onBeat] = reminders;
       // The missed one: due at +2 s, fired once, after the restart.
       expect(missed?.due_at.getTime()).toBe(at(INTERVAL_MS));
-      expect(missed?.fired_at?.getTime()).toBeLessThanOrEqual(restartedAt + 500);
+      expect(missed?.fired_at?.getTime()).toBeGreaterThanOrEqual(restarting - 1000);
       // The next keeps the 2-second beat of the declaration instead of restarting the clock.
       expect(((onBeat?.due_at.getTime() ?? 0) - started.getTime()) % INTERVAL_MS).toBe(0);
       expect(onBeat?.fired_at?.getTime()).toBeGreaterThanOrEqual(onBeat?.due_at.getTime() ?? 0);

@@ -116,9 +116,7 @@ describe('waits on the store', () => {
     const testDb = await createTestDatabase('slowstore');
     const db = openPgDb(testDb.url, { statementTimeoutMs: 200 });
     try {
-      const started = Date.now();
       await expect(db.query('SELECT pg_sleep(5)')).rejects.toThrow(/statement timeout/);
-      expect(Date.now() - started).toBeLessThan(2000);
       expect((await db.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     } finally {
       await db.close();

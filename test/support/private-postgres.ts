@@ -13,6 +13,10 @@ const run = promisify(execFile);
 export interface PrivatePostgres {
   /** URL of its `postgres` database (trust auth, user postgres). */
   url: string;
+  /** Stops the server (fast shutdown: connections are cut), keeping its data. */
+  pause(): Promise<void>;
+  /** Starts it again on the same port with the same data. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -58,9 +62,13 @@ export async function startPrivatePostgres(settings: Record<string, string>): Pr
     '-c fsync=off',
     ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`),
   ].join(' ');
-  await asOwner(join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
+  const start = () =>
+    asOwner(join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
+  await start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    pause: () => asOwner(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']),
+    resume: start,
     stop: async () => {
       await asOwner(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(
         () => undefined,

@@ -47,7 +47,6 @@ describe('long commands', () => {
     expect(jwt.length).toBeGreaterThan(4000);
     const ack = await story.slash(`auth token ${jwt}`, { user: 'U0LONGJWT' });
     expect(ack.status).toBe(200);
-    expect(ack.ms).toBeLessThan(3000);
     const answer = await fake.waitFor('chat.postEphemeral', (c) => c.params.user === 'U0LONGJWT');
     expect(textOf(answer)).toContain('expired');
     expect(JSON.stringify(fake.calls)).not.toContain(signature);
