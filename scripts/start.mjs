@@ -2,16 +2,47 @@
 // src/ changed since the last build (a clean clone builds once) — in a child process, so what the
 // build loads is not kept. `npm run dev` runs the TypeScript directly.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isBuildFresh } from './build.mjs';
+import { ROOT, isBuildFresh } from './build.mjs';
+
+const LOCK = join(ROOT, '.build-lock');
+const LOCK_STALE_MS = 10 * 60_000;
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** One build at a time: two `npm start` at once must not write dist/ together. */
+function withBuildLock(fn) {
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch {
+      const since = statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs;
+      if (since !== undefined && Date.now() - since > LOCK_STALE_MS)
+        rmSync(LOCK, { recursive: true, force: true });
+      else sleep(200);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
 
 if (!isBuildFresh()) {
-  process.stderr.write('oatie-ops: building dist/ (src/ changed since the last build)…\n');
-  const build = fileURLToPath(new URL('build.mjs', import.meta.url));
-  const built = spawnSync(process.execPath, [build], { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (built.status !== 0) {
-    process.stderr.write('oatie-ops: the build failed (see above)\n');
-    process.exit(1);
-  }
+  withBuildLock(() => {
+    if (isBuildFresh()) return; // another start built it meanwhile
+    // Said in a terminal only: piped output (scripts, tests) stays the bot's own.
+    if (process.stderr.isTTY)
+      process.stderr.write('oatie-ops: building dist/ (src/ changed since the last build)…\n');
+    const build = fileURLToPath(new URL('build.mjs', import.meta.url));
+    const built = spawnSync(process.execPath, [build], { stdio: ['ignore', 2, 'inherit'] });
+    if (built.status !== 0) {
+      process.stderr.write('oatie-ops: the build failed (see above)\n');
+      process.exit(1);
+    }
+  });
 }
 await import('../dist/main.js');

@@ -25,7 +25,7 @@ describe('health oracle-bi', () => {
       expect(answer.text).toContain('✅ Oracle BI Publisher is reachable and healthy.');
       const [viaApi, direct] = tableRows(answer.replies);
       expect(viaApi).toMatch(
-        /^via Oatie API \| ✅ healthy \| \d+ ms \| the Oatie API says healthy, BI answered the API in 84 ms$/,
+        /^via Oatie API \| ✅ healthy \| [\d.]+ m?s \| the Oatie API says healthy, BI answered the API in 84 ms$/,
       );
       expect(direct).toMatch(
         /^direct \| ✅ healthy \| (\d+) ms \| PublicReportService at 127\.0\.0\.1:\d+ served the WSDL \(HTTP 200\)$/,
@@ -56,7 +56,7 @@ describe('health oracle-bi', () => {
         'the Oatie API says unhealthy: PublicReportService: 401 invalid username or password',
       );
       expect(direct).toMatch(
-        /✅ healthy \| \d+ ms \| PublicReportService at 127\.0\.0\.1:\d+ asks for credentials \(HTTP 401\)/,
+        /✅ healthy \| [\d.]+ m?s \| PublicReportService at 127\.0\.0\.1:\d+ asks for credentials \(HTTP 401\)/,
       );
     } finally {
       api.oracleBi = { status: 200, body: { status: 'healthy', latency_ms: 84 } };

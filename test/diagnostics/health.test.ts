@@ -45,17 +45,19 @@ describe('health', () => {
         expect(answer.text).toContain('✅ All 5 configured checks are healthy.');
         const rows = tableRows(answer.replies);
         expect(row(rows, 'database')).toMatch(
-          /^database \| ✅ healthy \| \d+ ms \| SELECT 1 on 127\.0\.0\.1:5432\/oatie_test_health_\w+$/,
+          /^database \| ✅ healthy \| [\d.]+ m?s \| SELECT 1 on 127\.0\.0\.1:5432\/oatie_test_health_\w+$/,
         );
-        expect(row(rows, 'redis')).toMatch(/^redis \| ✅ healthy \| \d+ ms \| PING on 127\.0\.0\.1:6379\/0$/);
+        expect(row(rows, 'redis')).toMatch(
+          /^redis \| ✅ healthy \| [\d.]+ m?s \| PING on 127\.0\.0\.1:6379\/0$/,
+        );
         expect(row(rows, 'oracle_bi')).toMatch(
-          /^oracle_bi \| ✅ healthy \| \d+ ms \| the Oatie API says healthy, BI answered the API in 84 ms$/,
+          /^oracle_bi \| ✅ healthy \| [\d.]+ m?s \| the Oatie API says healthy, BI answered the API in 84 ms$/,
         );
         expect(row(rows, 'kubernetes')).toMatch(
-          /^kubernetes \| ✅ healthy \| \d+ ms \| API server v1\.30\.2 at 127\.0\.0\.1:\d+ \(namespace oatie\)$/,
+          /^kubernetes \| ✅ healthy \| [\d.]+ m?s \| API server v1\.30\.2 at 127\.0\.0\.1:\d+ \(namespace oatie\)$/,
         );
         expect(row(rows, 'oatie_api')).toMatch(
-          /^oatie_api \| ✅ healthy \| \d+ ms \| 127\.0\.0\.1:\d+ says healthy; memory 312Mi$/,
+          /^oatie_api \| ✅ healthy \| [\d.]+ m?s \| 127\.0\.0\.1:\d+ says healthy; memory 312Mi$/,
         );
       },
     );
@@ -78,14 +80,15 @@ describe('health', () => {
     withDiagnostics({ ORACLE_BI_URL: bi.url }, async (bot) => {
       const answer = await bot.run('health');
       expect(row(tableRows(answer.replies), 'oracle_bi')).toMatch(
-        /✅ healthy \| \d+ ms \| PublicReportService at 127\.0\.0\.1:\d+ served the WSDL \(HTTP 200\)$/,
+        /✅ healthy \| [\d.]+ m?s \| PublicReportService at 127\.0\.0\.1:\d+ served the WSDL \(HTTP 200\)$/,
       );
     }));
 
   test('targets that are down or silent are named, and the answer comes within the timeout', async () => {
     const [pgPort, redisPort] = await Promise.all([closedPort(), closedPort()]);
+    // A timeout a loaded machine's 401 answer always beats: only the silent targets reach it.
     const bot = await startDiagnostics({
-      OATIE_TARGET_TIMEOUT_MS: '300',
+      OATIE_TARGET_TIMEOUT_MS: '3000',
       OATIE_DATABASE_URL: `postgres://postgres@127.0.0.1:${pgPort}/oatie`,
       OATIE_REDIS_URL: `redis://127.0.0.1:${redisPort}`,
       ...kube.env(),
@@ -106,8 +109,8 @@ describe('health', () => {
         `redis | 🔴 unhealthy | — | The Oatie Redis at 127.0.0.1:${redisPort}/0 refused the connection (nothing listens on that port).`,
       );
       expect(row(rows, 'kubernetes')).toContain('rejected the credentials (401 Unauthorized)');
-      expect(row(rows, 'oracle_bi')).toContain('did not answer within 0.3 s');
-      expect(row(rows, 'oatie_api')).toContain('did not answer within 0.3 s');
+      expect(row(rows, 'oracle_bi')).toContain('did not answer within 3 s');
+      expect(row(rows, 'oatie_api')).toContain('did not answer within 3 s');
     } finally {
       kube.failWith = undefined;
       api.hang = false;

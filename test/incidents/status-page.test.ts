@@ -7,7 +7,6 @@ import { RecordingPlatform } from '../support/recording-platform.js';
 import {
   buttonIn,
   fastPolicy,
-  sleep,
   startIncidentStory,
   warRoomToday,
   type IncidentStory,
@@ -38,7 +37,7 @@ describe('public updates on the status page', () => {
       chat,
       database: 'incidents_statuspage',
       // A deadline no loaded machine can miss; meeting it is shown by its timer being cancelled.
-      policy: await fastPolicy({ p0: { statusPageDeadline: '1h' } }),
+      policy: await fastPolicy({ p0: { statusPageDeadline: '30s' } }),
       targets: { statusPage, close: () => Promise.resolve() },
     });
   });

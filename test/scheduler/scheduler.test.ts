@@ -5,6 +5,7 @@ import type { Db } from '../../src/store/db.js';
 import { openPgDb } from '../../src/store/pg-db.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { openTestDb } from '../support/test-app.js';
+import { eventually } from '../support/incident-harness.js';
 
 const inMs = (ms: number) => new Date(Date.now() + ms);
 
@@ -86,11 +87,14 @@ describe('durable timers on Postgres', () => {
   it('keeps a slow timer to its owner: no other process takes it over while it runs', async () => {
     const second = openPgDb(testDb.url);
     const runs: string[] = [];
+    let release = (): void => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
     const make = (store: Db, name: string) => {
-      const s = new Scheduler(store, silentLogger, { pollMs: 20, leaseMs: 300 });
+      // A lease of 2 s renewed every ~0.7 s: generous enough for a loaded machine to keep renewing.
+      const s = new Scheduler(store, silentLogger, { pollMs: 20, leaseMs: 2000 });
       s.on('slow', async () => {
         runs.push(name);
-        await new Promise((r) => setTimeout(r, 1200)); // four leases long
+        await released; // runs until the test lets it finish
       });
       return s;
     };
@@ -99,15 +103,19 @@ describe('durable timers on Postgres', () => {
     await a.schedule('slow', inMs(-10));
     await a.schedule('slow', inMs(-5));
     a.start();
-    await new Promise((r) => setTimeout(r, 100));
+    await eventually('a to hold the timers', () => (runs.length === 1 ? true : undefined));
     b.start();
-    await new Promise((r) => setTimeout(r, 3000));
+    // Both timers held far past their first lease (the condition under test), while b polls.
+    await new Promise((r) => setTimeout(r, 5000));
+    release();
+    await eventually('both timers done', async () => {
+      const states = await db.query<{ state: string }>("SELECT state FROM timers WHERE state <> 'done'");
+      return states.rows.length === 0 ? true : undefined;
+    });
     await a.stop();
     await b.stop();
     await second.close();
-    expect(runs).toHaveLength(2);
-    const states = await db.query<{ state: string }>('SELECT state FROM timers');
-    expect(states.rows.map((r) => r.state)).toEqual(['done', 'done']);
+    expect(runs).toEqual(['a', 'a']);
   });
 
   it('fires each of many timers exactly once with two processes polling one database', async () => {
