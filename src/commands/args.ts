@@ -49,7 +49,7 @@ export const pid = z
 
 /** One part of a name: plain (letters, digits, underscores, taken exactly as typed, case included) or
  * double-quoted as Postgres writes it ("Audit", "my table", "a""b"). */
-const NAME_PART = '(?:[A-Za-z_][A-Za-z0-9_$]{0,62}|"(?:[^"\\x00-\\x1f]|""){1,63}")';
+const NAME_PART = '(?:[A-Za-z_][A-Za-z0-9_]{0,62}|"(?:[^"\\x00-\\x1f]|""){1,63}")';
 
 /** A Postgres relation name as typed or as a button carries it: optionally schema-qualified, parts
  * plain or quoted. Resolved against the catalog (never through search_path) before use; never spliced
