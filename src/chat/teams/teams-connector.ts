@@ -67,11 +67,17 @@ export class TeamsConnector {
     run: (context: TurnContext) => Promise<T>,
   ): Promise<T> {
     return teamsCall(operation, CALL_DEADLINE_MS, async () => {
-      let result: { value: T } | undefined;
+      let result: { value: T } | { error: unknown } | undefined;
+      // The adapter hands errors of the turn to onTurnError and resolves: keep ours to rethrow them.
       await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
-        result = { value: await run(context) };
+        try {
+          result = { value: await run(context) };
+        } catch (error) {
+          result = { error };
+        }
       });
       if (!result) throw new Error(`${operation} did not run`);
+      if ('error' in result) throw result.error;
       return result.value;
     });
   }
