@@ -65,7 +65,7 @@ describe('the parser under random and hostile input', () => {
           if (!result.ok) continue;
           const values = Object.values(result.command.args).flat().map(String);
           // Double-quoted parts (issue 17: "Audit") are resolved in the catalog, never spliced into SQL.
-          for (const v of values) expect(v).toMatch(/^(?:[A-Za-z0-9_.,-]|"(?:[^"\x00-\x1f]|"")+")*$/);
+          for (const v of values) expect(v).toMatch(/^(?:[A-Za-z0-9_.,-]|"(?:[^"]|"")+")*$/);
         }
       }),
       { numRuns: 10_000 },
