@@ -138,6 +138,9 @@ export const envSchema = z.object({
     error: 'expected a random token of at least 16 characters',
   }),
   OATIE_ALERTS_CHANNEL: z.string().trim().min(1).default('alerts'),
+  // Paging (PagerDuty Events API v2): P0/P1 declarations and escalation steps page on-call.
+  PAGERDUTY_ROUTING_KEY: optionalString,
+  PAGERDUTY_EVENTS_URL: optionalUrl(['http:', 'https:']),
   // Optional status page (Atlassian Statuspage).
   STATUSPAGE_API_KEY: optionalString,
   STATUSPAGE_PAGE_ID: optionalString,

@@ -9,6 +9,7 @@ import { openOracleBi } from './oracle-bi.js';
 import { statusPageFromConfig } from './statuspage.js';
 import type { PostgresTarget } from './postgres.js';
 import type { RedisTarget } from './redis.js';
+import { openPagerDuty, PAGERDUTY_EVENTS_URL } from './pagerduty.js';
 import type { Targets } from './targets.js';
 
 async function postgresTarget(config: Config, log: Logger): Promise<PostgresTarget | undefined> {
@@ -77,6 +78,14 @@ export async function buildTargets(config: Config, log: Logger): Promise<Targets
     oracleBi:
       config.ORACLE_BI_URL === undefined ? undefined : openOracleBi({ url: config.ORACLE_BI_URL, timeoutMs }),
     statusPage: statusPageFromConfig(config),
+    pager:
+      config.PAGERDUTY_ROUTING_KEY === undefined
+        ? undefined
+        : openPagerDuty({
+            routingKey: config.PAGERDUTY_ROUTING_KEY,
+            url: config.PAGERDUTY_EVENTS_URL ?? PAGERDUTY_EVENTS_URL,
+            timeoutMs,
+          }),
     logSearch,
     // The clients that hold connections, closed together at shutdown.
     close: async () => {

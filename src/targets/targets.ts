@@ -4,11 +4,13 @@ import type { KubeTarget } from './kube-port.js';
 import type { LogSearchTarget } from './log-search-port.js';
 import type { OatieApiTarget, OracleBiTarget } from './oatie-api-port.js';
 import type { StatusPageTarget } from './statuspage-port.js';
+import type { PagerTarget } from './pager-port.js';
 
 export type * from './kube-port.js';
 export type * from './log-search-port.js';
 export type * from './oatie-api-port.js';
 export type * from './statuspage-port.js';
+export type * from './pager-port.js';
 
 /** The platform's Postgres (OATIE_DATABASE_URL). */
 export interface SqlTarget {
@@ -54,6 +56,8 @@ export interface Targets {
   logSearch?: LogSearchTarget;
   /** The public status page (STATUSPAGE_API_KEY, STATUSPAGE_PAGE_ID); incidents post public updates there. */
   statusPage?: StatusPageTarget;
+  /** The pager (PAGERDUTY_ROUTING_KEY): P0/P1 incidents page on-call. */
+  pager?: PagerTarget;
   /** Closes every client (shutdown). */
   close(): Promise<void>;
 }

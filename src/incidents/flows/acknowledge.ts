@@ -1,4 +1,5 @@
 // Acknowledge: records who and the time to acknowledge, stops escalation, tells the war room.
+import { acknowledgePage } from '../paging.js';
 import { formatDuration } from '../../core/duration.js';
 import type { Services } from '../../core/services.js';
 import { incidentMessage, refreshAlert } from '../incident-messages.js';
@@ -34,6 +35,7 @@ export async function acknowledgeIncident(
     detail: { timeToAcknowledgeMs: timeToAcknowledge },
   });
   await refreshAlert(services, acked);
+  await acknowledgePage(services, acked);
   await postToIncident(
     services,
     acked,

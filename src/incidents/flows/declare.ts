@@ -1,6 +1,7 @@
 // Declare: INC-<n>, its war room (P0/P1) or its home channel (P2/P3), invitations, the alert with
 // its buttons, the announcement in the incidents channel, and the timers (reminders, escalation,
 // status page deadline).
+import { pageIncident } from '../paging.js';
 import { shorten, textMessage } from '../../chat/message.js';
 import { toCaller, toChannel, type Reply } from '../../commands/handler.js';
 import type { Severity } from '../../commands/args.js';
@@ -86,6 +87,7 @@ export async function declareIncident(services: Services, d: Declaration): Promi
   // is easy to miss).
   notes.push(...(await notifyDirectly(services, incident, contacts)));
   const announced = await announce(services, incident, notes);
+  await pageIncident(services, incident, 'declared');
   await services.audit.record({
     actor: d.caller,
     platform: services.chat.name,

@@ -1,6 +1,7 @@
 // The escalation timer: while nobody acknowledges, the next person of the chain (on-call → team
 // lead → engineering manager) is told in the war room and by direct message, one response time
 // after another, until someone acknowledges or the chain is exhausted.
+import { pageIncident } from '../paging.js';
 import { z } from 'zod';
 import type { Button } from '../../chat/message.js';
 import type { Services } from '../../core/services.js';
@@ -43,6 +44,7 @@ export async function escalateIncident(services: Services, timer: Timer): Promis
     return { incident: current, next };
   });
   if (claimed) await notifyEscalation(services, claimed.incident, claimed.next);
+  if (claimed) await pageIncident(services, claimed.incident, 'not acknowledged: escalated');
 }
 
 /** The escalation's own Acknowledge button (not the alert's): acknowledging from it retires it. */

@@ -1,5 +1,6 @@
 // Resolve: the resolution notice (the guide's template, with the duration computed) in the war room
 // and the incidents channel, every timer stopped, the post-incident review scheduled.
+import { resolvePage } from '../paging.js';
 import { badArgument, describeError } from '../../core/errors.js';
 import type { Services } from '../../core/services.js';
 import { nextBusinessDayAt } from '../business-day.js';
@@ -68,6 +69,7 @@ export async function resolveIncident(
   await closeStatusPage(services, resolved);
   await announceResolution(services, resolved);
   await refreshAlert(services, resolved);
+  await resolvePage(services, resolved);
   return resolved;
 }
 

@@ -1,0 +1,100 @@
+// Paging through PagerDuty's Events API v2 (a fake that speaks it): a P1 pages when declared and at
+// each escalation step, under one dedup key, so PagerDuty updates one page instead of paging twice;
+// acknowledging and resolving the incident acknowledge and resolve the page. A P3 pages nobody, and a
+// pager that fails leaves the incident going on in chat.
+import { openPagerDuty } from '../../src/targets/pagerduty.js';
+import { HttpFake, json, type RecordedRequest } from '../support/http-fake.js';
+import {
+  buttonIn,
+  eventually,
+  fastPolicy,
+  startIncidentStory,
+  warRoomToday,
+  type IncidentStory,
+} from '../support/incident-harness.js';
+
+const ROUTING_KEY = 'R0UTINGKEY0123456789abcdef012345';
+
+interface EventBody {
+  routing_key: string;
+  event_action: string;
+  dedup_key: string;
+  payload?: { summary: string; severity: string; source: string };
+}
+
+describe('paging on-call through PagerDuty', () => {
+  let events: HttpFake;
+  let answer = 202;
+  let h: IncidentStory;
+  const sent = (): EventBody[] =>
+    events.requestsTo('/v2/enqueue').map((r: RecordedRequest) => JSON.parse(r.body) as EventBody);
+
+  beforeAll(async () => {
+    events = await new HttpFake((r) =>
+      r.method === 'POST' && r.path === '/v2/enqueue'
+        ? json(
+            answer,
+            answer === 202
+              ? { status: 'success', message: 'Event processed', dedup_key: 'x' }
+              : { status: 'invalid event' },
+          )
+        : undefined,
+    ).start();
+    const pager = openPagerDuty({
+      routingKey: ROUTING_KEY,
+      url: `${events.url}/v2/enqueue`,
+      timeoutMs: 2000,
+    });
+    const policy = await fastPolicy({ p1: { responseTime: '1s' } });
+    h = await startIncidentStory({
+      database: 'paging',
+      policy,
+      targets: { pager, close: () => Promise.resolve() },
+    });
+  });
+  afterAll(async () => {
+    await h.stop();
+    await events.stop();
+  });
+
+  it('pages a P1 when declared and at each escalation step, under one dedup key', async () => {
+    await h.say('incident p1 Report generation down', { as: 'dave', in: 'ops' });
+    await eventually(
+      'the escalation pages',
+      () => sent().filter((e) => e.event_action === 'trigger').length >= 2,
+      8000,
+    );
+    const triggers = sent().filter((e) => e.event_action === 'trigger');
+    expect(new Set(triggers.map((e) => e.dedup_key))).toEqual(new Set(['oatie-ops-INC-1']));
+    expect(triggers[0]).toMatchObject({
+      routing_key: ROUTING_KEY,
+      payload: { severity: 'critical', summary: 'INC-1 P1: Report generation down (declared)' },
+    });
+    expect(triggers[1]?.payload?.summary).toContain('not acknowledged: escalated');
+  });
+
+  it('acknowledges and resolves the page with the incident', async () => {
+    const room = warRoomToday('report-generation-down');
+    await h.press(buttonIn(h.chat, room, 'Acknowledge'), { as: 'bob', in: room });
+    await eventually('the acknowledge event', () => sent().some((e) => e.event_action === 'acknowledge'));
+    await h.say('incident resolve Restarted the report workers', { as: 'bob', in: room });
+    await eventually('the resolve event', () => sent().some((e) => e.event_action === 'resolve'));
+    const lifecycle = sent()
+      .filter((e) => e.event_action !== 'trigger')
+      .map((e) => [e.event_action, e.dedup_key]);
+    expect(lifecycle).toEqual([
+      ['acknowledge', 'oatie-ops-INC-1'],
+      ['resolve', 'oatie-ops-INC-1'],
+    ]);
+  });
+
+  it('pages nobody for a P3, and a failing pager does not stop a P1', async () => {
+    const before = sent().length;
+    await h.say('incident p3 Dashboard colours wrong', { as: 'dave', in: 'design' });
+    expect(sent().length).toBe(before);
+    answer = 500;
+    await h.say('incident p1 Exports failing', { as: 'dave', in: 'exports' });
+    await eventually('the refused page', () => sent().length > before);
+    expect(h.posts(warRoomToday('exports-failing')).some((p) => p.includes('INCIDENT ALERT'))).toBe(true);
+  });
+});
