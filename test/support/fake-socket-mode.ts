@@ -4,8 +4,12 @@
 // and can drop every socket to prove the app reconnects. The real @slack/socket-mode client runs.
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
 // ws comes with @slack/socket-mode (its client is what the bot runs); the types at hand are @types/ws 6.
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
+
+// ws's ESM entry exports no `WebSocket.Server`; its CommonJS entry does, as @types/ws 6 describes it.
+const ws = createRequire(import.meta.url)('ws') as typeof WebSocket;
 
 export interface Ack {
   envelope_id: string;
@@ -42,7 +46,7 @@ export class FakeSocketMode {
   }
 
   static async start(): Promise<FakeSocketMode> {
-    const server = new WebSocket.Server({ port: 0, host: '127.0.0.1' });
+    const server = new ws.Server({ port: 0, host: '127.0.0.1' });
     await new Promise<void>((resolve) => server.once('listening', resolve));
     return new FakeSocketMode(server);
   }

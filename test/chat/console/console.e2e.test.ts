@@ -28,7 +28,7 @@ describe('the console, scripted through a pipe', () => {
     const out = run.stdout;
     expect(out).toContain('*** Help: db ***');
     expect(out).toContain('db long-running [--older-than 5m]');
-    expect(out).toContain('Did you mean `db connections`?');
+    expect(out).toContain('Did you mean `db connections [--idle-for 10m]`?');
     expect(out).toContain('Unknown command `frobnicate`.');
     expect(out).toContain('<pid>: expected a process id (a whole number).');
     expect(out).toContain('There is no button a99');
