@@ -1,5 +1,5 @@
 // Command handling through the core (parse, handler, audit write) on the embedded store.
-import { buildApp } from '../src/app.js';
+import { buildApp, migrations } from '../src/app.js';
 import { readConfig } from '../src/config/env.js';
 import { loadPolicy } from '../src/config/policy.js';
 import { silentLogger } from '../src/core/logger.js';
@@ -14,7 +14,7 @@ export async function run(): Promise<Figure[]> {
   const policy = await loadPolicy(new URL('../manifests/kubernetes/policy.yaml', import.meta.url).pathname);
   if (!config.ok || !policy.ok) throw new Error('bad bench configuration');
   const db = await openPgliteDb(undefined);
-  await migrate(db);
+  await migrate(db, migrations);
   const app = buildApp({
     config: config.config,
     policy: policy.policy,

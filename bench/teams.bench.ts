@@ -1,6 +1,7 @@
 // Teams: how fast the real botbuilder adapter acknowledges activities POSTed to /api/messages, and
 // how long until the answer card reaches the (fake) Bot Framework connector — beside Slack's figures.
 import { openPgliteDb } from '../src/store/pglite-db.js';
+import { migrations } from '../src/app.js';
 import { migrate } from '../src/store/migrations.js';
 import { FakeConnector } from '../test/support/fake-teams.js';
 import { GENERAL_CHANNEL, activity, postActivity, startTeamsStory } from '../test/support/teams-bot.js';
@@ -52,7 +53,7 @@ async function load(
 export async function run(): Promise<Figure[]> {
   const fake = await new FakeConnector().start();
   const db = await openPgliteDb(undefined);
-  await migrate(db);
+  await migrate(db, migrations);
   const story = await startTeamsStory({ db, fake });
   try {
     await load(story, 100, 10, 0); // warm-up

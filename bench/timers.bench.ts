@@ -2,6 +2,7 @@
 // Postgres with 3 processes running the real scheduler (production poll interval and batch). Reports
 // lateness against the due time, that each beat was posted exactly once, the processes' CPU and the
 // store's transactions a second.
+import { migrations } from '../src/app.js';
 import { migrate } from '../src/store/migrations.js';
 import { openPgDb } from '../src/store/pg-db.js';
 import { createTestDatabase } from '../test/support/databases.js';
@@ -22,7 +23,7 @@ export async function run(): Promise<Result[]> {
   const testDb = await createTestDatabase('benchtimers');
   const db = openPgDb(testDb.url);
   try {
-    await migrate(db);
+    await migrate(db, migrations);
     await createReminderTables(db, INCIDENTS);
     const until = Date.now() + 5000 + RUN_MS;
     await planFirstBeats(db, INCIDENTS, 5000, 20_000, (i) => (5 + (i % 16)) * 1000);

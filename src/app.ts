@@ -1,10 +1,15 @@
 // Builds the core around a store, a chat platform and targets: the services, the router and the
-// scheduler. Used by main.ts and by tests, so both run the same wiring.
+// scheduler. Used by main.ts and by tests, so both run the same wiring. Domains hand their parts
+// here — migrations, timer kinds, outbox step kinds — so that store/ and scheduler/ import no domain.
 import { ActionStore } from './actions/action-store.js';
+import { approvalNoteMigration, approvalsMigration } from './approvals/approval-schema.js';
+import { approvalTimerKinds } from './approvals/index.js';
+import { alertsMigration } from './alerts/alert-schema.js';
 import { AuditLog } from './audit/audit-log.js';
+import { ChatStep, chatStepKinds } from './chat/chat-steps.js';
 import type { ChatPlatform } from './chat/platform.js';
 import { Router } from './commands/router.js';
-import { BotSessions, withBotSessions } from './remediations/bot-sessions.js';
+import { BotSessions, botSessionsMigration, withBotSessions } from './remediations/bot-sessions.js';
 import type { Config } from './config/env.js';
 import type { Policy } from './config/policy.js';
 import { describeError } from './core/errors.js';
@@ -14,11 +19,41 @@ import { platformChecks } from './diagnostics/health.js';
 import { HealthMonitor } from './http/health.js';
 import { WorkInHand } from './core/work-in-hand.js';
 import type { Services } from './core/services.js';
+import { incidentsMigration, incidentStepKinds, incidentTimerKinds } from './incidents/index.js';
+import { incidentEtaMigration } from './incidents/incident-schema.js';
+import { whatOf, type FailedStep, type Outbox } from './scheduler/outbox.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
-import { timerKinds } from './scheduler/timer-kinds.js';
+import type { StepKind } from './scheduler/step-kinds.js';
+import type { TimerKind } from './scheduler/timer-kinds.js';
+import { coreMigration, timerPlatformMigration } from './store/core-schema.js';
+import { teamsMigration } from './chat/teams/teams-store.js';
 import type { Db } from './store/db.js';
+import type { Migration } from './store/migrations.js';
+import { deliveriesMigration } from './store/delivery-log.js';
+import { outboxMigration } from './store/outbox-schema.js';
 import type { Targets } from './targets/targets.js';
 import type { TemplateRenderer } from './templates/renderer.js';
+
+/** Every migration of the store, in order. A domain appends its own. */
+export const migrations: readonly Migration[] = [
+  coreMigration,
+  approvalsMigration,
+  incidentsMigration,
+  botSessionsMigration,
+  deliveriesMigration,
+  approvalNoteMigration,
+  alertsMigration,
+  timerPlatformMigration,
+  teamsMigration,
+  incidentEtaMigration,
+  outboxMigration,
+];
+
+/** What runs when a durable timer of each kind is due. */
+export const timerKinds: readonly TimerKind[] = [...approvalTimerKinds, ...incidentTimerKinds];
+
+/** How each kind of outbox step is sent. */
+export const stepKinds: readonly StepKind[] = [...chatStepKinds, ...incidentStepKinds];
 
 export interface AppParts {
   config: Config;
@@ -43,6 +78,9 @@ export interface App {
   stop(waitMs?: number): Promise<void>;
 }
 
+/** Where reports of failed steps queue: retried until the platform answers, whatever retryFor says. */
+const FAILURE_LANE = 'outbox:failures';
+
 /** The targets as the core sees them: the Oatie database's own pids include other replicas'. */
 function withReplicas(parts: AppParts): { targets: Targets; sessions: BotSessions | undefined } {
   const postgres = parts.targets.postgres;
@@ -64,9 +102,11 @@ const STOP_WAIT_MS = 5000;
 
 export function buildApp(parts: AppParts): App {
   const now = parts.now ?? (() => new Date());
+  const onGiveUp = (tx: Db, step: FailedStep, outbox: Outbox) => reportGiveUp(parts, tx, step, outbox);
   const scheduler = new Scheduler(parts.db, parts.log.child({ part: 'scheduler' }), {
     platform: parts.chat.name,
     ...parts.scheduler,
+    outbox: { retryForMs: parts.policy.delivery.retryFor, ...parts.scheduler?.outbox, onGiveUp },
   });
   const { targets, sessions } = withReplicas(parts);
   const work = new WorkInHand();
@@ -78,6 +118,7 @@ export function buildApp(parts: AppParts): App {
     db: parts.db,
     chat: parts.chat,
     scheduler,
+    outbox: scheduler.outbox,
     actions: new ActionStore(parts.db),
     audit: new AuditLog(parts.db, now),
     templates: parts.templates,
@@ -86,6 +127,8 @@ export function buildApp(parts: AppParts): App {
     now,
   };
   for (const timerKind of timerKinds) scheduler.on(timerKind.kind, (timer) => timerKind.run(timer, services));
+  for (const stepKind of stepKinds)
+    scheduler.outbox.on(stepKind.kind, (step, context) => stepKind.send(step, services, context));
   const health = new HealthMonitor({
     store: async () => {
       await parts.db.query('SELECT 1');
@@ -110,4 +153,33 @@ export function buildApp(parts: AppParts): App {
       await parts.targets.close();
     },
   };
+}
+
+/** A step given up on: audited, and reported in the incidents channel once the platform answers. */
+async function reportGiveUp(parts: AppParts, tx: Db, step: FailedStep, outbox: Outbox): Promise<void> {
+  const description = whatOf(step);
+  await new AuditLog(tx).record({
+    actor: 'oatie-ops',
+    platform: parts.chat.name,
+    event: 'delivery.failed',
+    command: step.kind,
+    target: step.lane,
+    outcome: 'failed',
+    detail: { step: step.id, what: description, attempts: step.attempts, error: step.error },
+  });
+  // A report that cannot be posted (no incidents channel) is not reported again: the audit row stays.
+  if (step.kind === ChatStep.ReportFailure) return;
+  await outbox.enqueue(tx, {
+    kind: ChatStep.ReportFailure,
+    lane: FAILURE_LANE,
+    retryForMs: null,
+    payload: {
+      what: description,
+      kind: step.kind,
+      lane: step.lane,
+      error: step.error,
+      createdAt: step.createdAt.toISOString(),
+      attempts: step.attempts,
+    },
+  });
 }

@@ -2,7 +2,7 @@
 // The chat adapters in use are imported when chosen, so the others' libraries never load.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildApp } from './app.js';
+import { buildApp, migrations } from './app.js';
 import { chatAdapters, readConfig } from './config/env.js';
 import { loadPolicy } from './config/policy.js';
 import { describeConfig } from './config/print-config.js';
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const storeSettings = { databaseUrl: config.DATABASE_URL, dataDir: config.OATIE_DATA_DIR };
   let db;
   try {
-    db = await openStore(storeSettings);
+    db = await openStore(storeSettings, migrations);
   } catch (error) {
     stop(1, `cannot open the store at ${describeStore(storeSettings)}: ${describeError(error)}`);
   }

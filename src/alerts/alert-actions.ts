@@ -47,11 +47,12 @@ const declare = defineAction(AlertAction.Declare, async (ctx) => {
     impact: group.summary ?? group.title,
     caller: ctx.caller,
     channel: ctx.channel,
-    linked: async (incident) => {
-      await store.linkIncident(group.id, incident.id);
+    // In the declaration's transaction: the link and its timeline event commit with the incident.
+    linked: async (incident, tx) => {
+      await new AlertStore(tx.db).linkIncident(group.id, incident.id);
       const source = group.sourceUrl === undefined ? '' : ` (${group.sourceUrl})`;
       await recordEvent(
-        ctx.services,
+        tx,
         incident,
         ctx.caller,
         'action',

@@ -5,7 +5,7 @@ import { approvalButton, type Approval } from './approval.js';
 import { ApprovalStore } from './approval-store.js';
 import { auditFix } from './fix-audit.js';
 import { EXPIRE_KIND } from './request-fix.js';
-import { showOnCard } from './show-on-card.js';
+import { changeApproval, showOnCard } from './show-on-card.js';
 
 /** The actor of what the bot does by itself. */
 export const BOT_ACTOR = 'oatie-ops';
@@ -16,18 +16,20 @@ export async function expireRequest(
   approvalId: number,
   at: Date,
 ): Promise<Approval | undefined> {
-  const expired = await new ApprovalStore(services.db).expire(approvalId, at);
-  if (!expired) return undefined;
-  await auditFix(services, {
-    event: 'fix.expired',
-    actor: BOT_ACTOR,
-    channel: expired.channel,
-    command: expired.command,
-    outcome: 'expired',
-    approval: expired,
+  return changeApproval(services, async (tx) => {
+    const expired = await new ApprovalStore(tx.db).expire(approvalId, at);
+    if (!expired) return undefined;
+    await auditFix(tx, {
+      event: 'fix.expired',
+      actor: BOT_ACTOR,
+      channel: expired.channel,
+      command: expired.command,
+      outcome: 'expired',
+      approval: expired,
+    });
+    await showOnCard(tx, expired);
+    return expired;
   });
-  await showOnCard(services, expired);
-  return expired;
 }
 
 export const expireTimer: TimerKind = {

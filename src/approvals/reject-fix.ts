@@ -5,7 +5,7 @@ import { ApprovalStore, approvalOfButton } from './approval-store.js';
 import { notPendingMessage, privately, refusedDecision } from './decision-replies.js';
 import { auditFix } from './fix-audit.js';
 import { REJECT_KIND, expiryKey } from './request-fix.js';
-import { showOnCard } from './show-on-card.js';
+import { changeApproval, showOnCard } from './show-on-card.js';
 
 async function reject(ctx: ActionContext): Promise<ActionOutcome> {
   const { services, caller } = ctx;
@@ -14,14 +14,18 @@ async function reject(ctx: ActionContext): Promise<ActionOutcome> {
   const base = { actor: caller, channel: ctx.channel, command: approval.command, approval };
   const verdict = mayReject(services.policy, services.chat.name, approval, caller);
   if (!verdict.ok) return refusedDecision(services, base, 'reject', verdict.reason);
-  const rejected = await store.reject(approval.id, caller, services.now());
+  const rejected = await changeApproval(services, async (tx) => {
+    const done = await new ApprovalStore(tx.db).reject(approval.id, caller, tx.now());
+    if (!done) return undefined;
+    await tx.scheduler.cancel(expiryKey(done.id), tx.db);
+    await auditFix(tx, { ...base, approval: done, event: 'fix.rejected', outcome: 'rejected' });
+    await showOnCard(tx, done);
+    return done;
+  });
   if (!rejected)
     return privately(
       notPendingMessage((await store.get(approval.id)) ?? approval, services.config.OATIE_TIMEZONE),
     );
-  await services.scheduler.cancel(expiryKey(rejected.id));
-  await auditFix(services, { ...base, approval: rejected, event: 'fix.rejected', outcome: 'rejected' });
-  await showOnCard(services, rejected);
   return {};
 }
 

@@ -10,7 +10,7 @@ import { auditFix, type FixEvent } from './fix-audit.js';
 import { replanUnderPolicy } from './policy-in-force.js';
 import { recordFixOnIncident } from './incident-link.js';
 import { recordInterruptedFix } from './interrupted-fix.js';
-import { showOnCard } from './show-on-card.js';
+import { changeApproval, showOnCard } from './show-on-card.js';
 
 async function recheck(fix: Fix, approval: Approval, services: Services): Promise<Recheck> {
   try {
@@ -80,24 +80,36 @@ export async function runApprovedFix(
   approved: Approval,
 ): Promise<Approval> {
   const store = new ApprovalStore(services.db);
-  const running = await store.start(approved.id, services.now());
+  const running = await changeApproval(services, async (tx) => {
+    const started = await new ApprovalStore(tx.db).start(approved.id, tx.now());
+    if (started) await showOnCard(tx, started);
+    return started;
+  });
   if (!running) return (await store.get(approved.id)) ?? approved;
-  await showOnCard(services, running);
   // If the process is stopped before the fix ends, the shutdown records it as interrupted.
   const withdraw = services.work.onInterrupt(() => recordInterruptedFix(services, running));
   const ending = await checkAndExecute(fix, running, services).finally(withdraw);
-  const finished =
-    (await store.finish(running.id, ending.state, services.now(), ending.result, ending.output)) ?? running;
-  await auditFix(services, {
-    actor: running.approver ?? running.requester,
-    channel: running.channel,
-    command: running.command,
-    approval: finished,
-    event: ending.event,
-    outcome: ending.outcome,
-    detail: ending.detail,
+  const finished = await changeApproval(services, async (tx) => {
+    const done =
+      (await new ApprovalStore(tx.db).finish(
+        running.id,
+        ending.state,
+        tx.now(),
+        ending.result,
+        ending.output,
+      )) ?? running;
+    await auditFix(tx, {
+      actor: running.approver ?? running.requester,
+      channel: running.channel,
+      command: running.command,
+      approval: done,
+      event: ending.event,
+      outcome: ending.outcome,
+      detail: ending.detail,
+    });
+    await showOnCard(tx, done);
+    return done;
   });
-  await showOnCard(services, finished);
   try {
     await recordFixOnIncident(services, finished);
   } catch (error) {

@@ -8,6 +8,7 @@ import { parseDuration } from '../core/duration.js';
 import { triagePolicySchema } from './triage-policy.js';
 import { alertPolicySchema } from './alert-policy.js';
 import { checkIncidentsReferences, incidentPolicySchema } from './incident-policy.js';
+import { deliveryPolicy } from './delivery-policy.js';
 
 const duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
@@ -111,6 +112,7 @@ export const policySchema = z.strictObject({
   triage: triagePolicySchema,
   alerts: alertPolicySchema,
   incidents: incidentPolicySchema,
+  delivery: deliveryPolicy,
 });
 
 export type Policy = z.infer<typeof policySchema>;

@@ -4,6 +4,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { ChatPlatform } from '../chat/platform.js';
 import type { Config } from '../config/env.js';
 import type { Policy } from '../config/policy.js';
+import type { Outbox } from '../scheduler/outbox.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { Db } from '../store/db.js';
 import type { Targets } from '../targets/targets.js';
@@ -19,6 +20,8 @@ export interface Services {
   db: Db;
   chat: ChatPlatform;
   scheduler: Scheduler;
+  /** Chat side effects that must not be lost: enqueue them in the transaction of their cause. */
+  outbox: Outbox;
   actions: ActionStore;
   audit: AuditLog;
   templates: TemplateRenderer;

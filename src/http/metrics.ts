@@ -1,13 +1,17 @@
-// Prometheus metrics of the process, served at /metrics: commands by name and outcome, and their latency.
+// Prometheus metrics of the process, served at /metrics: commands by name and outcome, their latency,
+// incident response figures, and the outbox: steps waiting to reach the chat platform and the age of the oldest.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CommandObservation } from '../commands/router.js';
 import type { ResponseSample } from '../reviews/response-samples.js';
+import type { Backlog } from '../scheduler/outbox.js';
 
 export interface Metrics {
   readonly registry: Registry;
   observeCommand(observation: CommandObservation): void;
   /** Incident response figures on /metrics, read from `source` (the store) at each scrape. */
   watchIncidents(source: () => Promise<ResponseSample[]>): void;
+  /** Reads the outbox backlog (from the store, shared by every replica) at each scrape. */
+  watchOutbox(backlog: () => Promise<Backlog>): void;
 }
 
 /** Seconds: 1 minute to 3 days, around the guide's response times (15 minutes to a business day). */
@@ -95,6 +99,29 @@ export function createMetrics(): Metrics {
     registers: [registry],
   });
   let watching = false;
+  let readBacklog: (() => Promise<Backlog>) | undefined;
+  const read = async (): Promise<Backlog | undefined> => readBacklog?.().catch(() => undefined);
+  new Gauge({
+    name: 'oatie_outbox_steps',
+    help: 'Outbox steps (chat side effects) by state: pending (waiting to be sent or retried) and failed (given up).',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      const backlog = await read();
+      if (!backlog) return;
+      this.set({ state: 'pending' }, backlog.pending);
+      this.set({ state: 'failed' }, backlog.failed);
+    },
+  });
+  new Gauge({
+    name: 'oatie_outbox_oldest_pending_seconds',
+    help: 'Age of the oldest outbox step still waiting to reach the chat platform (0 when none).',
+    registers: [registry],
+    async collect() {
+      const backlog = await read();
+      if (backlog) this.set(backlog.oldestPendingSeconds);
+    },
+  });
   return {
     registry,
     observeCommand({ command, outcome, ms }) {
@@ -105,6 +132,9 @@ export function createMetrics(): Metrics {
       if (watching) return;
       watching = true;
       incidentMetrics(registry, source);
+    },
+    watchOutbox(backlog) {
+      readBacklog = backlog;
     },
   };
 }

@@ -1,8 +1,7 @@
 // Finding the incident a command is about (the one that lives in the channel it was typed in), and
-// the small steps every flow shares: state transitions, timeline events, posting where the incident lives.
-import { stripControl, type Message } from '../chat/message.js';
-import type { PostedMessage } from '../chat/platform.js';
-import { describeError, notFound } from '../core/errors.js';
+// the small steps every flow shares: state transitions and timeline events.
+import { stripControl } from '../chat/message.js';
+import { notFound } from '../core/errors.js';
 import type { Services } from '../core/services.js';
 import { appendEvent } from './incident-events.js';
 import { findIncident, findIncidentInChannel } from './incident-store.js';
@@ -67,50 +66,4 @@ export async function recordEvent(
   text = '',
 ): Promise<void> {
   await appendEvent(services.db, incident.id, { at: services.now(), actor, kind, text });
-}
-
-/** Posts in the channel the incident lives in. */
-export async function postToIncident(
-  services: Services,
-  incident: Incident,
-  message: Message,
-): Promise<PostedMessage> {
-  return services.chat.post(incident.channel, message);
-}
-
-/**
- * Posts in the channel the incident lives in and in the incidents channel (once, when they are the
- * same). Failing to reach the incidents channel is logged: the incident's own channel has the message.
- */
-export async function postToIncidentAndIncidentsChannel(
-  services: Services,
-  incident: Incident,
-  message: Message,
-  what: string,
-): Promise<void> {
-  await postToIncident(services, incident, message);
-  try {
-    const channel = await services.chat.resolveChannel(services.config.OATIE_INCIDENTS_CHANNEL);
-    if (channel !== incident.channel) await services.chat.post(channel, message);
-  } catch (error) {
-    services.log.warn(
-      { incident: incident.id, err: describeError(error) },
-      `could not post ${what} in the incidents channel`,
-    );
-  }
-}
-
-/** Runs a side step (invite, topic, announcement) whose failure must not undo the incident: logged, and returned as a note. */
-export async function bestEffort(
-  services: Services,
-  what: string,
-  step: () => Promise<unknown>,
-): Promise<string | undefined> {
-  try {
-    await step();
-    return undefined;
-  } catch (error) {
-    services.log.warn({ err: describeError(error), step: what }, 'incident side step failed');
-    return `Could not ${what}.`;
-  }
 }

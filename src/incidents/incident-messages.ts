@@ -2,6 +2,7 @@
 // sections that fit chat limits, and the buttons. Wording lives in templates/*.hbs.
 import type { Block, Button, Message } from '../chat/message.js';
 import type { Services } from '../core/services.js';
+import { updateAlert } from './incident-delivery.js';
 import { ACTION_KINDS, UPDATE_KINDS, actionText, listEvents, type ActionKind } from './incident-events.js';
 import { formatTime } from '../core/time-zone.js';
 import { incidentRef, severityLabel, type Incident } from './incident-model.js';
@@ -145,14 +146,9 @@ export async function actionsTaken(
   return (await listEvents(services.db, incident.id, kinds)).map(actionText);
 }
 
-/** Replaces the posted alert with its current state; a failure to edit is logged, not fatal. */
-export async function refreshAlert(services: Services, incident: Incident): Promise<void> {
-  if (!incident.alertMessage) return;
-  try {
-    await services.chat.update(incident.alertMessage, await alertMessage(services, incident));
-  } catch (error) {
-    services.log.warn({ incident: incident.id, err: String(error) }, 'could not refresh the incident alert');
-  }
+/** Enqueues the alert's update to its current state, in `tx` (services bound to the flow's transaction). */
+export async function refreshAlert(tx: Services, incident: Incident): Promise<void> {
+  await updateAlert(tx, incident, await alertMessage(tx, incident));
 }
 
 /** A button that opens the update form (or says how to type the update). */

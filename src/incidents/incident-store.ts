@@ -163,12 +163,32 @@ export async function findOpenIncidentInChannel(db: Db, channel: string): Promis
   return oneIncident(db, "SELECT * FROM incidents WHERE channel = $1 AND state <> 'resolved'", [channel]);
 }
 
-/** Whether an incident already lived in a channel of that name (war rooms are never reused). */
-export async function channelNameUsed(db: Db, name: string): Promise<boolean> {
-  const result = await db.query('SELECT 1 FROM incidents WHERE channel_name = $1 OR channel = $1 LIMIT 1', [
-    name,
-  ]);
+/** Whether another incident than `except` already had a channel of that name (war rooms are never reused). */
+export async function channelNameUsed(db: Db, name: string, except = 0): Promise<boolean> {
+  const result = await db.query(
+    'SELECT 1 FROM incidents WHERE (channel_name = $1 OR channel = $1) AND id <> $2 LIMIT 1',
+    [name, except],
+  );
   return result.rows.length > 0;
+}
+
+/** The war room exists: the incident lives in it from now on (it was `placeholder` until then). */
+export async function moveIntoWarRoom(
+  db: Db,
+  id: number,
+  placeholder: string,
+  room: { id: string; name: string },
+): Promise<void> {
+  await db.query('UPDATE incidents SET channel = $3, channel_name = $4 WHERE id = $1 AND channel = $2', [
+    id,
+    placeholder,
+    room.id,
+    room.name,
+  ]);
+}
+
+export async function saveButtons(db: Db, id: number, buttons: IncidentButtons): Promise<void> {
+  await db.query('UPDATE incidents SET buttons = $2::jsonb WHERE id = $1', [id, JSON.stringify(buttons)]);
 }
 
 export async function listOpenIncidents(db: Db, limit = 100): Promise<Incident[]> {

@@ -1,4 +1,4 @@
-// The durable timers of incidents and what each runs (registered in src/scheduler/timer-kinds.ts).
+// The durable timers of incidents and what each runs (registered in src/app.ts).
 import type { TimerKind } from '../scheduler/timer-kinds.js';
 import { escalateIncident } from './flows/escalate.js';
 import { remindToUpdate } from './flows/remind.js';

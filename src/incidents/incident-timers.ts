@@ -45,13 +45,14 @@ async function plan(
   payload: object,
 ): Promise<Date | undefined> {
   const key = timerKey(incidentId, what);
+  // services.db: the flow's transaction when it runs in one (see core/transaction.ts).
   if (due === undefined) {
-    await services.scheduler.cancel(key);
+    await services.scheduler.cancel(key, services.db);
     return undefined;
   }
   const now = services.now();
   const at = due.getTime() >= now.getTime() ? due : now;
-  await services.scheduler.reschedule(KINDS[what], key, at, payload);
+  await services.scheduler.reschedule(KINDS[what], key, at, payload, services.db);
   return at;
 }
 
@@ -116,5 +117,5 @@ export async function scheduleReview(services: Services, incidentId: number, at:
 
 /** Cancels every pending timer of the incident. */
 export async function stopIncidentTimers(services: Services, incidentId: number): Promise<number> {
-  return services.scheduler.cancel(`incident:${incidentId}:*`);
+  return services.scheduler.cancel(`incident:${incidentId}:*`, services.db);
 }

@@ -4,6 +4,7 @@ import type { Services } from '../core/services.js';
 import { cleanText, recordEvent } from './incident-lookup.js';
 import { incidentRef } from './incident-model.js';
 import { findOpenIncidentInChannel } from './incident-store.js';
+import { changeIncident } from './incident-delivery.js';
 import { refreshAlert } from './incident-messages.js';
 
 const MAX_ACTION = 500;
@@ -25,7 +26,10 @@ export async function recordIncidentAction(
   if (!incident) return undefined;
   const cleaned = cleanText(text).replace(/\s+/g, ' ').slice(0, MAX_ACTION);
   if (cleaned === '') return undefined;
-  await recordEvent(services, incident, actor, kind, cleaned);
-  await refreshAlert(services, incident);
+  await changeIncident(services, async (tx) => {
+    await recordEvent(tx, incident, actor, kind, cleaned);
+    await refreshAlert(tx, incident);
+    return incident;
+  });
   return incidentRef(incident);
 }

@@ -35,20 +35,38 @@ function fit(name: string, max: number): string {
   return name.length <= max ? name : name.slice(0, max).replace(/-+$/, '');
 }
 
+/** The names earlier attempts asked the platform to create, kept in the store before each call. */
+export interface TriedNames {
+  names: readonly string[];
+  record(names: readonly string[]): Promise<void>;
+}
+
+const forgetful: TriedNames = { names: [], record: () => Promise.resolve() };
+
 /**
  * Creates the war room, trying base, base-2, base-3 … while the platform says the name is taken or
  * `usedBefore` says an incident already had it (the console forgets its channels at restart).
+ * Idempotent with `tried`: a name an earlier attempt asked for and now "taken" is the channel that
+ * attempt created (its answer was lost to a crash or a timeout), so it is looked up, not made again.
  */
 export async function openWarRoom(
   chat: ChatPlatform,
   base: string,
   usedBefore: (name: string) => Promise<boolean> = () => Promise.resolve(false),
+  tried: TriedNames = forgetful,
 ): Promise<{ id: string; name: string }> {
+  const names = [...tried.names];
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
     const name = candidateName(base, attempt);
-    if (await usedBefore(name)) continue;
+    const ours = names.includes(name);
+    if (!ours) {
+      if (await usedBefore(name)) continue;
+      names.push(name);
+      await tried.record(names);
+    }
     const result = await chat.createChannel(name);
     if (result.ok) return { id: result.id, name: result.name };
+    if (ours) return { id: await chat.resolveChannel(name), name };
   }
   throw conflict(
     `Could not open a war room: the names ${base} to ${candidateName(base, MAX_ATTEMPTS)} are all taken.`,

@@ -1,11 +1,13 @@
 // Durable timers: every reminder, escalation and review is a row in the store. Several processes
 // poll the same table; a timer is claimed with FOR UPDATE SKIP LOCKED so exactly one runs it.
 // A claim is a lease: if the process dies while running a timer, the lease runs out and another
-// process (or the same one after restart) runs it.
+// process (or the same one after restart) runs it. The outbox (outbox.ts), the chat side effects the
+// flows must not lose, runs beside the timers: starting and stopping the scheduler drives both.
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.js';
 import type { Logger } from '../core/logger.js';
 import { describeError } from '../core/errors.js';
+import { Outbox, type OutboxOptions } from './outbox.js';
 
 export interface Timer {
   id: number;
@@ -38,6 +40,7 @@ export interface SchedulerOptions {
    * process share the store): timers it schedules carry it, and it claims only those (and unmarked ones).
    */
   platform?: string;
+  outbox?: OutboxOptions;
 }
 
 export class Scheduler {
@@ -53,12 +56,17 @@ export class Scheduler {
   private stopped = true;
   /** Set by stop(): the timers claimed and not started yet are given back, not run. */
   private releasing = false;
+  readonly outbox: Outbox;
 
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
     options: SchedulerOptions = {},
   ) {
+    this.outbox = new Outbox(db, log.child({ part: 'outbox' }), {
+      platform: options.platform,
+      ...options.outbox,
+    });
     this.pollMs = options.pollMs ?? 250;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.maxAttempts = options.maxAttempts ?? 5;
@@ -88,9 +96,15 @@ export class Scheduler {
     return id;
   }
 
-  /** Replaces the pending timers under `key` with one due at `dueAt` (a moved reminder). */
-  async reschedule(kind: string, key: string, dueAt: Date, payload: unknown = {}): Promise<number> {
-    return this.db.transaction(async (tx) => {
+  /** Replaces the pending timers under `key` with one due at `dueAt` (a moved reminder); `via` as in schedule. */
+  async reschedule(
+    kind: string,
+    key: string,
+    dueAt: Date,
+    payload: unknown = {},
+    via: Db = this.db,
+  ): Promise<number> {
+    return via.transaction(async (tx) => {
       await tx.query("UPDATE timers SET state = 'cancelled' WHERE key = $1 AND state = 'pending'", [key]);
       const result = await tx.query<{ id: number }>(
         'INSERT INTO timers (kind, key, due_at, payload, platform) VALUES ($1, $2, $3, $4::jsonb, $5) RETURNING id',
@@ -101,9 +115,9 @@ export class Scheduler {
   }
 
   /** Cancels pending timers whose key equals `key`, or starts with it when it ends in `*`. */
-  async cancel(key: string): Promise<number> {
+  async cancel(key: string, via: Db = this.db): Promise<number> {
     const prefix = key.endsWith('*');
-    const result = await this.db.query(
+    const result = await via.query(
       prefix
         ? "UPDATE timers SET state = 'cancelled' WHERE state = 'pending' AND starts_with(key, $1)"
         : "UPDATE timers SET state = 'cancelled' WHERE state = 'pending' AND key = $1",
@@ -135,6 +149,7 @@ export class Scheduler {
     if (!this.stopped) return;
     this.stopped = false;
     this.releasing = false;
+    this.outbox.start();
     const tick = (): void => {
       if (this.stopped) return;
       this.ticking = this.runDue().catch((error: unknown) => {
@@ -164,6 +179,7 @@ export class Scheduler {
     await Promise.race([this.ticking, waited]);
     clearTimeout(timer);
     await this.releaseLeases();
+    await this.outbox.stop(waitMs);
   }
 
   private async releaseLeases(): Promise<void> {

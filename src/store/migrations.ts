@@ -1,13 +1,7 @@
 // Schema migrations of the bot's store, applied in order at start-up. Safe to run twice and from
 // two processes at once: the whole run holds a transaction-scoped advisory lock.
+// The list itself is the composition root's (src/app.ts): domains hand it their migrations.
 import type { Db } from './db.js';
-import { coreMigration, timerPlatformMigration } from './core-schema.js';
-import { approvalNoteMigration, approvalsMigration } from '../approvals/approval-schema.js';
-import { incidentEtaMigration, incidentsMigration } from '../incidents/incident-schema.js';
-import { botSessionsMigration } from '../remediations/bot-sessions.js';
-import { deliveriesMigration } from './delivery-log.js';
-import { alertsMigration } from '../alerts/alert-schema.js';
-import { teamsMigration } from '../chat/teams/teams-store.js';
 
 export interface Migration {
   /** Unique, never renamed: it is what the store records as applied. */
@@ -15,25 +9,11 @@ export interface Migration {
   sql: string;
 }
 
-/** Every migration, in order. Domains append theirs here. */
-export const migrations: readonly Migration[] = [
-  coreMigration,
-  approvalsMigration,
-  incidentsMigration,
-  botSessionsMigration,
-  deliveriesMigration,
-  approvalNoteMigration,
-  alertsMigration,
-  timerPlatformMigration,
-  teamsMigration,
-  incidentEtaMigration,
-];
-
 // An arbitrary constant that names "oatie-ops migrations" among advisory locks.
 const MIGRATION_LOCK = 7_245_001;
 
 /** Applies the migrations not yet applied; returns the names applied by this call. */
-export async function migrate(db: Db, list: readonly Migration[] = migrations): Promise<string[]> {
+export async function migrate(db: Db, list: readonly Migration[]): Promise<string[]> {
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await tx.exec(

@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { maskSecrets } from '../core/secrets.js';
 import { lockDataDir } from './data-dir-lock.js';
 import type { Db } from './db.js';
-import { migrate } from './migrations.js';
+import { migrate, type Migration } from './migrations.js';
 
 export interface StoreSettings {
   databaseUrl: string | undefined;
@@ -20,7 +20,8 @@ export function describeStore(settings: StoreSettings): string {
   return maskSecrets(url.toString());
 }
 
-export async function openStore(settings: StoreSettings): Promise<Db> {
+/** Opens the store and applies `migrations` (the composition root's list). */
+export async function openStore(settings: StoreSettings, migrations: readonly Migration[]): Promise<Db> {
   let db: Db;
   if (settings.databaseUrl !== undefined) {
     const { openPgDb } = await import('./pg-db.js');
@@ -40,7 +41,7 @@ export async function openStore(settings: StoreSettings): Promise<Db> {
     }
   }
   try {
-    await migrate(db);
+    await migrate(db, migrations);
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;

@@ -1,6 +1,7 @@
 // kill -9 of one of three processes during a storm of 1,000 timers on one Postgres: when the storm is
 // over every beat was posted, none twice. The killed process's claimed timers are taken over by the
 // others once its lease runs out.
+import { migrations } from '../../src/app.js';
 import { migrate } from '../../src/store/migrations.js';
 import { openPgDb } from '../../src/store/pg-db.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -23,7 +24,7 @@ describe('kill -9 during a storm of timers', () => {
   beforeAll(async () => {
     database = await createTestDatabase('reliability_kill');
     db = openPgDb(database.url);
-    await migrate(db);
+    await migrate(db, migrations);
     await createReminderTables(db, TIMERS);
   });
 

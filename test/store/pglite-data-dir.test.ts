@@ -3,7 +3,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrate, migrations } from '../../src/store/migrations.js';
+import { migrations } from '../../src/app.js';
+import { migrate } from '../../src/store/migrations.js';
 import { buildTemplate, prepareDataDir } from '../../src/store/pglite-data-dir.js';
 import { openPgliteDb } from '../../src/store/pglite-db.js';
 
@@ -22,7 +23,7 @@ describe('a new embedded data directory', () => {
     const dir = join(root, 'no-template');
     expect(await prepareDataDir(dir, join(root, 'missing-template'))).toBe('initdb');
     const db = await openPgliteDb(dir);
-    await migrate(db);
+    await migrate(db, migrations);
     await db.query('CREATE TABLE kept (note text)');
     await db.query("INSERT INTO kept VALUES ('still here')");
     await db.close();
@@ -39,13 +40,13 @@ describe('a new embedded data directory', () => {
     const template = join(root, 'template');
     await buildTemplate(async (dir) => {
       const db = await openPgliteDb(dir);
-      await migrate(db);
+      await migrate(db, migrations);
       await db.close();
     }, template);
     const dir = join(root, 'from-template');
     expect(await prepareDataDir(dir, template)).toBe('template');
     const db = await openPgliteDb(dir);
-    expect(await migrate(db)).toEqual([]);
+    expect(await migrate(db, migrations)).toEqual([]);
     const applied = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
     expect(applied.rows.map((r) => r.name).sort()).toEqual(migrations.map((m) => m.name).sort());
     await db.close();

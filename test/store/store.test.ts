@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { ActionStore } from '../../src/actions/action-store.js';
 import { AuditLog } from '../../src/audit/audit-log.js';
 import type { Db } from '../../src/store/db.js';
-import { migrate, migrations } from '../../src/store/migrations.js';
+import { migrations } from '../../src/app.js';
+import { migrate } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open-store.js';
 import { openPgDb } from '../../src/store/pg-db.js';
 import { openPgliteDb } from '../../src/store/pglite-db.js';
@@ -32,9 +33,9 @@ describe.each(kinds)('the store on %s', (kind) => {
   });
 
   it('applies every migration once, and again is a no-op', async () => {
-    const first = await migrate(db);
+    const first = await migrate(db, migrations);
     expect(first).toEqual(migrations.map((m) => m.name));
-    expect(await migrate(db)).toEqual([]);
+    expect(await migrate(db, migrations)).toEqual([]);
     const tables = await db.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
@@ -99,7 +100,7 @@ describe('migrations from two processes at once', () => {
     const a = openPgDb(testDb.url);
     const b = openPgDb(testDb.url);
     try {
-      const [ra, rb] = await Promise.all([migrate(a), migrate(b)]);
+      const [ra, rb] = await Promise.all([migrate(a, migrations), migrate(b, migrations)]);
       expect([...ra, ...rb].sort()).toEqual(migrations.map((m) => m.name).sort());
       const applied = await a.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
       expect(applied.rows[0]?.n).toBe(migrations.length);
@@ -129,7 +130,7 @@ describe('opening the store', () => {
   it('defaults to an embedded database in the data directory that survives a restart', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'oatie-store-'));
     try {
-      const first = await openStore({ databaseUrl: undefined, dataDir: dir });
+      const first = await openStore({ databaseUrl: undefined, dataDir: dir }, migrations);
       await new AuditLog(first).record({
         actor: 'alice',
         platform: 'console',
@@ -137,7 +138,7 @@ describe('opening the store', () => {
         outcome: 'ok',
       });
       await first.close();
-      const second = await openStore({ databaseUrl: undefined, dataDir: dir });
+      const second = await openStore({ databaseUrl: undefined, dataDir: dir }, migrations);
       expect((await new AuditLog(second).since(new Date(0))).map((r) => r.actor)).toEqual(['alice']);
       await second.close();
     } finally {
@@ -150,12 +151,12 @@ describe('opening the store', () => {
     try {
       // A live process that is not us holds the lock.
       await writeFile(join(dir, 'oatie-ops.lock'), String(process.ppid));
-      await expect(openStore({ databaseUrl: undefined, dataDir: dir })).rejects.toThrow(
+      await expect(openStore({ databaseUrl: undefined, dataDir: dir }, migrations)).rejects.toThrow(
         `in use by process ${process.ppid}`,
       );
       // A lock left behind by a process that no longer exists (kill -9).
       await writeFile(join(dir, 'oatie-ops.lock'), '2147483646');
-      const db = await openStore({ databaseUrl: undefined, dataDir: dir });
+      const db = await openStore({ databaseUrl: undefined, dataDir: dir }, migrations);
       expect(await readFile(join(dir, 'oatie-ops.lock'), 'utf8')).toBe(String(process.pid));
       await db.close();
       await expect(readFile(join(dir, 'oatie-ops.lock'), 'utf8')).rejects.toThrow(/ENOENT/);
@@ -166,7 +167,7 @@ describe('opening the store', () => {
 
   it('fails with the reason when the Postgres server cannot be reached', async () => {
     await expect(
-      openStore({ databaseUrl: 'postgres://postgres@127.0.0.1:1/x', dataDir: '' }),
+      openStore({ databaseUrl: 'postgres://postgres@127.0.0.1:1/x', dataDir: '' }, migrations),
     ).rejects.toThrow(/ECONNREFUSED/);
   });
 });

@@ -1,6 +1,7 @@
 // An in-process fake of the Slack Web API (and of response_url), speaking Slack's HTTP protocol so
 // Bolt's real WebClient runs unmodified. Records every call with its params; answers like Slack
-// (ok, channel, ts …); can be told to answer a Slack error or HTTP 429 with Retry-After, once.
+// (ok, channel, ts …); can be told to answer a Slack error or HTTP 429 with Retry-After, once, to
+// fail every Web API call for a while (an outage: HTTP 500, or 429), or to do a call and lose its answer.
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -80,6 +81,7 @@ export class FakeSlack {
   /** Milliseconds every answer waits (a Slack far away; the benchmarks use 50). */
   latencyMs = 0;
   private readonly overrides = new Map<string, Override[]>();
+  private outage: { status: number; retryAfterSeconds?: number; only?: readonly string[] } | undefined;
   private server: Server | undefined;
   private port = 0;
   private seq = 0;
@@ -135,6 +137,32 @@ export class FakeSlack {
       headers: { 'retry-after': String(retryAfterSeconds) },
       body: { ok: false, error: 'ratelimited' },
     }));
+  }
+
+  /**
+   * From now on every Web API call (of `only`, when given) answers HTTP `status` without doing
+   * anything (429 with Retry-After when given), until `recover()`. response_url posts still work.
+   */
+  fail(status = 500, options: { retryAfterSeconds?: number; only?: readonly string[] } = {}): void {
+    this.outage = { status, ...options };
+  }
+
+  /** Ends the outage started by `fail`. */
+  recover(): void {
+    this.outage = undefined;
+  }
+
+  /** The next call of `method` is done (a channel created, a message posted) but answered HTTP 500. */
+  loseAnswerNext(method: string): void {
+    this.once(method, (call) => {
+      this.answer(call);
+      return { status: 500, body: { ok: false, error: 'internal_error' } };
+    });
+  }
+
+  /** Successful calls of `method` (answered 200 and ok). */
+  okCalls(method: string): SlackCall[] {
+    return this.callsTo(method).filter((c) => c.status === 200 && c.answer.ok === true);
   }
 
   /** Waits until a call of `method` matching `predicate` has arrived, and returns it. */
@@ -204,15 +232,25 @@ export class FakeSlack {
       status: 200,
       answer: {},
     };
-    const override = this.overrides.get(method)?.shift();
-    const answer = override
-      ? override(call)
-      : { body: authorized ? this.answer(call) : { ok: false, error: 'not_authed' } };
+    const answer = this.outageAnswer(method) ??
+      this.overrides.get(method)?.shift()?.(call) ?? {
+        body: authorized ? this.answer(call) : { ok: false, error: 'not_authed' },
+      };
     call.status = answer.status ?? 200;
     call.answer = answer.body;
     call.at = performance.now();
     this.calls.push(call);
     send(res, answer);
+  }
+
+  private outageAnswer(method: string): Answer | undefined {
+    const outage = this.outage;
+    if (!outage || (outage.only && !outage.only.includes(method))) return undefined;
+    const headers =
+      outage.retryAfterSeconds === undefined
+        ? undefined
+        : { 'retry-after': String(outage.retryAfterSeconds) };
+    return { status: outage.status, headers, body: { ok: false, error: 'fake_outage' } };
   }
 
   private ts(): string {

@@ -1,6 +1,6 @@
 // Builds the whole core for a test: a store (PGlite in memory or a real Postgres database), the
 // default policy, a recording platform, and silent logs.
-import { buildApp, type App, type AppParts } from '../../src/app.js';
+import { buildApp, migrations, type App, type AppParts } from '../../src/app.js';
 import type { ChatPlatform } from '../../src/chat/platform.js';
 import { readConfig, type Config } from '../../src/config/env.js';
 import { loadPolicy, parsePolicy, type Policy } from '../../src/config/policy.js';
@@ -40,7 +40,7 @@ export async function policyWith(edit: (yaml: string) => string): Promise<Policy
 /** A migrated store: PGlite in memory by default, or the Postgres database at `url`. */
 export async function openTestDb(url?: string): Promise<Db> {
   const db = url === undefined ? await openPgliteDb(undefined) : openPgDb(url);
-  await migrate(db);
+  await migrate(db, migrations);
   return db;
 }
 

@@ -37,16 +37,22 @@ export class SlackPlatform implements ChatPlatform {
   private readonly channelIds = new BoundedMap<string, string>(MAX_CHANNELS);
   private readonly dmChannels = new BoundedMap<string, string>(MAX_NAMES);
 
+  /**
+   * `once` makes the calls that must not happen twice (a post, a channel creation): a client that
+   * retries only what Slack refused to do (HTTP 429), never a call whose answer was lost, which may
+   * have been done. The outbox retries those, knowing what an earlier attempt may have done.
+   */
   constructor(
     private readonly client: webApi.WebClient,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
+    private readonly once: webApi.WebClient = client,
   ) {}
 
   async post(channel: string, message: Message): Promise<PostedMessage> {
     const { text, blocks } = renderMessage(message);
     const result = await slackCall('chat.postMessage', () =>
-      this.client.chat.postMessage({ channel, text, blocks, unfurl_links: false, unfurl_media: false }),
+      this.once.chat.postMessage({ channel, text, blocks, unfurl_links: false, unfurl_media: false }),
     );
     return { channel: result.channel ?? channel, id: result.ts ?? '' };
   }
@@ -98,7 +104,7 @@ export class SlackPlatform implements ChatPlatform {
 
   async createChannel(name: string): Promise<CreateChannelResult> {
     try {
-      const result = await this.client.conversations.create({ name, is_private: false });
+      const result = await this.once.conversations.create({ name, is_private: false });
       const id = result.channel?.id ?? '';
       const created = result.channel?.name ?? name;
       this.channelIds.set(created, id);

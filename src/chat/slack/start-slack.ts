@@ -1,11 +1,12 @@
 // Starts the Slack adapter: a Bolt app over HTTP on the shared server (POST /slack/events, with Bolt's
 // own request signing check) or over Socket Mode when SLACK_APP_TOKEN is set; the SlackPlatform; the
 // core built around it; the listeners.
-import { App as BoltApp, HTTPReceiver, SocketModeReceiver, type webApi } from '@slack/bolt';
+import { App as BoltApp, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { App } from '../../app.js';
 import type { Config } from '../../config/env.js';
 import { ErrorCode, OpsError, describeError, isOpsError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
+import { failingText, platformFailureOf } from '../../core/platform-error.js';
 import type { HttpServer } from '../../http/server.js';
 import { DeliveryLog } from '../../store/delivery-log.js';
 import { WorkQueue } from '../work-queue.js';
@@ -22,16 +23,32 @@ const DRAIN_MS = 15_000;
 /** Each Web API attempt gives up after 10 s. */
 const CALL_TIMEOUT_MS = 10_000;
 /**
- * Bounded retries (the WebClient default is 10 over ~30 minutes): at most 3 more attempts within 2 minutes.
+ * Short in-memory retries for blips (the WebClient default is 10 over ~30 minutes): at most 2 more
+ * attempts within 15 s. What must not be lost is an outbox step (src/scheduler/outbox.ts), retried
+ * durably for the policy's delivery.retryFor; an answer to the caller falls back to the response_url.
  * HTTP 429 is retried after its Retry-After on top of this backoff; rejectRateLimitedCalls stays false.
  */
 const RETRY_CONFIG = {
-  retries: 3,
+  retries: 2,
   factor: 3,
-  minTimeout: 500,
-  maxTimeout: 10_000,
-  maxRetryTime: 120_000,
+  minTimeout: 300,
+  maxTimeout: 3000,
+  maxRetryTime: 15_000,
   randomize: true,
+};
+
+/** The WebClient's message for an HTTP 429 it waited out: Slack did nothing, so trying again is safe. */
+const RATE_LIMITED = /rate limit was exceeded/i;
+
+/**
+ * For calls that must not happen twice (posts, channel creation): the same, but only a 429 is retried
+ * in memory; an error or a lost answer ends the call (p-retry aborts when onFailedAttempt throws).
+ */
+const ONCE_RETRY_CONFIG = {
+  ...RETRY_CONFIG,
+  onFailedAttempt: (error: Error): void => {
+    if (!RATE_LIMITED.test(error.message)) throw error;
+  },
 };
 
 export interface SlackOptions {
@@ -67,18 +84,36 @@ async function postToResponseUrl(responseUrl: string, text: string): Promise<voi
   if (!response.ok) throw new Error(`response_url answered HTTP ${response.status}`);
 }
 
-/** Bolt over HTTP (its receiver checks every request's signature) or over Socket Mode. */
-function createBolt(config: Config, log: Logger, token: string): { bolt: BoltApp; receiver?: HTTPReceiver } {
-  const logger = boltLogger(log, config.LOG_LEVEL);
-  const clientOptions: webApi.WebClientOptions = {
+/** Who the bot is when Slack could not say at start-up (auth.test failed): only events from the bot itself would need it. */
+const UNVERIFIED = { botId: 'B0UNVERIFIED', botUserId: 'U0UNVERIFIED', tokenVerificationEnabled: false };
+
+/** The Web API client's settings: Slack's address, a deadline per attempt, short retries. */
+function clientOptions(config: Config, log: Logger): webApi.WebClientOptions {
+  return {
     slackApiUrl: config.SLACK_API_URL,
     timeout: CALL_TIMEOUT_MS,
     retryConfig: RETRY_CONFIG,
     rejectRateLimitedCalls: false,
     fetch: fetchWithTimeout,
-    logger,
+    logger: boltLogger(log, config.LOG_LEVEL),
   };
-  const common = { token, logger, clientOptions, deferInitialization: true };
+}
+
+/** Bolt over HTTP (its receiver checks every request's signature) or over Socket Mode. */
+function createBolt(
+  config: Config,
+  log: Logger,
+  token: string,
+  unverified = false,
+): { bolt: BoltApp; receiver?: HTTPReceiver } {
+  const logger = boltLogger(log, config.LOG_LEVEL);
+  const common = {
+    token,
+    logger,
+    clientOptions: clientOptions(config, log),
+    deferInitialization: true,
+    ...(unverified ? UNVERIFIED : {}),
+  };
   if (config.SLACK_APP_TOKEN !== undefined) {
     // The Socket Mode client has a WebClient of its own (apps.connections.open): it gets the same
     // address, so SLACK_API_URL (a proxy, a test's fake) applies to it too. It reconnects by itself.
@@ -116,19 +151,63 @@ async function startupStep(what: string, step: () => Promise<unknown>): Promise<
   }
 }
 
+/**
+ * Bolt, initialised: auth.test checks the token. A wrong token stops the bot; a Slack that is failing
+ * (5xx, 429, no answer) does not: the bot starts unverified, so commands are heard and the outbox
+ * delivers what is pending as soon as Slack answers (a restart during an outage loses nothing).
+ */
+async function initBolt(
+  config: Config,
+  log: Logger,
+  token: string,
+): Promise<ReturnType<typeof createBolt> & { homeTeam?: string }> {
+  const first = createBolt(config, log, token);
+  try {
+    await first.bolt.init();
+    // The bot's own workspace: users of any other team are refused by the incident policy unless listed.
+    const homeTeam = (await first.bolt.client.auth.test()).team_id;
+    return { ...first, homeTeam };
+  } catch (error) {
+    const failure = platformFailureOf(toOpsError('auth.test', error));
+    if (!failure?.retryable) {
+      await startupStep('auth.test', () => {
+        throw error;
+      });
+    }
+    log.warn(
+      { reason: failure ? failingText(failure) : 'unknown' },
+      'slack auth.test failed; starting without verifying the token',
+    );
+    const second = createBolt(config, log, token, true);
+    await second.bolt.init();
+    return second;
+  }
+}
+
+const HOME_TEAM_RETRY_MS = 5000;
+
+/** Started unverified: the bot's workspace is asked again every few seconds until Slack answers. */
+function learnHomeTeam(bolt: BoltApp, deps: { homeTeam?: string; log: Logger }): void {
+  const attempt = (): void => {
+    bolt.client.auth
+      .test()
+      .then((answer) => {
+        deps.homeTeam = answer.team_id;
+        deps.log.info({ team: answer.team_id }, 'slack workspace known');
+      })
+      .catch(() => setTimeout(attempt, HOME_TEAM_RETRY_MS).unref());
+  };
+  setTimeout(attempt, HOME_TEAM_RETRY_MS).unref();
+}
+
 export async function startSlack(options: SlackOptions): Promise<SlackBot> {
   const { config, log, http } = options;
   const token = config.SLACK_BOT_TOKEN;
   if (token === undefined) throw new OpsError(ErrorCode.NotConfigured, 'Slack needs SLACK_BOT_TOKEN.');
-  const { bolt, receiver } = createBolt(config, log, token);
-  await startupStep('auth.test', () => bolt.init()); // a wrong token or an unreachable Slack fails here
-  let homeTeam: string | undefined;
-  await startupStep('auth.test', async () => {
-    // The bot's own workspace: users of any other team are refused by the incident policy unless listed.
-    homeTeam = (await bolt.client.auth.test()).team_id;
-  });
+  const { bolt, receiver, homeTeam } = await initBolt(config, log, token);
   const slackLog = log.child({ part: 'slack' });
-  const platform = new SlackPlatform(bolt.client, slackLog);
+  const once = new webApi.WebClient(token, { ...clientOptions(config, log), retryConfig: ONCE_RETRY_CONFIG });
+  const platform = new SlackPlatform(bolt.client, slackLog, Date.now, once);
   const core = await options.buildCore(platform);
   core.router.onCommand((observation) => http.metrics.observeCommand(observation));
   const queue = new WorkQueue({
@@ -137,14 +216,17 @@ export async function startSlack(options: SlackOptions): Promise<SlackBot> {
     log: slackLog,
   });
   const deliveries = new DeliveryLog(core.services.db);
-  registerListeners(bolt, {
+  http.metrics.watchOutbox(() => core.services.outbox.backlog());
+  const deps = {
     router: core.router,
     platform,
     log: slackLog,
     homeTeam,
     queue,
-    firstDelivery: (key) => deliveries.firstDelivery(key),
-  });
+    firstDelivery: (key: string) => deliveries.firstDelivery(key),
+  };
+  registerListeners(bolt, deps);
+  if (homeTeam === undefined) learnHomeTeam(bolt, deps);
 
   if (receiver) {
     const gate = slackRequestGate(

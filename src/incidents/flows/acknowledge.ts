@@ -1,9 +1,11 @@
-// Acknowledge: records who and the time to acknowledge, stops escalation, tells the war room.
+// Acknowledge: records who and the time to acknowledge, stops escalation, tells the war room (the
+// alert's update and the acknowledgement are outbox steps of the same transaction).
 import { acknowledgePage } from '../paging.js';
 import { formatDuration } from '../../core/duration.js';
 import type { Services } from '../../core/services.js';
+import { changeIncident, postInIncident } from '../incident-delivery.js';
 import { incidentMessage, refreshAlert } from '../incident-messages.js';
-import { applyTransition, postToIncident, recordEvent } from '../incident-lookup.js';
+import { applyTransition, recordEvent } from '../incident-lookup.js';
 import { incidentRef, type Incident } from '../incident-model.js';
 import { markAcknowledged } from '../incident-store.js';
 import { timerKey } from '../incident-timers.js';
@@ -13,33 +15,34 @@ export async function acknowledgeIncident(
   incident: Incident,
   caller: string,
 ): Promise<Incident> {
-  const acked = await applyTransition(services, incident, 'acknowledge', () =>
-    markAcknowledged(services.db, incident.id, caller, services.now()),
-  );
-  await services.scheduler.cancel(timerKey(acked.id, 'escalation'));
-  const timeToAcknowledge = (acked.acknowledgedAt ?? services.now()).getTime() - acked.startedAt.getTime();
-  await recordEvent(
-    services,
-    acked,
-    caller,
-    'acknowledged',
-    `Acknowledged after ${formatDuration(timeToAcknowledge)}`,
-  );
-  await services.audit.record({
-    actor: caller,
-    platform: services.chat.name,
-    channel: acked.channel,
-    event: 'incident.acknowledged',
-    target: incidentRef(acked),
-    outcome: 'ok',
-    detail: { timeToAcknowledgeMs: timeToAcknowledge },
+  const acked = await changeIncident(services, async (tx) => {
+    const acked = await applyTransition(tx, incident, 'acknowledge', () =>
+      markAcknowledged(tx.db, incident.id, caller, tx.now()),
+    );
+    await tx.scheduler.cancel(timerKey(acked.id, 'escalation'), tx.db);
+    const timeToAcknowledge = (acked.acknowledgedAt ?? tx.now()).getTime() - acked.startedAt.getTime();
+    await recordEvent(
+      tx,
+      acked,
+      caller,
+      'acknowledged',
+      `Acknowledged after ${formatDuration(timeToAcknowledge)}`,
+    );
+    await tx.audit.record({
+      actor: caller,
+      platform: tx.chat.name,
+      channel: acked.channel,
+      event: 'incident.acknowledged',
+      target: incidentRef(acked),
+      outcome: 'ok',
+      detail: { timeToAcknowledgeMs: timeToAcknowledge },
+    });
+    await refreshAlert(tx, acked);
+    const message = incidentMessage(tx, acked, 'incident-acknowledged', { timeToAcknowledge });
+    await postInIncident(tx, acked, message, 'the acknowledgement');
+    return acked;
   });
-  await refreshAlert(services, acked);
+  // PagerDuty hears it after the commit (an outside call).
   await acknowledgePage(services, acked);
-  await postToIncident(
-    services,
-    acked,
-    incidentMessage(services, acked, 'incident-acknowledged', { timeToAcknowledge }),
-  );
   return acked;
 }

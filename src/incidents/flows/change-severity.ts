@@ -4,8 +4,10 @@
 import type { Severity } from '../../commands/args.js';
 import { badArgument } from '../../core/errors.js';
 import type { Services } from '../../core/services.js';
+import { ChatStep } from '../../chat/chat-steps.js';
+import { changeIncident, enqueueForIncident, postInIncident } from '../incident-delivery.js';
 import { incidentMessage, refreshAlert } from '../incident-messages.js';
-import { applyTransition, bestEffort, postToIncident, recordEvent } from '../incident-lookup.js';
+import { applyTransition, recordEvent } from '../incident-lookup.js';
 import { BOT_ACTOR, incidentRef, severityLabel, type Incident } from '../incident-model.js';
 import { requireIncidentRight } from '../incident-rights.js';
 import { addNotified, markSeverity } from '../incident-store.js';
@@ -25,51 +27,52 @@ export async function changeSeverity(
       right: 'raiseToP0',
       target: incidentRef(incident),
     });
-  const changed = await applyTransition(services, incident, 'change severity', () => {
-    if (incident.severity === severity)
-      throw badArgument(`${incidentRef(incident)} is already ${severityLabel(severity)}.`);
-    return markSeverity(services.db, incident.id, severity);
-  });
-  const previous = severityLabel(incident.severity);
-  await recordEvent(services, changed, author, 'severity', `${previous} → ${severityLabel(severity)}`);
-  const nextUpdateDue = await planReminder(services, changed, changed.lastUpdateAt);
-  await planEscalation(services, changed, changed.startedAt);
-  await planStatusPageDeadline(services, changed);
-  const added = await notifyNewContacts(services, changed);
-  await postToIncident(
-    services,
-    changed,
-    incidentMessage(services, changed, 'incident-severity', {
+  await changeIncident(services, async (tx) => {
+    const changed = await applyTransition(tx, incident, 'change severity', () => {
+      if (incident.severity === severity)
+        throw badArgument(`${incidentRef(incident)} is already ${severityLabel(severity)}.`);
+      return markSeverity(tx.db, incident.id, severity);
+    });
+    const previous = severityLabel(incident.severity);
+    await recordEvent(tx, changed, author, 'severity', `${previous} → ${severityLabel(severity)}`);
+    const nextUpdateDue = await planReminder(tx, changed, changed.lastUpdateAt);
+    await planEscalation(tx, changed, changed.startedAt);
+    await planStatusPageDeadline(tx, changed);
+    const added = await notifyNewContacts(tx, changed);
+    const message = incidentMessage(tx, changed, 'incident-severity', {
       previous,
       author,
       nextUpdateDue,
       added: added.ids,
-    }),
-  );
-  await refreshAlert(services, { ...changed, notified: [...changed.notified, ...added.keys] });
+    });
+    await postInIncident(tx, changed, message, 'the severity change');
+    await refreshAlert(tx, { ...changed, notified: [...changed.notified, ...added.keys] });
+    return changed;
+  });
 }
 
 /** Messages the contacts of the new severity not yet notified (and invites them to the war room). */
 async function notifyNewContacts(
-  services: Services,
+  tx: Services,
   incident: Incident,
 ): Promise<{ keys: string[]; ids: string[] }> {
-  const fresh = contactsFor(services.policy, incident.severity).filter(
-    (p) => !incident.notified.includes(p.key),
-  );
+  const fresh = contactsFor(tx.policy, incident.severity).filter((p) => !incident.notified.includes(p.key));
   if (fresh.length === 0) return { keys: [], ids: [] };
   await addNotified(
-    services.db,
+    tx.db,
     incident.id,
     fresh.map((p) => p.key),
   );
-  const ids = fresh.flatMap((p) => platformUserId(p, services.chat.name) ?? []);
+  const ids = fresh.flatMap((p) => platformUserId(p, tx.chat.name) ?? []);
   if (incident.warRoom) {
-    await bestEffort(services, 'invite the new contacts', () => services.chat.invite(incident.channel, ids));
+    const invite = { kind: ChatStep.Invite, channel: incident.channel, users: ids } as const;
+    await enqueueForIncident(tx, incident, invite, 'the invitations of the new contacts');
   }
-  const message = incidentMessage(services, incident, 'incident-notify');
-  for (const id of ids)
-    await bestEffort(services, 'notify a new contact', () => services.chat.directMessage(id, message));
-  await recordEvent(services, incident, BOT_ACTOR, 'notified', fresh.map((p) => p.name).join(', '));
+  const message = incidentMessage(tx, incident, 'incident-notify');
+  for (const user of ids) {
+    const dm = { kind: ChatStep.DirectMessage, user, message } as const;
+    await enqueueForIncident(tx, incident, dm, 'the message to a new contact');
+  }
+  await recordEvent(tx, incident, BOT_ACTOR, 'notified', fresh.map((p) => p.name).join(', '));
   return { keys: fresh.map((p) => p.key), ids };
 }

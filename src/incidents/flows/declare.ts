@@ -1,16 +1,31 @@
-// Declare: INC-<n>, its war room (P0/P1) or its home channel (P2/P3), invitations, the alert with
-// its buttons, the announcement in the incidents channel, and the timers (reminders, escalation,
-// status page deadline).
+// Declare: INC-<n> is stored first, with its timers and every chat step it causes in the same
+// transaction — its war room (P0/P1) or its home channel (P2/P3), topic, invitations, the alert with
+// its buttons, the announcement in the incidents channel — so the incident exists even while the
+// chat platform is down. The steps are then tried at once; what could not be sent yet is retried by
+// the outbox, and the caller is told so plainly.
 import { pageIncident } from '../paging.js';
 import { shorten, textMessage } from '../../chat/message.js';
+import { ChatStep } from '../../chat/chat-steps.js';
 import { toCaller, toChannel, type Reply } from '../../commands/handler.js';
 import type { Severity } from '../../commands/args.js';
 import { resolvePerson, type Person } from '../../config/policy.js';
 import { badArgument, conflict, describeError } from '../../core/errors.js';
 import type { Services } from '../../core/services.js';
+import { inTransaction } from '../../core/transaction.js';
+import type { Delivery } from '../../scheduler/outbox.js';
 import { IncidentAction } from '../incident-action-kinds.js';
+import {
+  alertKey,
+  deliverNow,
+  enqueueForIncident,
+  enqueueWarRoom,
+  isPending,
+  pendingChannel,
+  postAlert,
+  postInIncidentsChannel,
+} from '../incident-delivery.js';
 import { alertMessage, incidentMessage } from '../incident-messages.js';
-import { bestEffort, cleanText, postToIncident, recordEvent } from '../incident-lookup.js';
+import { cleanText, recordEvent } from '../incident-lookup.js';
 import { requireIncidentRight } from '../incident-rights.js';
 import {
   BOT_ACTOR,
@@ -19,10 +34,16 @@ import {
   type Incident,
   type IncidentButtons,
 } from '../incident-model.js';
-import { channelNameUsed, findOpenIncidentInChannel, insertIncident, saveAlert } from '../incident-store.js';
+import {
+  channelNameUsed,
+  findIncident,
+  findOpenIncidentInChannel,
+  insertIncident,
+  saveButtons,
+} from '../incident-store.js';
 import { planEscalation, planReminder, planStatusPageDeadline } from '../incident-timers.js';
 import { contactsFor, platformUserId, severityPolicy } from '../severity-policy.js';
-import { openWarRoom, warRoomName } from '../war-room.js';
+import { candidateName, warRoomName } from '../war-room.js';
 import { triageNewIncident } from '../../triage/declare-hook.js';
 import { askAboutTwin, recentTwin } from '../duplicate-declaration.js';
 
@@ -37,8 +58,8 @@ export interface Declaration {
   caller: string;
   /** The channel it was declared in. */
   channel: string;
-  /** Called once the incident exists (an alert group links it). */
-  linked?: (incident: Incident) => Promise<void>;
+  /** Called once the incident exists, in its transaction (`tx`: services bound to it; an alert group links it). */
+  linked?: (incident: Incident, tx: Services) => Promise<void>;
   /** The caller said "declare another" although the same title was declared here moments ago. */
   confirmedTwin?: boolean;
 }
@@ -60,45 +81,52 @@ export async function declareIncident(services: Services, d: Declaration): Promi
   const now = services.now();
   const contacts = contactsFor(services.policy, d.severity);
   const callerPerson = resolvePerson(services.policy, services.chat.name, d.caller);
-  const home = await openHome(services, d, title, now);
-  const created = await insertIncident(services.db, {
-    severity: d.severity,
-    title,
-    service: optional(d.service),
-    impact: optional(d.impact),
-    platform: services.chat.name,
-    commander: d.caller,
-    declaredIn: d.channel,
-    channel: home.id,
-    channelName: home.name,
-    warRoom: home.warRoom,
-    startedAt: now,
-    notified: [...new Set([...contacts.map((c) => c.key), ...(callerPerson ? [callerPerson.key] : [])])],
-  }).catch((error: unknown) => rethrowOpenInChannel(error));
-  const incident: Incident = { ...created, buttons: await createButtons(services, created.id) };
-  await d.linked?.(incident);
-  await planReminder(services, incident, now);
-  await planEscalation(services, incident, now);
-  await planStatusPageDeadline(services, incident);
-  const notes = home.warRoom ? await prepareWarRoom(services, incident, contacts) : [];
-  const alert = await postToIncident(services, incident, await alertMessage(services, incident));
-  await saveAlert(services.db, incident.id, alert, incident.buttons);
-  // Everyone notified hears it directly too, with the summary and where to go (an invitation alone
-  // is easy to miss).
-  notes.push(...(await notifyDirectly(services, incident, contacts)));
-  const announced = await announce(services, incident, notes);
-  await pageIncident(services, incident, 'declared');
-  await services.audit.record({
-    actor: d.caller,
-    platform: services.chat.name,
-    channel: d.channel,
-    event: 'incident.declared',
-    target: incidentRef(incident),
-    outcome: 'ok',
-    detail: { severity: d.severity, title, channel: home.name },
+  const home = await chooseHome(services, d, title, now);
+  const declared = await inTransaction(services, async (tx) => {
+    const created = await insertIncident(tx.db, {
+      severity: d.severity,
+      title,
+      service: optional(d.service),
+      impact: optional(d.impact),
+      platform: services.chat.name,
+      commander: d.caller,
+      declaredIn: d.channel,
+      channel: home.id,
+      channelName: home.name,
+      warRoom: home.warRoom,
+      startedAt: now,
+      notified: [...new Set([...contacts.map((c) => c.key), ...(callerPerson ? [callerPerson.key] : [])])],
+    }).catch((error: unknown) => rethrowOpenInChannel(error));
+    const incident: Incident = { ...created, buttons: await createButtons(tx, created.id) };
+    await saveButtons(tx.db, incident.id, incident.buttons);
+    await d.linked?.(incident, tx);
+    await planReminder(tx, incident, now);
+    await planEscalation(tx, incident, now);
+    await planStatusPageDeadline(tx, incident);
+    if (home.warRoom) await prepareWarRoom(tx, incident, contacts);
+    await postAlert(tx, incident, await alertMessage(tx, incident));
+    // Everyone notified hears it directly too, with the summary and where to go (an invitation alone
+    // is easy to miss).
+    await notifyDirectly(tx, incident, contacts);
+    const announcement = incidentMessage(tx, incident, 'incident-announce');
+    await postInIncidentsChannel(tx, incident, announcement, 'the announcement');
+    await tx.audit.record({
+      actor: d.caller,
+      platform: services.chat.name,
+      channel: d.channel,
+      event: 'incident.declared',
+      target: incidentRef(incident),
+      outcome: 'ok',
+      detail: { severity: d.severity, title, channel: home.name },
+    });
+    return incident;
   });
-  if (home.warRoom) await triageNewIncident(services, incident);
-  return declareReplies(services, incident, d.channel, announced, notes);
+  const delivery = await deliverNow(services, declared);
+  await pageIncident(services, declared, 'declared');
+  const incident = (await findIncident(services.db, declared.id)) ?? declared;
+  // Triage in the war room once it exists (a war room still waiting for the platform gets none).
+  if (incident.warRoom && !isPending(incident.channel)) await triageNewIncident(services, incident);
+  return declareReplies(services, incident, d.channel, delivery);
 }
 
 const optional = (text: string | undefined): string | undefined => {
@@ -106,7 +134,11 @@ const optional = (text: string | undefined): string | undefined => {
   return cleaned === '' ? undefined : cleaned;
 };
 
-async function openHome(
+/**
+ * Where the incident will live: a war room (created by the outbox; a placeholder until then, under
+ * the first name no incident had), or the channel it was declared in.
+ */
+async function chooseHome(
   services: Services,
   d: Declaration,
   title: string,
@@ -114,8 +146,9 @@ async function openHome(
 ): Promise<{ id: string; name: string; warRoom: boolean }> {
   if (severityPolicy(services.policy, d.severity).warRoom) {
     const base = warRoomName(title, now, services.config.OATIE_TIMEZONE);
-    const room = await openWarRoom(services.chat, base, (name) => channelNameUsed(services.db, name));
-    return { ...room, warRoom: true };
+    let attempt = 1;
+    while (attempt < 50 && (await channelNameUsed(services.db, candidateName(base, attempt)))) attempt += 1;
+    return { id: pendingChannel(), name: candidateName(base, attempt), warRoom: true };
   }
   // Without a war room the incident lives where it was declared; one open incident per channel.
   const existing = await findOpenIncidentInChannel(services.db, d.channel);
@@ -143,85 +176,78 @@ async function createButtons(services: Services, incidentId: number): Promise<In
 }
 
 /** Topic and invitations: the commander and the severity's contacts, by their id on this platform. */
-async function prepareWarRoom(services: Services, incident: Incident, contacts: Person[]): Promise<string[]> {
+async function prepareWarRoom(tx: Services, incident: Incident, contacts: Person[]): Promise<void> {
   const ref = incidentRef(incident);
   const topic = shorten(
     `${ref} ${severityLabel(incident.severity)}: ${incident.title} · status ${incident.status}`,
     250,
   );
-  const ids = contacts.flatMap((p) => platformUserId(p, services.chat.name) ?? []);
+  const ids = contacts.flatMap((p) => platformUserId(p, tx.chat.name) ?? []);
   const users = [...new Set([incident.commander, ...ids])];
-  const notes = [
-    await bestEffort(services, 'set the war room topic', () =>
-      services.chat.setTopic(incident.channel, topic),
-    ),
-    await bestEffort(services, 'invite everyone to the war room', () =>
-      services.chat.invite(incident.channel, users),
-    ),
-  ];
+  await enqueueWarRoom(tx, incident);
+  await enqueueForIncident(
+    tx,
+    incident,
+    { kind: ChatStep.Topic, channel: incident.channel, topic },
+    'the topic',
+  );
+  const invite = { kind: ChatStep.Invite, channel: incident.channel, users } as const;
+  await enqueueForIncident(tx, incident, invite, 'the invitations');
   await recordEvent(
-    services,
+    tx,
     incident,
     BOT_ACTOR,
     'war-room',
     `War room #${incident.channelName} opened; invited ${users.length}`,
   );
-  return notes.filter((n): n is string => n !== undefined);
 }
 
 /** The severity's contacts get a direct message: the alert's summary and a link to the war room. */
-async function notifyDirectly(services: Services, incident: Incident, contacts: Person[]): Promise<string[]> {
-  const message = incidentMessage(services, incident, 'incident-notify');
-  const notes: string[] = [];
+async function notifyDirectly(tx: Services, incident: Incident, contacts: Person[]): Promise<void> {
+  const message = incidentMessage(tx, incident, 'incident-notify');
   for (const person of contacts) {
-    const id = platformUserId(person, services.chat.name);
+    const id = platformUserId(person, tx.chat.name);
     if (id === undefined || id === incident.commander) continue;
-    const note = await bestEffort(services, `notify ${person.name}`, () =>
-      services.chat.directMessage(id, message),
-    );
-    if (note) notes.push(note);
+    const dm = { kind: ChatStep.DirectMessage, user: id, message } as const;
+    await enqueueForIncident(tx, incident, dm, `the message to ${person.name}`);
   }
-  await recordEvent(services, incident, BOT_ACTOR, 'notified', contacts.map((p) => p.name).join(', '));
-  return notes;
+  await recordEvent(tx, incident, BOT_ACTOR, 'notified', contacts.map((p) => p.name).join(', '));
 }
 
-/** The announcement in the incidents channel (not when the incident lives there already). */
-async function announce(
-  services: Services,
-  incident: Incident,
-  notes: string[],
-): Promise<string | undefined> {
-  let channel: string;
-  try {
-    channel = await services.chat.resolveChannel(services.config.OATIE_INCIDENTS_CHANNEL);
-  } catch {
-    notes.push(
-      `Could not find the incidents channel ${services.config.OATIE_INCIDENTS_CHANNEL} (OATIE_INCIDENTS_CHANNEL).`,
-    );
-    return undefined;
-  }
-  if (channel === incident.channel) return channel;
-  const message = incidentMessage(services, incident, 'incident-announce');
-  const note = await bestEffort(services, 'announce it in the incidents channel', () =>
-    services.chat.post(channel, message),
-  );
-  if (note) notes.push(note);
-  return channel;
-}
-
-function declareReplies(
+/**
+ * What the caller sees: where it was declared, where the incident went (unless the alert or the
+ * announcement is there); privately, what is still on its way and what could not be sent.
+ */
+async function declareReplies(
   services: Services,
   incident: Incident,
   declaredIn: string,
-  incidentsChannel: string | undefined,
-  notes: string[],
-): Reply[] {
+  delivery: Delivery,
+): Promise<Reply[]> {
   const replies: Reply[] = [];
-  // Where it was declared, people see where the incident went (unless the alert or announcement is there).
+  const ref = incidentRef(incident);
+  if (delivery.pending > 0) {
+    const alertPending = (await services.outbox.stateOf(alertKey(incident.id))) === 'pending';
+    const what = isPending(incident.channel)
+      ? 'the war room and the alert'
+      : alertPending
+        ? 'the alert'
+        : 'the announcement';
+    const why = delivery.failure ?? 'The chat platform has not taken it yet';
+    replies.push(
+      toCaller(textMessage(`${ref} declared. ${why}; ${what} will be posted as soon as it answers.`)),
+    );
+    return replies;
+  }
+  const incidentsChannel = await services.chat
+    .resolveChannel(services.config.OATIE_INCIDENTS_CHANNEL)
+    .catch(() => undefined);
   if (declaredIn !== incident.channel && declaredIn !== incidentsChannel) {
     replies.push(toChannel(incidentMessage(services, incident, 'incident-announce')));
   }
-  if (notes.length > 0)
-    replies.push(toCaller(textMessage(`⚠️ ${incidentRef(incident)} is declared, but: ${notes.join(' ')}`)));
+  if (delivery.failed.length > 0) {
+    const notes = delivery.failed.map((f) => `could not send ${f.what} (${f.error})`).join('; ');
+    replies.push(toCaller(textMessage(`⚠️ ${ref} is declared, but: ${notes}.`)));
+  }
   return replies;
 }

@@ -9,7 +9,9 @@ import type { Timer } from '../../scheduler/scheduler.js';
 import { IncidentAction } from '../incident-action-kinds.js';
 import type { ButtonFrom } from '../incident-forms.js';
 import { ackButton, buttonsBlock, incidentMessage } from '../incident-messages.js';
-import { bestEffort, postToIncident, recordEvent } from '../incident-lookup.js';
+import { ChatStep } from '../../chat/chat-steps.js';
+import { changeIncident, enqueueForIncident, postInIncident } from '../incident-delivery.js';
+import { recordEvent } from '../incident-lookup.js';
 import { BOT_ACTOR, type Incident } from '../incident-model.js';
 import { claimEscalation, findIncident } from '../incident-store.js';
 import { scheduleNext } from '../incident-timers.js';
@@ -25,66 +27,62 @@ const payloadSchema = z.object({ incidentId: z.number().int(), step: z.number().
 
 export async function escalateIncident(services: Services, timer: Timer): Promise<void> {
   const payload = payloadSchema.parse(timer.payload);
-  const claimed = await services.db.transaction(async (tx) => {
-    const current = await findIncident(tx, payload.incidentId);
+  const escalated = await changeIncident(services, async (tx) => {
+    const current = await findIncident(tx.db, payload.incidentId);
     // Acknowledged, resolved, or this step already taken: nothing to do.
     if (!current || current.state !== 'open' || current.escalationStep !== payload.step) return undefined;
-    const next = nextInChain(services.policy, current.notified);
-    if (!(await claimEscalation(tx, current.id, payload.step, next ? [next.person.key] : [])))
+    const next = nextInChain(tx.policy, current.notified);
+    if (!(await claimEscalation(tx.db, current.id, payload.step, next ? [next.person.key] : [])))
       return undefined;
     if (next) {
-      const due = responseDue(
-        services.policy,
-        current.severity,
-        services.now(),
-        services.config.OATIE_TIMEZONE,
-      );
-      await scheduleNext(services, tx, 'escalation', { incidentId: current.id, step: payload.step + 1 }, due);
+      const due = responseDue(tx.policy, current.severity, tx.now(), tx.config.OATIE_TIMEZONE);
+      await scheduleNext(tx, tx.db, 'escalation', { incidentId: current.id, step: payload.step + 1 }, due);
     }
-    return { incident: current, next };
+    await notifyEscalation(tx, current, next);
+    return current;
   });
-  if (claimed) await notifyEscalation(services, claimed.incident, claimed.next);
-  if (claimed) await pageIncident(services, claimed.incident, 'not acknowledged: escalated');
+  if (escalated) await pageIncident(services, escalated, 'not acknowledged: escalated');
 }
 
 /** The escalation's own Acknowledge button (not the alert's): acknowledging from it retires it. */
-async function escalationAckButton(services: Services, incident: Incident): Promise<Button[]> {
+async function escalationAckButton(tx: Services, incident: Incident): Promise<Button[]> {
   const [shared] = ackButton(incident);
   if (!shared) return [];
   const from: ButtonFrom = 'escalation';
-  const actionId = await services.actions.create(IncidentAction.Ack, { incidentId: incident.id, from });
+  const actionId = await tx.actions.create(IncidentAction.Ack, { incidentId: incident.id, from });
   return [{ ...shared, actionId }];
 }
 
+/** The escalation in the incident's channel, to the next person directly, and their invitation. */
 async function notifyEscalation(
-  services: Services,
+  tx: Services,
   incident: Incident,
   next: ChainStep | undefined,
 ): Promise<void> {
-  const platform = services.chat.name;
+  const platform = tx.chat.name;
   const contact = next ? platformUserId(next.person, platform) : undefined;
-  const chain = escalationChain(services.policy).flatMap((s) => platformUserId(s.person, platform) ?? []);
+  const chain = escalationChain(tx.policy).flatMap((s) => platformUserId(s.person, platform) ?? []);
   const data = {
-    elapsed: services.now().getTime() - incident.startedAt.getTime(),
+    elapsed: tx.now().getTime() - incident.startedAt.getTime(),
     contact,
     contactName: next?.person.name,
     role: next?.role,
     chain,
   };
-  const buttons = buttonsBlock(await escalationAckButton(services, incident));
-  const message = incidentMessage(services, incident, 'escalation', data, buttons);
-  await postToIncident(services, incident, message);
+  const buttons = buttonsBlock(await escalationAckButton(tx, incident));
+  const message = incidentMessage(tx, incident, 'escalation', data, buttons);
+  await postInIncident(tx, incident, message, 'an escalation');
   if (contact !== undefined) {
-    await bestEffort(services, `message ${next?.person.name ?? contact}`, () =>
-      services.chat.directMessage(contact, message),
-    );
-    if (incident.warRoom)
-      await bestEffort(services, 'invite the escalation contact', () =>
-        services.chat.invite(incident.channel, [contact]),
-      );
+    const name = next?.person.name ?? contact;
+    const dm = { kind: ChatStep.DirectMessage, user: contact, message } as const;
+    await enqueueForIncident(tx, incident, dm, `the escalation message to ${name}`);
+    if (incident.warRoom) {
+      const invite = { kind: ChatStep.Invite, channel: incident.channel, users: [contact] } as const;
+      await enqueueForIncident(tx, incident, invite, `the invitation of ${name}`);
+    }
   }
   const text = next
     ? `Escalated to ${next.person.name} (${next.role})`
     : 'Escalation chain exhausted: still not acknowledged';
-  await recordEvent(services, incident, BOT_ACTOR, 'escalation', text);
+  await recordEvent(tx, incident, BOT_ACTOR, 'escalation', text);
 }

@@ -5,9 +5,10 @@ import type { UpdateStatus } from '../../commands/args.js';
 import { textMessage } from '../../chat/message.js';
 import { badArgument, describeError, isOpsError } from '../../core/errors.js';
 import type { Services } from '../../core/services.js';
+import { changeIncident, postInIncident } from '../incident-delivery.js';
 import { incidentMessage, refreshAlert } from '../incident-messages.js';
-import { applyTransition, cleanText, postToIncident, recordEvent } from '../incident-lookup.js';
-import { BOT_ACTOR, incidentRef, type Incident } from '../incident-model.js';
+import { applyTransition, cleanText, recordEvent } from '../incident-lookup.js';
+import { BOT_ACTOR, guardTransition, incidentRef, type Incident } from '../incident-model.js';
 import { requireIncidentRight } from '../incident-rights.js';
 import { markUpdated, saveStatusPage } from '../incident-store.js';
 import { planReminder, timerKey } from '../incident-timers.js';
@@ -42,30 +43,35 @@ export async function postIncidentUpdate(
       right: 'publishStatusPage',
       target: incidentRef(incident),
     });
-  const updated = await applyTransition(services, incident, 'update', () =>
-    markUpdated(services.db, incident.id, update.status, services.now(), etaOf(services, update.etaMs)),
-  );
-  await recordEvent(services, updated, update.author, 'update', text);
-  const nextUpdateDue = await planReminder(services, updated, updated.lastUpdateAt);
-  const publicResult = update.public ? await postPublicly(services, updated, update.status, text) : undefined;
-  await postToIncident(
-    services,
-    updated,
-    incidentMessage(services, updated, 'incident-update', {
+  guardTransition(incident, 'update', services.config.OATIE_TIMEZONE);
+  // The status page is an outside call: made before the transaction, which records its outcome.
+  const publicResult = update.public
+    ? await postPublicly(services, incident, update.status, text)
+    : undefined;
+  await changeIncident(services, async (tx) => {
+    const updated = await applyTransition(tx, incident, 'update', () =>
+      markUpdated(tx.db, incident.id, update.status, tx.now(), etaOf(tx, update.etaMs)),
+    );
+    await recordEvent(tx, updated, update.author, 'update', text);
+    const nextUpdateDue = await planReminder(tx, updated, updated.lastUpdateAt);
+    if (publicResult?.ok) await recordStatusPage(tx, updated, publicResult.id, update.status);
+    const message = incidentMessage(tx, updated, 'incident-update', {
       text,
       author: update.author,
       publicPosted: publicResult?.ok === true,
       nextUpdateDue,
-    }),
-  );
-  await refreshAlert(services, updated);
+    });
+    await postInIncident(tx, updated, message, 'an update');
+    await refreshAlert(tx, updated);
+    return updated;
+  });
   return publicResult && !publicResult.ok ? [toCaller(textMessage(publicResult.note))] : [];
 }
 
 const etaOf = (services: Services, ms: number | undefined): Date | undefined =>
   ms === undefined ? undefined : new Date(services.now().getTime() + ms);
 
-type PublicResult = { ok: true } | { ok: false; note: string };
+type PublicResult = { ok: true; id: string } | { ok: false; note: string };
 
 /** Posts the update to the status page: opens its incident there the first time. A failure leaves the update posted in chat. */
 async function postPublicly(
@@ -86,15 +92,24 @@ async function postPublicly(
       incident.statusPageId ??
       (await page.open({ name: incident.title, status, body: text, impact: impactOf(incident) }));
     if (incident.statusPageId !== undefined) await page.update(id, { status, body: text });
-    await saveStatusPage(services.db, incident.id, id, services.now());
-    await services.scheduler.cancel(timerKey(incident.id, 'status-page'));
-    await recordEvent(services, incident, BOT_ACTOR, 'status-page', `Posted to the status page (${status})`);
-    return { ok: true };
+    return { ok: true, id };
   } catch (error) {
     const reason = isOpsError(error) ? error.message : 'the status page call failed';
     services.log.warn({ incident: incident.id, err: describeError(error) }, 'status page update failed');
     return { ok: false, note: `🔌 The update is posted here, but not on the status page: ${reason}` };
   }
+}
+
+/** The status page has the update: its id is kept, its deadline no longer applies. */
+async function recordStatusPage(
+  tx: Services,
+  incident: Incident,
+  id: string,
+  status: UpdateStatus,
+): Promise<void> {
+  await saveStatusPage(tx.db, incident.id, id, tx.now());
+  await tx.scheduler.cancel(timerKey(incident.id, 'status-page'), tx.db);
+  await recordEvent(tx, incident, BOT_ACTOR, 'status-page', `Posted to the status page (${status})`);
 }
 
 function impactOf(incident: Incident): 'critical' | 'major' | 'minor' | 'none' {

@@ -4,14 +4,10 @@ import { resolvePage } from '../paging.js';
 import { badArgument, describeError } from '../../core/errors.js';
 import type { Services } from '../../core/services.js';
 import { nextBusinessDayAt } from '../business-day.js';
+import { changeIncident, postInIncidentAndIncidentsChannel } from '../incident-delivery.js';
 import { actionsTaken, incidentMessage, refreshAlert } from '../incident-messages.js';
 import { RESOLUTION_KINDS } from '../incident-events.js';
-import {
-  applyTransition,
-  cleanText,
-  postToIncidentAndIncidentsChannel,
-  recordEvent,
-} from '../incident-lookup.js';
+import { applyTransition, cleanText, recordEvent } from '../incident-lookup.js';
 import { BOT_ACTOR, incidentRef, type Incident } from '../incident-model.js';
 import { markResolved } from '../incident-store.js';
 import { scheduleReview, stopIncidentTimers } from '../incident-timers.js';
@@ -37,38 +33,42 @@ export async function resolveIncident(
   if (rootCause === undefined) throw badArgument('Resolving needs the root cause.', RESOLVE_USAGE);
   const now = services.now();
   const reviewAt = nextBusinessDayAt(now, services.policy.review.time, zone);
-  const resolved = await applyTransition(services, incident, 'resolve', () =>
-    markResolved(services.db, incident.id, {
-      by: input.by,
-      at: now,
-      rootCause,
-      resolution: boundedText(input.resolution, 'The resolution'),
-      prevention: boundedText(input.prevention, 'The prevention'),
-      reviewAt,
-    }),
-  );
-  await stopIncidentTimers(services, resolved.id);
-  await scheduleReview(services, resolved.id, reviewAt);
-  await recordEvent(services, resolved, input.by, 'resolved', rootCause);
-  await recordEvent(
-    services,
-    resolved,
-    BOT_ACTOR,
-    'review-scheduled',
-    `Post-incident review ${formatDateTime(reviewAt, zone)}`,
-  );
-  await services.audit.record({
-    actor: input.by,
-    platform: services.chat.name,
-    channel: resolved.channel,
-    event: 'incident.resolved',
-    target: incidentRef(resolved),
-    outcome: 'ok',
-    detail: { durationMs: now.getTime() - resolved.startedAt.getTime(), reviewAt: reviewAt.toISOString() },
+  const resolved = await changeIncident(services, async (tx) => {
+    const done = await applyTransition(tx, incident, 'resolve', () =>
+      markResolved(tx.db, incident.id, {
+        by: input.by,
+        at: now,
+        rootCause,
+        resolution: boundedText(input.resolution, 'The resolution'),
+        prevention: boundedText(input.prevention, 'The prevention'),
+        reviewAt,
+      }),
+    );
+    await stopIncidentTimers(tx, done.id);
+    await scheduleReview(tx, done.id, reviewAt);
+    await recordEvent(tx, done, input.by, 'resolved', rootCause);
+    await recordEvent(
+      tx,
+      done,
+      BOT_ACTOR,
+      'review-scheduled',
+      `Post-incident review ${formatDateTime(reviewAt, zone)}`,
+    );
+    await tx.audit.record({
+      actor: input.by,
+      platform: tx.chat.name,
+      channel: done.channel,
+      event: 'incident.resolved',
+      target: incidentRef(done),
+      outcome: 'ok',
+      detail: { durationMs: now.getTime() - done.startedAt.getTime(), reviewAt: reviewAt.toISOString() },
+    });
+    await announceResolution(tx, done);
+    await refreshAlert(tx, done);
+    return done;
   });
+  // An outside call, after the commit: the status page hears that it is over (best effort).
   await closeStatusPage(services, resolved);
-  await announceResolution(services, resolved);
-  await refreshAlert(services, resolved);
   await resolvePage(services, resolved);
   return resolved;
 }
@@ -80,10 +80,10 @@ function boundedText(text: string | undefined, what: string): string | undefined
   return cleaned === '' ? undefined : cleaned;
 }
 
-async function announceResolution(services: Services, incident: Incident): Promise<void> {
-  const actions = await actionsTaken(services, incident, RESOLUTION_KINDS);
-  const message = incidentMessage(services, incident, 'incident-resolved', { actions });
-  await postToIncidentAndIncidentsChannel(services, incident, message, 'the resolution');
+async function announceResolution(tx: Services, incident: Incident): Promise<void> {
+  const actions = await actionsTaken(tx, incident, RESOLUTION_KINDS);
+  const message = incidentMessage(tx, incident, 'incident-resolved', { actions });
+  await postInIncidentAndIncidentsChannel(tx, incident, message, 'the resolution');
 }
 
 /** Marks the status page incident resolved, when one was opened. */
