@@ -76,3 +76,24 @@ export async function runScript(
   });
   return Promise.race([bot.exited, timeout]).finally(() => clearTimeout(timer));
 }
+
+const READY = /"port":(\d+)[^\n]*"msg":"ready"/;
+
+/** Resolves with the HTTP port from the bot's "ready" log line (LOG_LEVEL info or lower). */
+export function readyPort(bot: RunningBot, timeoutMs = 30_000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`not ready in ${timeoutMs} ms:\n${bot.stderr()}`)),
+      timeoutMs,
+    );
+    const check = (): void => {
+      const match = READY.exec(bot.stderr());
+      if (!match) return;
+      clearTimeout(timer);
+      resolve(Number(match[1]));
+    };
+    bot.child.stderr.on('data', check);
+    check();
+    void bot.exited.then((run) => reject(new Error(`exited ${run.code}:\n${run.stderr}`)));
+  });
+}

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeSlack } from '../../support/fake-slack.js';
-import { startBot, type RunningBot } from '../../support/run-bot.js';
+import { readyPort, startBot } from '../../support/run-bot.js';
 import { postSigned, SIGNING_SECRET, slashCommandBody } from '../../support/slack-signing.js';
 
 let fake: FakeSlack;
@@ -20,23 +20,6 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-const READY = /"port":(\d+)[^\n]*"msg":"ready"/;
-
-/** Resolves with the port from the bot's "ready" log line. */
-function readyPort(bot: RunningBot): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready in 120 s:\n${bot.stderr()}`)), 120_000);
-    bot.child.stderr.on('data', () => {
-      const match = READY.exec(bot.stderr());
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    });
-    void bot.exited.then((run) => reject(new Error(`exited ${run.code}:\n${run.stderr}`)));
-  });
-}
-
 describe('the bot process with Slack credentials', () => {
   it('serves Slack on PORT, answers /oatie help privately, and stops on SIGTERM', async () => {
     const bot = startBot({
@@ -47,7 +30,7 @@ describe('the bot process with Slack credentials', () => {
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: fake.url,
     });
-    const port = await readyPort(bot);
+    const port = await readyPort(bot, 120_000);
     const answer = await postSigned(
       `http://127.0.0.1:${port}/slack/events`,
       slashCommandBody({ text: 'help', user_id: 'U0PROC' }),
