@@ -8,6 +8,6 @@ import type { Services } from './services.js';
 
 export async function inTransaction<T>(services: Services, fn: (tx: Services) => Promise<T>): Promise<T> {
   return services.db.transaction((db) =>
-    fn({ ...services, db, actions: new ActionStore(db), audit: new AuditLog(db, services.now) }),
+    fn({ ...services, db, actions: new ActionStore(db), audit: new AuditLog(db, () => services.now()) }),
   );
 }

@@ -50,6 +50,22 @@ export async function postInIncident(
   await enqueueForIncident(tx, incident, { kind: ChatStep.Post, channel: incident.channel, message }, what);
 }
 
+/**
+ * A reminder to post an update. One still waiting (the platform was down) is dropped: people get the
+ * latest reminder once the platform answers, not a burst of stale ones.
+ */
+export async function postReminder(
+  tx: Services,
+  incident: Incident,
+  message: Message,
+  seq: number,
+): Promise<void> {
+  const prefix = `incident:${incident.id}:reminder:`;
+  await tx.outbox.supersede(tx.db, prefix);
+  const action: ChatAction = { kind: ChatStep.Post, channel: incident.channel, message };
+  await enqueueForIncident(tx, incident, action, 'a reminder', `${prefix}${seq}`);
+}
+
 /** The alert, posted once; later card updates find it by its step. */
 export async function postAlert(tx: Services, incident: Incident, message: Message): Promise<void> {
   const action: ChatAction = { kind: ChatStep.Post, channel: incident.channel, message };

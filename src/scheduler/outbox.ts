@@ -158,6 +158,20 @@ export class Outbox {
     return id;
   }
 
+  /**
+   * Drops the pending steps whose key starts with `keyPrefix` and that no process is sending (marked
+   * done, result `{ superseded: true }`), in `via`: a newer step makes them pointless (a reminder
+   * that waited out an outage is replaced by the next one, instead of a burst of stale ones).
+   */
+  async supersede(via: Db, keyPrefix: string): Promise<number> {
+    const result = await via.query(
+      `UPDATE outbox SET state = 'done', result = '{"superseded": true}'::jsonb, done_at = now()
+        WHERE state = 'pending' AND starts_with(key, $1) AND (locked_until IS NULL OR locked_until < now())`,
+      [keyPrefix],
+    );
+    return result.rowCount;
+  }
+
   /** What the step named `key` returned, once it is done; undefined before (or if it failed). */
   async resultOf(key: string): Promise<unknown> {
     const result = await this.db.query<{ result: unknown }>(

@@ -86,9 +86,13 @@ describe('restart after kill -9', () => {
       expect(escalations[0]?.due_at.getTime()).toBe(at(RESPONSE_MS));
       expect(escalations[0]?.fired_at?.getTime()).toBeGreaterThanOrEqual(at(RESPONSE_MS));
 
+      // Each due reminder was posted exactly once: one post per reminder timer that fired, per event.
       const reminderPosts = second.stdout().match(/⏰ Reminder: INC-1/g) ?? [];
       const reminderEvents = await db.query("SELECT 1 FROM incident_events WHERE kind = 'reminder'");
+      const fired = (await timers()).filter((r) => r.kind === 'incident.reminder' && r.state === 'done');
       expect(reminderEvents.rows).toHaveLength(reminderPosts.length);
+      expect(fired).toHaveLength(reminderPosts.length);
+      expect(first.stdout().match(/⏰ Reminder: INC-1/g) ?? []).toHaveLength(0);
       // One escalation in the war room, and the same words to carol directly.
       expect(
         second.stdout().match(/--- #inc-\d{8}-restart-survival ---\n📟 Escalation: INC-1/g),

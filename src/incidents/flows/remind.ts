@@ -8,7 +8,7 @@ import type { Timer } from '../../scheduler/scheduler.js';
 import { IncidentAction } from '../incident-action-kinds.js';
 import type { ButtonFrom } from '../incident-forms.js';
 import { buttonsBlock, incidentMessage, updateButton } from '../incident-messages.js';
-import { changeIncident, postInIncident } from '../incident-delivery.js';
+import { changeIncident, postReminder } from '../incident-delivery.js';
 import { BOT_ACTOR, type Incident } from '../incident-model.js';
 import { appendEvent } from '../incident-events.js';
 import { claimReminder, findIncident } from '../incident-store.js';
@@ -40,7 +40,7 @@ export async function remindToUpdate(services: Services, timer: Timer): Promise<
     const sinceLastUpdate = tx.now().getTime() - current.lastUpdateAt.getTime();
     const buttons = buttonsBlock(await reminderUpdateButton(tx, current));
     const message = incidentMessage(tx, current, 'reminder', { sinceLastUpdate }, buttons);
-    await postInIncident(tx, current, message, 'a reminder');
+    await postReminder(tx, current, message, payload.seq);
     await appendEvent(tx.db, current.id, {
       at: tx.now(),
       actor: BOT_ACTOR,
