@@ -50,7 +50,7 @@ describe('durable delivery to Slack', () => {
         toldCaller(story).includes(
           'INC-1 declared. Slack is failing (HTTP 500); the alert will be posted as soon as it answers.',
         ),
-      10_000,
+      30_000,
     );
     // Stored first: open, declared in the audit log, its timers planned.
     const incident = await db.query<{ state: string }>('SELECT state FROM incidents WHERE id = 1');
@@ -69,20 +69,20 @@ describe('durable delivery to Slack', () => {
         const fired = await db.query("SELECT 1 FROM incident_events WHERE kind = 'reminder'");
         return fired.rows.length >= 1;
       },
-      10_000,
+      30_000,
     );
     fake.recover();
     const room = await roomOf(story);
-    await eventually('the alert', () => posts(story, room, 'INCIDENT ALERT').length === 1, 15_000);
+    await eventually('the alert', () => posts(story, room, 'INCIDENT ALERT').length === 1, 30_000);
     await eventually(
       'the announcement',
       () => posts(story, 'C0INCIDENTS', 'INC-1 declared').length === 1,
-      5000,
+      30_000,
     );
     await eventually(
       'a reminder after recovery',
       () => posts(story, room, 'Reminder: INC-1').length >= 2,
-      10_000,
+      30_000,
     );
 
     expect(fake.okCalls('conversations.create')).toHaveLength(1);
@@ -105,7 +105,7 @@ describe('durable delivery to Slack', () => {
       "SELECT t.due_at, i.started_at FROM timers t, incidents i WHERE t.kind = 'incident.reminder' AND i.id = 1",
     );
     for (const b of beats.rows) expect((b.due_at.getTime() - b.started_at.getTime()) % 2000).toBe(0);
-  }, 60_000);
+  }, 120_000);
 
   it('Slack fully down: INC-1 exists, the caller is told through the response_url, /metrics shows the backlog; then one of each', async () => {
     story = await startSlackStory({ database: 'delivery_down', policy: await policy() });
@@ -118,7 +118,7 @@ describe('durable delivery to Slack', () => {
         toldCaller(story).includes(
           'INC-1 declared. Slack is failing (HTTP 500); the war room and the alert will be posted as soon as it answers.',
         ),
-      15_000,
+      30_000,
     );
     const stored = await db.query('SELECT 1 FROM incidents WHERE id = 1');
     expect(stored.rows).toHaveLength(1);
@@ -127,14 +127,14 @@ describe('durable delivery to Slack', () => {
     expect(Number(/^oatie_outbox_oldest_pending_seconds (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
 
     fake.recover();
-    await eventually('the war room', () => fake.okCalls('conversations.create').length === 1, 15_000);
+    await eventually('the war room', () => fake.okCalls('conversations.create').length === 1, 30_000);
     const name = warRoomToday('reports-are-stuck');
     const room = fake.channels.get(name) ?? '';
-    await eventually('the alert', () => posts(story, room, 'INCIDENT ALERT').length === 1, 10_000);
+    await eventually('the alert', () => posts(story, room, 'INCIDENT ALERT').length === 1, 30_000);
     await eventually(
       'the announcement',
       () => posts(story, 'C0INCIDENTS', 'INC-1 declared').length === 1,
-      10_000,
+      30_000,
     );
     expect(await roomOf(story)).toBe(room);
     expect(textOf(posts(story, 'C0INCIDENTS', 'INC-1 declared')[0] as SlackCall)).toContain(`<#${room}>`);
@@ -145,7 +145,7 @@ describe('durable delivery to Slack', () => {
       'an empty backlog',
       async () => (await story.slack.bot.core.services.outbox.backlog()).pending === 0,
     );
-  }, 60_000);
+  }, 120_000);
 
   it('finds the war room a lost answer created instead of creating a second one', async () => {
     story = await startSlackStory({ database: 'delivery_lost', policy: await policy() });
@@ -156,11 +156,11 @@ describe('durable delivery to Slack', () => {
     await eventually(
       'the alert',
       () => posts(story, fake.channels.get(name) ?? '-', 'INCIDENT ALERT').length === 1,
-      15_000,
+      30_000,
     );
     expect([...fake.channels.keys()].filter((n) => n.startsWith(name))).toEqual([name]);
     expect(await roomOf(story)).toBe(fake.channels.get(name));
-  }, 30_000);
+  }, 120_000);
 
   it('gives up after delivery.retryFor: the step is failed and audited, and reported once Slack answers', async () => {
     story = await startSlackStory({ database: 'delivery_giveup', policy: await policy('2s') });
@@ -170,14 +170,14 @@ describe('durable delivery to Slack', () => {
     // The alert, the direct messages to the P3's contacts, the announcement: each given up on.
     const failedSteps = async () =>
       (await db.query("SELECT 1 FROM outbox WHERE state = 'failed' AND lane = 'incident:1'")).rows.length;
-    await eventually('a step given up', async () => (await failedSteps()) > 0, 20_000);
+    await eventually('a step given up', async () => (await failedSteps()) > 0, 30_000);
     await eventually(
       'every step of INC-1 given up',
       async () => {
         const left = await db.query("SELECT 1 FROM outbox WHERE state = 'pending' AND lane = 'incident:1'");
         return left.rows.length === 0;
       },
-      20_000,
+      30_000,
     );
     const failed = await db.query<{ target: string; detail: { what: string } }>(
       "SELECT target, detail FROM audit_log WHERE event = 'delivery.failed' ORDER BY id",
@@ -190,14 +190,14 @@ describe('durable delivery to Slack', () => {
     await eventually(
       'the report',
       () => posts(story, 'C0INCIDENTS', 'Not delivered: the alert of INC-1').length === 1,
-      15_000,
+      30_000,
     );
     await eventually(
       'one report per step given up',
       () => posts(story, 'C0INCIDENTS', 'Not delivered').length === what.length,
-      10_000,
+      30_000,
     );
     // Given up: the alert itself never comes.
     expect(posts(story, 'C0OPS', 'INCIDENT ALERT')).toHaveLength(0);
-  }, 40_000);
+  }, 120_000);
 });
