@@ -18,8 +18,9 @@ import { SLACK_BODY_LIMIT, deliveryKeyOf, slackRequestGate } from './slack-reque
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
-/** At shutdown, how long acked requests may take to finish. */
-const DRAIN_MS = 15_000;
+/** At shutdown, how long acked requests may take to finish: past the core's own 5 s wait (what is
+ * still running then is recorded as interrupted), and well inside the process's 9.5 s deadline. */
+const DRAIN_MS = 6_000;
 /** Each Web API attempt gives up after 10 s. */
 const CALL_TIMEOUT_MS = 10_000;
 /**
