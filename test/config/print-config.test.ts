@@ -47,7 +47,7 @@ describe('npm start -- --print-config', () => {
       expect(run.stdout).not.toContain(password);
     // It never opened the store or served anything.
     expect(run.stdout).not.toContain('"msg":"ready"');
-  }, 60_000);
+  }, 240_000);
 
   it('still exits 2 with one line per problem when the configuration is wrong', async () => {
     const run = await printConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SLACK_BOT_TOKEN: 'nope' });
@@ -60,5 +60,5 @@ describe('npm start -- --print-config', () => {
       'oatie-ops: invalid configuration of SLACK_BOT_TOKEN — expected a bot token starting with xoxb-',
       expect.stringMatching(/^oatie-ops: invalid configuration of SLACK_SIGNING_SECRET — required for Slack/),
     ]);
-  }, 60_000);
+  }, 240_000);
 });
