@@ -43,7 +43,7 @@ describe('Slack over Socket Mode', () => {
     socket = await FakeSocketMode.start();
     fake.socketModeUrl = socket.url;
     store = await openFreshStore('socketmode');
-    bot = await startSlackBot({ fake, db: store.db, env: { SLACK_APP_TOKEN: 'xapp-1-A0OATIE-1-socket' } });
+    bot = await startSlackBot({ fake, db: store.db, env: { SLACK_APP_TOKEN: 'xapp-test-socket-mode' } });
     await socket.until(() => socket.open === 1, 'connection');
   }, 60_000);
   afterAll(async () => {
