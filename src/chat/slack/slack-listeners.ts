@@ -85,6 +85,19 @@ function ackText(text: string): string | undefined {
 
 type Ack = (text?: string) => Promise<void>;
 
+/** What the ack of a slash command says (undefined for an empty ack). */
+export function commandAck(command: unknown): string | undefined {
+  const input = slashSchema.safeParse(command);
+  return input.success ? ackText(input.data.text) : NO_CALLER_ACK;
+}
+
+/**
+ * Set in the context of a request the gate acknowledged itself and queued (see slack-request-gate.ts):
+ * the listener runs inside that queued job, and its `ack` is a no-op.
+ */
+export const PRE_ACKED = 'oatiePreAcked';
+const preAcked = (context: Record<string, unknown>): boolean => context[PRE_ACKED] === true;
+
 /** `/oatie <text>`: ack at once (with a note for slow commands), then run and deliver. */
 async function onCommand(
   deps: ListenerDeps,
@@ -107,7 +120,7 @@ async function onCommand(
       deps.log.warn({ err: describeError(error) }, 'could not tell the caller why nothing ran'),
     );
   };
-  const queued = deps.queue.offer(() =>
+  const job = () =>
     once(
       deps,
       context,
@@ -116,8 +129,9 @@ async function onCommand(
         await deliverSlackReplies(deps.platform, replies, { channel, caller, trigger }, respond, deps.log);
       },
       tell,
-    ),
-  );
+    );
+  if (preAcked(context)) return job();
+  const queued = deps.queue.offer(job);
   if (!queued) deps.log.warn({ user: caller, waiting: deps.queue.pending }, 'work queue full; answered busy');
   await ack(queued ? ackText(text) : BUSY_TEXT);
 }
@@ -128,7 +142,9 @@ export function registerListeners(bolt: BoltApp, deps: ListenerDeps): void {
   bolt.action({ type: 'block_actions' }, async ({ ack, body, context, respond }) => {
     await ack();
     const tell = (text: string) => tellClicker(deps, body, respond, text);
-    if (!deps.queue.offer(() => once(deps, context, () => onClick(deps, body, respond), tell))) {
+    const job = () => once(deps, context, () => onClick(deps, body, respond), tell);
+    if (preAcked(context)) return job();
+    if (!deps.queue.offer(job)) {
       deps.log.warn({ waiting: deps.queue.pending }, 'work queue full; click answered busy');
       await tell(BUSY_TEXT);
     }
@@ -136,7 +152,9 @@ export function registerListeners(bolt: BoltApp, deps: ListenerDeps): void {
   bolt.view(FORM_CALLBACK_ID, async ({ ack, body, context, view }) => {
     await ack(); // closes the modal at once; the answer follows in the channel
     const tell = (text: string) => tellSubmitter(deps, body, view, text);
-    if (!deps.queue.offer(() => once(deps, context, () => onSubmit(deps, body, view), tell))) {
+    const job = () => once(deps, context, () => onSubmit(deps, body, view), tell);
+    if (preAcked(context)) return job();
+    if (!deps.queue.offer(job)) {
       deps.log.warn({ waiting: deps.queue.pending }, 'work queue full; form answered busy');
       await tell(BUSY_TEXT);
     }

@@ -5,8 +5,14 @@ import { parse as parseQuery } from 'node:querystring';
 import { z } from 'zod';
 import { FORM_CALLBACK_ID } from './slack-form.js';
 
+/** A request that passed, parsed as Bolt parses it (the form of a command, the JSON of an interaction). */
+export type Passed =
+  | { kind: 'pass'; type: 'command'; body: Record<string, unknown> }
+  | { kind: 'pass'; type: 'block_actions' | 'view_submission'; body: Record<string, unknown> }
+  | { kind: 'pass'; type: 'url_verification' };
+
 export type PayloadVerdict =
-  | { kind: 'pass' }
+  | Passed
   | { kind: 'answer-url'; responseUrl: string; text: string; reason: string }
   | { kind: 'answer-json'; body: Record<string, unknown>; reason: string }
   | { kind: 'refuse'; status: number; text: string; reason: string };
@@ -52,7 +58,7 @@ function modalAnswer(text: string): Record<string, unknown> {
   };
 }
 
-function checkInteraction(payload: unknown): PayloadVerdict {
+function checkInteraction(payload: Record<string, unknown>): PayloadVerdict {
   const type = z.object({ type: z.string() }).safeParse(payload);
   const url = withResponseUrl.safeParse(payload);
   const answer = (reason: string): PayloadVerdict =>
@@ -63,14 +69,14 @@ function checkInteraction(payload: unknown): PayloadVerdict {
   switch (type.data.type) {
     case 'block_actions':
       return blockActions.safeParse(payload).success
-        ? { kind: 'pass' }
+        ? { kind: 'pass', type: 'block_actions', body: payload }
         : answer('block_actions without a user or actions');
     case 'view_submission': {
       const submission = viewSubmission.safeParse(payload);
       if (!submission.success) return refuse('view_submission without a user or view');
       if (submission.data.view.callback_id !== FORM_CALLBACK_ID)
         return { kind: 'answer-json', body: modalAnswer(UNKNOWN_FORM), reason: 'unknown callback_id' };
-      return { kind: 'pass' };
+      return { kind: 'pass', type: 'view_submission', body: payload };
     }
     default:
       return answer(`interaction of an unhandled type (${type.data.type.slice(0, 40)})`);
@@ -90,7 +96,7 @@ export function checkSlackPayload(contentType: string | undefined, body: Buffer)
     }
     // The only JSON request the app takes is Slack's check of the Request URL.
     return z.object({ type: z.literal('url_verification') }).safeParse(json).success
-      ? { kind: 'pass' }
+      ? { kind: 'pass', type: 'url_verification' }
       : refuse('JSON event the app does not subscribe to');
   }
   if (mediaType !== 'application/x-www-form-urlencoded')
@@ -103,9 +109,11 @@ export function checkSlackPayload(contentType: string | undefined, body: Buffer)
     } catch {
       return refuse('interaction payload that does not parse');
     }
-    return checkInteraction(payload);
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+      return refuse('interaction payload that is not an object');
+    return checkInteraction(payload as Record<string, unknown>);
   }
   // A slash command: its listener answers one without a user or channel in the ack.
-  if (typeof form.command === 'string') return { kind: 'pass' };
+  if (typeof form.command === 'string') return { kind: 'pass', type: 'command', body: { ...form } };
   return refuse('form without a command or a payload');
 }

@@ -9,7 +9,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
-import { checkSlackPayload, type PayloadVerdict } from './slack-payload-check.js';
+import { checkSlackPayload, type Passed, type PayloadVerdict } from './slack-payload-check.js';
 
 /**
  * The largest body accepted. Slack's biggest payloads echo the bot's own content back: a click sends the
@@ -35,6 +35,15 @@ export function deliveryKeyOf(req: IncomingMessage): string | undefined {
 
 export type Listener = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
+/** A request that passed every check, as `ackAtOnce` sees it. */
+export interface PassedRequest {
+  passed: Passed;
+  deliveryKey: string;
+  /** Slack's x-slack-retry-num and x-slack-retry-reason, when this is a retry. */
+  retryNum?: number;
+  retryReason?: string;
+}
+
 export interface GateOptions {
   signingSecret: string;
   log: Logger;
@@ -42,6 +51,11 @@ export interface GateOptions {
   answerUrl: (responseUrl: string, text: string) => Promise<void>;
   bodyLimit?: number;
   now?: () => number;
+  /**
+   * Acknowledges a passed request right here, before Bolt reads it: returns the ack's text ('' for an
+   * empty ack) after queueing the work behind it, or undefined to hand the request to Bolt as usual.
+   */
+  ackAtOnce?: (request: PassedRequest) => string | undefined;
 }
 
 function reply(res: ServerResponse, status: number, body = '', type = 'text/plain; charset=utf-8'): void {
@@ -157,10 +171,19 @@ export function slackRequestGate(options: GateOptions, next: Listener): Listener
 
     const verdict = checkSlackPayload(header(req, 'content-type'), body);
     if (verdict.kind !== 'pass') return answerMalformed(res, verdict);
+    // The same bytes are the same delivery: a replay repeats them, and a retry resends the same body.
+    const deliveryKey = createHash('sha256').update(body).digest('hex');
+    const retryNum = Number(header(req, 'x-slack-retry-num'));
+    const acked = options.ackAtOnce?.({
+      passed: verdict,
+      deliveryKey,
+      ...(Number.isInteger(retryNum) ? { retryNum } : {}),
+      ...(header(req, 'x-slack-retry-reason') ? { retryReason: header(req, 'x-slack-retry-reason') } : {}),
+    });
+    if (acked !== undefined) return reply(res, 200, acked);
     const passed = req as IncomingMessage & { rawBody?: Buffer; [DELIVERY_KEY]?: string };
     passed.rawBody = body;
-    // The same bytes are the same delivery: a replay repeats them, and a retry resends the same body.
-    passed[DELIVERY_KEY] = createHash('sha256').update(body).digest('hex');
+    passed[DELIVERY_KEY] = deliveryKey;
     await next(req, res);
   };
 }

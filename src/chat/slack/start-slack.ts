@@ -12,9 +12,14 @@ import { DeliveryLog } from '../../store/delivery-log.js';
 import { WorkQueue } from '../work-queue.js';
 import { boltLogger } from './bolt-logger.js';
 import { toOpsError } from './slack-errors.js';
-import { registerListeners } from './slack-listeners.js';
+import { PRE_ACKED, commandAck, registerListeners } from './slack-listeners.js';
 import { SlackPlatform } from './slack-platform.js';
-import { SLACK_BODY_LIMIT, deliveryKeyOf, slackRequestGate } from './slack-request-gate.js';
+import {
+  SLACK_BODY_LIMIT,
+  deliveryKeyOf,
+  slackRequestGate,
+  type PassedRequest,
+} from './slack-request-gate.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -113,6 +118,8 @@ function createBolt(
     logger,
     clientOptions: clientOptions(config, log),
     deferInitialization: true,
+    // Bolt's conversation store keeps per-channel state for listeners that ask for it; none does.
+    convoStore: false as const,
     ...(unverified ? UNVERIFIED : {}),
   };
   if (config.SLACK_APP_TOKEN !== undefined) {
@@ -201,6 +208,28 @@ function learnHomeTeam(bolt: BoltApp, deps: { homeTeam?: string; log: Logger }):
   setTimeout(attempt, HOME_TEAM_RETRY_MS).unref();
 }
 
+/**
+ * The ack of a command, click or form, written by the gate before Bolt reads the request: Bolt's own
+ * processing of it (middleware, listener) runs in the queued job with the work it asks for, so under a
+ * burst no ack waits behind Bolt or the answers. A full queue hands the request to Bolt as usual, whose
+ * listener answers "busy".
+ */
+function ackAtOnce(bolt: BoltApp, queue: WorkQueue, request: PassedRequest): string | undefined {
+  const { passed } = request;
+  if (passed.type === 'url_verification' || !queue.hasRoom()) return undefined;
+  const ack = passed.type === 'command' ? (commandAck(passed.body) ?? '') : '';
+  queue.offer(() =>
+    bolt.processEvent({
+      body: passed.body,
+      ack: () => Promise.resolve(),
+      ...(request.retryNum === undefined ? {} : { retryNum: request.retryNum }),
+      ...(request.retryReason === undefined ? {} : { retryReason: request.retryReason }),
+      customProperties: { deliveryKey: request.deliveryKey, [PRE_ACKED]: true },
+    }),
+  );
+  return ack;
+}
+
 export async function startSlack(options: SlackOptions): Promise<SlackBot> {
   const { config, log, http } = options;
   const token = config.SLACK_BOT_TOKEN;
@@ -235,6 +264,7 @@ export async function startSlack(options: SlackOptions): Promise<SlackBot> {
         signingSecret: config.SLACK_SIGNING_SECRET ?? '',
         log: slackLog,
         answerUrl: postToResponseUrl,
+        ackAtOnce: (request) => ackAtOnce(bolt, queue, request),
       },
       receiver.requestListener,
     );
