@@ -35,6 +35,8 @@ export interface SchedulerOptions {
   leaseMs?: number;
   maxAttempts?: number;
   batch?: number;
+  /** Timers run side by side (those of one key always one after the other). */
+  parallel?: number;
   /**
    * The chat platform whose timers this scheduler runs (Slack and Teams cores side by side in one
    * process share the store): timers it schedules carry it, and it claims only those (and unmarked ones).
@@ -50,6 +52,7 @@ export class Scheduler {
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
   private readonly batch: number;
+  private readonly parallel: number;
   private readonly platform: string | null;
   private loop: NodeJS.Timeout | undefined;
   private ticking: Promise<number> | undefined;
@@ -71,6 +74,7 @@ export class Scheduler {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.batch = options.batch ?? 20;
+    this.parallel = options.parallel ?? 4;
     this.platform = options.platform ?? null;
   }
 
@@ -204,16 +208,38 @@ export class Scheduler {
       if (claimed.length === 0) return ran;
       const stopRenewing = this.renewLeases(claimed.map((t) => t.id));
       try {
-        for (const timer of claimed) {
-          if (this.releasing) break; // the rest are released by stop()
-          await this.runOne(timer);
-        }
+        await this.runClaimed(claimed);
       } finally {
         stopRenewing();
       }
       ran += claimed.length;
       if (claimed.length < this.batch || this.stopped) return ran;
     }
+  }
+
+  /**
+   * Runs a claimed batch: the timers of one key (one incident's) in due order, one after the other; those
+   * of different keys side by side, at most `parallel` at once, so that a batch of slow Slack calls or
+   * store round trips does not make every later timer late.
+   */
+  private async runClaimed(claimed: readonly Timer[]): Promise<void> {
+    const lanes = new Map<string, Timer[]>();
+    for (const timer of claimed) {
+      const key = timer.key ?? `#${timer.id}`;
+      const lane = lanes.get(key);
+      if (lane) lane.push(timer);
+      else lanes.set(key, [timer]);
+    }
+    const waiting = [...lanes.values()];
+    const worker = async (): Promise<void> => {
+      for (let lane = waiting.shift(); lane; lane = waiting.shift()) {
+        for (const timer of lane) {
+          if (this.releasing) return; // the rest are released by stop()
+          await this.runOne(timer);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.parallel, waiting.length) }, worker));
   }
 
   /**

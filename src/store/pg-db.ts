@@ -24,7 +24,8 @@ export function openPgDb(
   const statementTimeout = options.statementTimeoutMs ?? 30_000;
   const pool = new pg.Pool({
     connectionString,
-    max: options.max ?? 5,
+    // Room for the scheduler's parallel timers (4), the outbox and the commands in hand at once.
+    max: options.max ?? 10,
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30_000,
     // Every wait on the store is bounded: the server cancels a statement after 30 s, and the client

@@ -22,7 +22,7 @@ describe('a scheduler stopped while it holds timers', () => {
 
   it('releases them, and another scheduler runs every one of them at once', async () => {
     // A lease of a minute: without the release, nobody could take these timers for a minute.
-    const stopping = new Scheduler(db, silentLogger, { leaseMs: 60_000, pollMs: 20 });
+    const stopping = new Scheduler(db, silentLogger, { leaseMs: 60_000, pollMs: 20, parallel: 1 });
     let unblock: () => void = () => undefined;
     let started: () => void = () => undefined;
     const firstStarted = new Promise<void>((resolve) => (started = resolve));

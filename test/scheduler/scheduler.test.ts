@@ -68,6 +68,38 @@ describe('durable timers on Postgres', () => {
     expect(rows.rows[0]).toEqual({ state: 'failed', attempts: 2, last_error: 'chat down' });
   });
 
+  it('runs the timers of different incidents side by side, and those of one incident in due order', async () => {
+    const scheduler = new Scheduler(db, silentLogger, { parallel: 3 });
+    const running = new Set<string>();
+    const order: string[] = [];
+    let mostAtOnce = 0;
+    const gates: Array<() => void> = [];
+    scheduler.on('beat', async (t) => {
+      const { name } = t.payload as { name: string };
+      running.add(name);
+      mostAtOnce = Math.max(mostAtOnce, running.size);
+      order.push(name);
+      // Each waits until three run at once (or, for INC-1's second beat, which only starts after its
+      // first ends, until it is let go), so the test sees what runs together, not how fast.
+      await new Promise<void>((resolve) => {
+        gates.push(resolve);
+        if (gates.length >= 3) for (const go of gates.splice(0)) go();
+      });
+      running.delete(name);
+    });
+    await scheduler.schedule('beat', inMs(-3000), { name: 'INC-1 beat 1' }, 'INC-1');
+    await scheduler.schedule('beat', inMs(-2000), { name: 'INC-1 beat 2' }, 'INC-1');
+    await scheduler.schedule('beat', inMs(-2500), { name: 'INC-2' }, 'INC-2');
+    await scheduler.schedule('beat', inMs(-2400), { name: 'INC-3' }, 'INC-3');
+    const ran = scheduler.runDue();
+    await eventually('INC-1 beat 2 to start', () => (order.length === 4 ? true : undefined));
+    for (const go of gates.splice(0)) go();
+    expect(await ran).toBe(4);
+    expect(mostAtOnce).toBe(3);
+    expect(order.indexOf('INC-1 beat 1')).toBeLessThan(order.indexOf('INC-1 beat 2'));
+    expect(order.slice(0, 3).sort()).toEqual(['INC-1 beat 1', 'INC-2', 'INC-3']);
+  });
+
   it('takes over a timer whose owner died mid-run once its lease ran out', async () => {
     const id = await new Scheduler(db, silentLogger).schedule('ping', inMs(-10));
     await db.query(
@@ -91,7 +123,7 @@ describe('durable timers on Postgres', () => {
     const released = new Promise<void>((resolve) => (release = resolve));
     const make = (store: Db, name: string) => {
       // A lease of 2 s renewed every ~0.7 s: generous enough for a loaded machine to keep renewing.
-      const s = new Scheduler(store, silentLogger, { pollMs: 20, leaseMs: 2000 });
+      const s = new Scheduler(store, silentLogger, { pollMs: 20, leaseMs: 2000, parallel: 1 });
       s.on('slow', async () => {
         runs.push(name);
         await released; // runs until the test lets it finish
