@@ -11,10 +11,6 @@ import { createLogger } from './core/logger.js';
 import { maskProcessOutput } from './core/masked-output.js';
 import { maskSecrets } from './core/secrets.js';
 import { stopOnSignals } from './core/shutdown.js';
-import { createMetrics } from './http/metrics.js';
-import { responseSamples } from './reviews/index.js';
-import { HttpServer } from './http/server.js';
-import { serveWebhooks } from './http/alertmanager-webhook.js';
 import { describeStore, openStore } from './store/open-store.js';
 import { buildTargets } from './targets/build-targets.js';
 import { loadTemplates } from './templates/load-templates.js';
@@ -82,6 +78,13 @@ async function main(): Promise<void> {
 
   const adapters = chatAdapters(config);
   if (adapters.length > 0) {
+    // The HTTP side (server, metrics, webhooks) is loaded only when a chat platform needs it.
+    const [{ createMetrics }, { HttpServer }, { serveWebhooks }, { responseSamples }] = await Promise.all([
+      import('./http/metrics.js'),
+      import('./http/server.js'),
+      import('./http/alertmanager-webhook.js'),
+      import('./reviews/index.js'),
+    ]);
     const storeDb = db;
     const metrics = createMetrics();
     const http = new HttpServer({ log, metrics });
