@@ -217,8 +217,10 @@ function cutLines(unit: Unit, room: number): { elements: CardElement[]; hidden: 
         ? Math.floor(shown / 2)
         : shown - Math.max(1, Math.floor(shown / 20));
   }
-  const hidden = lines.body.length - Math.max(0, shown) + lines.omitted;
-  const elements = shown > 0 ? [monospace([...lines.head, ...lines.body.slice(0, shown)])] : [];
+  const kept = shown > 0 ? [...lines.head, ...lines.body.slice(0, shown)] : [];
+  // Lines that are all blank once cut show nothing (and an empty TextBlock breaks the schema).
+  const elements = kept.some((l) => l.trim() !== '') ? [monospace(kept)] : [];
+  const hidden = lines.body.length - (elements.length > 0 ? shown : 0) + lines.omitted;
   return { elements, hidden: plural(hidden, lines.noun) };
 }
 
