@@ -20,6 +20,7 @@ import { ErrorCode, OpsError, describeError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { failingText, platformFailureOf } from '../core/platform-error.js';
 import type { Db } from '../store/db.js';
+import { keepLeases } from './lease.js';
 
 export interface NewStep {
   kind: string;
@@ -328,7 +329,13 @@ export class Outbox {
 
   /** Sends claimed steps one by one under a renewed lease. */
   private async sendAll(steps: Step[], onFailure?: FailureListener): Promise<Outcome[]> {
-    const stopRenewing = this.renewLeases(steps.map((s) => s.id));
+    const stopRenewing = keepLeases(this.db, this.log, {
+      table: 'outbox',
+      state: 'pending',
+      ids: steps.map((s) => s.id),
+      owner: this.owner,
+      leaseMs: this.leaseMs,
+    });
     try {
       const outcomes: Outcome[] = [];
       for (const step of steps) outcomes.push(await this.sendOne(step, onFailure));
@@ -336,22 +343,6 @@ export class Outbox {
     } finally {
       stopRenewing();
     }
-  }
-
-  private renewLeases(ids: readonly number[]): () => void {
-    const renew = (): void => {
-      this.db
-        .query(
-          `UPDATE outbox SET locked_until = now() + make_interval(secs => $3::double precision / 1000)
-            WHERE id = ANY($1::int[]) AND owner = $2 AND state = 'pending'`,
-          [ids, this.owner, this.leaseMs],
-        )
-        .catch((error: unknown) =>
-          this.log.warn({ err: describeError(error) }, 'outbox lease renewal failed'),
-        );
-    };
-    const interval = setInterval(renew, Math.max(50, Math.floor(this.leaseMs / 3)));
-    return () => clearInterval(interval);
   }
 
   private async sendOne(step: Step, onFailure?: FailureListener): Promise<Outcome> {

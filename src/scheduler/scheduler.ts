@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.js';
 import type { Logger } from '../core/logger.js';
+import { keepLeases } from './lease.js';
 import { describeError } from '../core/errors.js';
 import { Outbox, type OutboxOptions } from './outbox.js';
 
@@ -206,7 +207,13 @@ export class Scheduler {
     for (;;) {
       const claimed = await this.claimDue();
       if (claimed.length === 0) return ran;
-      const stopRenewing = this.renewLeases(claimed.map((t) => t.id));
+      const stopRenewing = keepLeases(this.db, this.log, {
+        table: 'timers',
+        state: 'running',
+        ids: claimed.map((t) => t.id),
+        owner: this.owner,
+        leaseMs: this.leaseMs,
+      });
       try {
         await this.runClaimed(claimed);
       } finally {
@@ -240,26 +247,6 @@ export class Scheduler {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.parallel, waiting.length) }, worker));
-  }
-
-  /**
-   * Keeps the lease of the claimed timers while they run (a Slack call may retry for minutes), so no
-   * other process takes over a timer that is merely slow. Returns the function that stops renewing.
-   */
-  private renewLeases(ids: readonly number[]): () => void {
-    const renew = (): void => {
-      this.db
-        .query(
-          `UPDATE timers SET locked_until = now() + make_interval(secs => $3::double precision / 1000)
-            WHERE id = ANY($1::int[]) AND owner = $2 AND state = 'running'`,
-          [ids, this.owner, this.leaseMs],
-        )
-        .catch((error: unknown) =>
-          this.log.warn({ err: describeError(error) }, 'timer lease renewal failed'),
-        );
-    };
-    const interval = setInterval(renew, Math.max(50, Math.floor(this.leaseMs / 3)));
-    return () => clearInterval(interval);
   }
 
   private async claimDue(): Promise<Timer[]> {
