@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import type { types } from '@slack/bolt';
 import { renderMessage } from '../../../src/chat/slack/block-kit.js';
-import { channelRef, mention, type Block, type Message } from '../../../src/chat/message.js';
+import { channelRef, mention } from '../../../src/chat/message.js';
+import { hostileMessage } from '../../support/message-arbitrary.js';
 
 const FRAGMENTS = [
   '<!channel>',
@@ -40,54 +41,16 @@ const FRAGMENTS = [
   '\u202e',
   'x'.repeat(500),
 ];
-const hostile = fc
-  .array(
-    fc.oneof(
-      fc.constantFrom(...FRAGMENTS),
-      fc.string({ maxLength: 30 }),
-      fc.constantFrom(mention('U0BOB'), channelRef('C0WAR')),
-    ),
-    { maxLength: 40 },
-  )
-  .map((parts) => parts.join(''));
-const longHostile = fc
-  .tuple(hostile, fc.integer({ min: 1, max: 200 }))
-  .map(([t, n]) => t.repeat(n).slice(0, 20_000));
-
-const block: fc.Arbitrary<Block> = fc.oneof(
-  hostile.map((text) => ({ kind: 'header' as const, text })),
-  longHostile.map((text) => ({ kind: 'section' as const, text })),
-  fc
-    .array(fc.record({ label: hostile, value: longHostile }), { maxLength: 25 })
-    .map((fields) => ({ kind: 'fields' as const, fields })),
-  longHostile.map((text) => ({ kind: 'code' as const, text })),
-  fc
-    .record({
-      columns: fc.array(hostile, { minLength: 1, maxLength: 6 }),
-      rows: fc.array(fc.array(hostile, { maxLength: 6 }), { maxLength: 300 }),
-      omitted: fc.nat(1000),
-    })
-    .map((t) => ({ kind: 'table' as const, ...t })),
-  hostile.map((text) => ({ kind: 'context' as const, text })),
-  fc.constant({ kind: 'divider' as const }),
-  fc
-    .array(
-      fc.record({
-        actionId: fc.stringMatching(/^[A-Za-z0-9_-]{1,40}$/),
-        label: hostile,
-        style: fc.constantFrom(undefined, 'primary' as const, 'danger' as const),
-        confirm: fc.option(
-          fc.record({ title: hostile, text: longHostile, confirm: hostile, deny: hostile }),
-          { nil: undefined },
-        ),
-      }),
-      { maxLength: 40 },
-    )
-    .map((buttons) => ({ kind: 'actions' as const, buttons })),
-);
-const message: fc.Arbitrary<Message> = fc.record({
-  text: longHostile,
-  blocks: fc.array(block, { maxLength: 70 }),
+const message = hostileMessage({
+  fragments: [...FRAGMENTS, mention('U0BOB'), channelRef('C0WAR')],
+  maxParts: 40,
+  maxRepeat: 200,
+  maxFields: 25,
+  maxColumns: 6,
+  maxRows: 300,
+  maxButtons: 40,
+  maxBlocks: 70,
+  confirmations: true,
 });
 
 /** Every string in the rendered output, with the key it sits under. */

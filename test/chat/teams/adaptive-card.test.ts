@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { CARD_LIMITS, renderCard, type AdaptiveCard } from '../../../src/chat/teams/adaptive-card.js';
 import { escapeCardMarkdown } from '../../../src/chat/teams/card-text.js';
-import { mention, type Block, type Message } from '../../../src/chat/message.js';
+import { mention } from '../../../src/chat/message.js';
+import { hostileMessage } from '../../support/message-arbitrary.js';
 
 const ELEMENTS = new Set(['TextBlock', 'FactSet', 'ActionSet']);
 const ACTIONS = new Set(['Action.Execute', 'Action.ShowCard']);
@@ -44,62 +45,33 @@ function schemaProblems(card: AdaptiveCard, path = 'card'): string[] {
 
 const bytes = (card: AdaptiveCard) => Buffer.byteLength(JSON.stringify(card), 'utf8');
 
-const hostile = fc
-  .array(
-    fc.oneof(
-      fc.constantFrom(
-        '*',
-        '_',
-        '[x](http://evil)',
-        '# ',
-        '- ',
-        '1. ',
-        '<at>Alice</at>',
-        '\\',
-        '`',
-        '\n',
-        '🚨',
-        'é',
-        '"',
-        'x'.repeat(300),
-      ),
-      fc.string({ maxLength: 30 }),
-      fc.constant(mention(ALICE)),
-    ),
-    { maxLength: 30 },
-  )
-  .map((parts) => parts.join(''));
-const long = fc
-  .tuple(hostile, fc.integer({ min: 1, max: 100 }))
-  .map(([t, n]) => t.repeat(n).slice(0, 20_000));
-const block: fc.Arbitrary<Block> = fc.oneof(
-  hostile.map((text) => ({ kind: 'header' as const, text })),
-  long.map((text) => ({ kind: 'section' as const, text })),
-  fc
-    .array(fc.record({ label: hostile, value: long }), { maxLength: 40 })
-    .map((fields) => ({ kind: 'fields' as const, fields })),
-  long.map((text) => ({ kind: 'code' as const, text })),
-  fc
-    .record({
-      columns: fc.array(hostile, { minLength: 1, maxLength: 5 }),
-      rows: fc.array(fc.array(hostile, { maxLength: 5 }), { maxLength: 400 }),
-      omitted: fc.nat(1000),
-    })
-    .map((t) => ({ kind: 'table' as const, ...t })),
-  hostile.map((text) => ({ kind: 'context' as const, text })),
-  fc.constant({ kind: 'divider' as const }),
-  fc
-    .array(
-      fc.record({
-        actionId: fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/),
-        label: hostile,
-        style: fc.constantFrom(undefined, 'primary' as const, 'danger' as const),
-      }),
-      { maxLength: 12 },
-    )
-    .map((buttons) => ({ kind: 'actions' as const, buttons })),
-);
-const message: fc.Arbitrary<Message> = fc.record({ text: long, blocks: fc.array(block, { maxLength: 40 }) });
+const message = hostileMessage({
+  fragments: [
+    '*',
+    '_',
+    '[x](http://evil)',
+    '# ',
+    '- ',
+    '1. ',
+    '<at>Alice</at>',
+    '\\',
+    '`',
+    '\n',
+    '🚨',
+    'é',
+    '"',
+    'x'.repeat(300),
+    mention(ALICE),
+  ],
+  maxParts: 30,
+  maxRepeat: 100,
+  maxFields: 40,
+  maxColumns: 5,
+  maxRows: 400,
+  maxButtons: 12,
+  maxBlocks: 40,
+  confirmations: false,
+});
 
 describe('Adaptive Cards for Teams', () => {
   it('renders every kind of block with the schema’s element types and required fields', () => {
