@@ -62,6 +62,7 @@ async function checkAndExecute(fix: Fix | undefined, running: Approval, services
   if (!bounds.ok) return nothingRan(bounds.reason);
   const started = Date.now();
   const result = await execute(fix, running, services);
+  if (result.changed !== undefined) return nothingRan(result.changed);
   const ms = Date.now() - started;
   return {
     state: result.ok ? 'succeeded' : 'failed',

@@ -92,6 +92,7 @@ export function withBotSessions(target: SqlTarget, sessions: BotSessions): SqlTa
     description: target.description,
     query: <R extends object>(sql: string, params?: readonly unknown[]) => target.query<R>(sql, params),
     maintenance: (sql, options) => target.maintenance(sql, options),
+    session: (work, options) => target.session(work, options),
     ownPids: () => sessions.pids(),
     onSessionsChanged: (listener) => target.onSessionsChanged?.(listener),
   };

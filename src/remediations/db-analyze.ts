@@ -6,4 +6,5 @@ export const dbAnalyze = tableMaintenance({
   template: 'ANALYZE %I.%I',
   kinds: ['r', 'm', 'p'],
   verb: 'Analyze',
+  inTransaction: true,
 });

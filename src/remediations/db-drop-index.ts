@@ -2,20 +2,18 @@
 // primary key, a unique index or an index behind a constraint.
 import { z } from 'zod';
 import { badArgument } from '../core/errors.js';
-import type { SqlTarget } from '../targets/targets.js';
-import {
-  relation,
-  relationUnchanged,
-  resolveRelation,
-  runMaintenance,
-  statementFor,
-  type Relation,
-} from './pg-relations.js';
+import type { Queryable } from '../targets/targets.js';
+import { elapsed } from './elapsed.js';
+import { relation, relationUnchanged, resolveRelation, statementFor, type Relation } from './pg-relations.js';
 import { defineFix } from './remediation.js';
 import { postgresOf } from '../targets/require-target.js';
+import {
+  DROP_INDEX_CONCURRENTLY as TEMPLATE,
+  isChanged,
+  nothingRan,
+  runOutsideTransaction,
+} from './run-on-relation.js';
 import { rowsOf } from './sql-rows.js';
-
-const TEMPLATE = 'DROP INDEX CONCURRENTLY IF EXISTS %I.%I';
 
 const dropData = z.object({ index: relation, statement: z.string() });
 
@@ -30,7 +28,7 @@ const indexRow = z.object({
   scans: z.string(),
 });
 
-async function describeIndex(target: SqlTarget, index: Relation) {
+async function describeIndex(target: Queryable, index: Relation) {
   const [row] = await rowsOf(
     target,
     `SELECT i.indisprimary AS primary, i.indisunique AS unique, i.indisvalid AS valid,
@@ -44,6 +42,12 @@ async function describeIndex(target: SqlTarget, index: Relation) {
   );
   if (!row) throw new Error('the index vanished while planning');
   return row;
+}
+
+/** Why the index may not be dropped now, if it enforces something. */
+async function enforcesNow(target: Queryable, index: Relation): Promise<string | undefined> {
+  const reason = enforces(await describeIndex(target, index));
+  return reason === undefined ? undefined : `${index.qualified} now enforces something: ${reason}.`;
 }
 
 /** What the index enforces, if anything: the reason it must not be dropped from chat. */
@@ -90,13 +94,27 @@ export const dbDropIndex = defineFix({
     const target = postgresOf(services);
     const same = await relationUnchanged(target, plan.data.index);
     if (!same.ok) return same;
-    const reason = enforces(await describeIndex(target, plan.data.index));
-    return reason === undefined
-      ? { ok: true }
-      : { ok: false, reason: `${plan.data.index.qualified} now enforces something: ${reason}.` };
+    const reason = await enforcesNow(target, plan.data.index);
+    return reason === undefined ? { ok: true } : { ok: false, reason };
   },
+  // DROP INDEX CONCURRENTLY cannot run in a transaction, and a plain DROP INDEX would hold an
+  // ACCESS EXCLUSIVE lock on the table, queueing every reader behind it: the name is resolved from
+  // the oid on the dropping session, checked again, and the oid must be gone afterwards (see
+  // runOutsideTransaction for the round trip that stays open; Postgres itself refuses to drop an
+  // index behind a primary key or constraint, whatever name it has then).
   async execute(plan, { services }) {
-    const took = await runMaintenance(services, plan.data.statement);
-    return { ok: true, summary: `Index ${plan.data.index.qualified} dropped in ${took}.` };
+    const planned = plan.data.index;
+    const outcome = await postgresOf(services).session(
+      (s) => runOutsideTransaction(s, planned, TEMPLATE, enforcesNow),
+      { timeoutMs: services.config.OATIE_FIX_TIMEOUT_MS },
+    );
+    if (isChanged(outcome)) return nothingRan(outcome);
+    const took = elapsed(outcome.ms);
+    if (outcome.after === undefined)
+      return { ok: true, summary: `Index ${planned.qualified} dropped in ${took}.` };
+    return {
+      ok: false,
+      summary: `${outcome.statement} ran in ${took}, but the approved index is still there as ${outcome.after.qualified}: it was renamed while the drop started, which reached whatever index had the name ${planned.qualified} then, if any.`,
+    };
   },
 });

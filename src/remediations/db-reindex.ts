@@ -7,4 +7,5 @@ export const dbReindex = tableMaintenance({
   template: 'REINDEX TABLE CONCURRENTLY %I.%I',
   kinds: ['r', 'm'],
   verb: 'Rebuild the indexes of',
+  inTransaction: false,
 });

@@ -6,4 +6,5 @@ export const dbVacuum = tableMaintenance({
   template: 'VACUUM (ANALYZE) %I.%I',
   kinds: ['r', 'm', 'p'],
   verb: 'Vacuum and analyze',
+  inTransaction: false,
 });

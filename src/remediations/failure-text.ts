@@ -16,9 +16,15 @@ const CONDITIONS: Record<string, string> = {
   '57014': 'query_canceled',
 };
 
+const messageOf = (error: unknown): string => (isOpsError(error) ? error.message : describeError(error));
+
+/** The SQLSTATE a Postgres failure reports, if any. */
+export const sqlStateOf = (error: unknown): string | undefined =>
+  /SQLSTATE ([0-9A-Z]{5})/.exec(messageOf(error))?.[1];
+
 export function failureText(error: unknown): string {
-  const text = isOpsError(error) ? error.message : describeError(error);
-  const code = /SQLSTATE ([0-9A-Z]{5})/.exec(text)?.[1];
+  const text = messageOf(error);
+  const code = sqlStateOf(error);
   const condition = code === undefined ? undefined : CONDITIONS[code];
   const full = condition === undefined ? text : `${text.replace(/\.$/, '')}: ${condition}.`;
   return shorten(full, 600);

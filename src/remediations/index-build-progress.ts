@@ -10,6 +10,8 @@ const POLL_MS = 1000;
 
 const progressRow = z.object({
   pid: z.number(),
+  /** The index being built ('0' until its catalog entry exists). */
+  index_relid: z.string(),
   phase: z.string(),
   lockers_total: z.number(),
   lockers_done: z.number(),
@@ -22,18 +24,20 @@ export type BuildProgress = z.infer<typeof progressRow>;
 // The build's own backend waits on the virtual transactions of older sessions; pg_blocking_pids
 // names them (and current_locker_pid the one it waits on now).
 const PROGRESS_SQL = `
-SELECT p.pid, p.phase, p.lockers_total::int, p.lockers_done::int,
+SELECT p.pid, p.index_relid::text, p.phase, p.lockers_total::int, p.lockers_done::int,
        p.blocks_total::float8, p.blocks_done::float8,
        coalesce(array_remove(array_append(pg_blocking_pids(p.pid), nullif(p.current_locker_pid, 0)), NULL), '{}')::int[]
          AS waiting_for
   FROM pg_stat_progress_create_index p
- WHERE p.relid = $1::oid AND p.datid = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+ WHERE p.relid = $1::oid AND p.pid = $2 AND p.datid = (SELECT oid FROM pg_database WHERE datname = current_database())`;
 
+/** The progress of the build that the backend `pid` runs on the table. */
 export async function readBuildProgress(
   target: SqlTarget,
   tableOid: string,
+  pid: number,
 ): Promise<BuildProgress | undefined> {
-  const [row] = await rowsOf(target, PROGRESS_SQL, [tableOid], progressRow);
+  const [row] = await rowsOf(target, PROGRESS_SQL, [tableOid, pid], progressRow);
   return row;
 }
 
@@ -48,10 +52,12 @@ export function describeProgress(p: BuildProgress): string {
   return `${p.phase}${lockers || blocks}${waiting}`;
 }
 
-/** Reports the build's progress through `report` until `done` settles; returns the last one seen. */
+/** Reports the progress of the build `pid` runs through `report` until `done` settles; returns the
+ * last one seen. */
 export async function watchBuild(
   target: SqlTarget,
   tableOid: string,
+  pid: number,
   done: Promise<unknown>,
   report: (text: string) => Promise<void>,
 ): Promise<BuildProgress | undefined> {
@@ -66,7 +72,7 @@ export async function watchBuild(
     await Promise.race([sleep(POLL_MS), done.catch(() => undefined)]);
     if (finished) break;
     try {
-      const now = await readBuildProgress(target, tableOid);
+      const now = await readBuildProgress(target, tableOid, pid);
       if (now) {
         last = now;
         await report(describeProgress(now));

@@ -2,10 +2,7 @@
 // named back by the database itself (format('%I.%I')); fixes never touch system schemas.
 import { z } from 'zod';
 import { badArgument, notFound } from '../core/errors.js';
-import type { Services } from '../core/services.js';
-import { postgresOf } from '../targets/require-target.js';
-import type { SqlTarget } from '../targets/targets.js';
-import { elapsed } from './elapsed.js';
+import type { Queryable, SqlTarget } from '../targets/targets.js';
 import type { Recheck } from './remediation.js';
 import { rowsOf } from './sql-rows.js';
 
@@ -132,19 +129,29 @@ async function notFoundText(
   return `There is no ${wanted.expected} ${shown[0]?.q ?? wanted.relname} in ${target.description}.${hint}`;
 }
 
+/** The relation with this oid now, as the catalog names it; undefined once it is gone. */
+export async function relationNow(target: Queryable, oid: string): Promise<Relation | undefined> {
+  const [now] = await rowsOf(target, `${RELATION_SQL} WHERE c.oid = $1::oid`, [oid], relation);
+  return now;
+}
+
+/** Why `now` (the planned oid as the catalog has it now) is not the relation approved, if it is not. */
+export function changeOf(planned: Relation, now: Relation | undefined): string | undefined {
+  if (!now) return `${planned.qualified} no longer exists.`;
+  if (now.qualified !== planned.qualified)
+    return `${planned.qualified} has been renamed to ${now.qualified}.`;
+  return undefined;
+}
+
 /** Whether the relation resolved at plan time is still there under the same name. */
-export async function relationUnchanged(target: SqlTarget, planned: Relation): Promise<Recheck> {
-  const [now] = await rowsOf(target, `${RELATION_SQL} WHERE c.oid = $1::oid`, [planned.oid], relation);
-  if (!now) return { ok: false, reason: `${planned.qualified} no longer exists.` };
-  if (now.qualified !== planned.qualified) {
-    return { ok: false, reason: `${planned.qualified} has been renamed to ${now.qualified}.` };
-  }
-  return { ok: true };
+export async function relationUnchanged(target: Queryable, planned: Relation): Promise<Recheck> {
+  const reason = changeOf(planned, await relationNow(target, planned.oid));
+  return reason === undefined ? { ok: true } : { ok: false, reason };
 }
 
 /** A statement about one relation, written by the database: `template` is a constant with two %I. */
 export async function statementFor(
-  target: SqlTarget,
+  target: Queryable,
   oid: string,
   template: string,
 ): Promise<string | undefined> {
@@ -156,12 +163,4 @@ export async function statementFor(
     z.object({ statement: z.string() }),
   );
   return rows[0]?.statement;
-}
-
-/** Runs an approved maintenance statement on a connection of its own, within the fix timeout; says
- * how long it took. */
-export async function runMaintenance(services: Services, statement: string): Promise<string> {
-  const started = Date.now();
-  await postgresOf(services).maintenance(statement, { timeoutMs: services.config.OATIE_FIX_TIMEOUT_MS });
-  return elapsed(Date.now() - started);
 }

@@ -31,6 +31,8 @@ export interface FixResult {
   summary: string;
   /** Output shown as code (backends terminated, rollout status), if any. */
   output?: string;
+  /** Set when the run found the object changed since the re-check and ran nothing: why. */
+  changed?: string;
 }
 
 export interface FixContext {

@@ -1,9 +1,9 @@
 // Rows read from the Oatie database, checked with zod: the catalog's answer is a boundary too.
 import type { z } from 'zod';
-import type { SqlTarget } from '../targets/targets.js';
+import type { Queryable } from '../targets/targets.js';
 
 export async function rowsOf<S extends z.ZodType>(
-  target: SqlTarget,
+  target: Queryable,
   sql: string,
   params: readonly unknown[],
   row: S,

@@ -1,17 +1,14 @@
 // VACUUM, ANALYZE and REINDEX of one table share their shape: resolve the table, let the database
-// write the statement, check the table is still the same one, run it on its own connection.
+// write the statement, check the table is still the same one, run it on its own connection on the
+// name the table's oid has there (in one transaction with that check where Postgres allows it).
 import { z } from 'zod';
 import type { Field } from '../chat/message.js';
 import { postgresOf } from '../targets/require-target.js';
 import type { SqlTarget } from '../targets/targets.js';
-import {
-  relation,
-  relationUnchanged,
-  resolveRelation,
-  runMaintenance,
-  statementFor,
-} from './pg-relations.js';
+import { changeOf, relation, relationUnchanged, resolveRelation, statementFor } from './pg-relations.js';
 import { defineFix, type Fix } from './remediation.js';
+import { elapsed } from './elapsed.js';
+import { isChanged, nothingRan, runInTransaction, runOutsideTransaction } from './run-on-relation.js';
 import { rowsOf } from './sql-rows.js';
 
 type TableCommand = 'db vacuum' | 'db analyze' | 'db reindex';
@@ -23,6 +20,8 @@ export interface TableMaintenance<K extends TableCommand> {
   /** The kinds of relation it applies to (pg_class.relkind). */
   kinds: readonly string[];
   verb: string;
+  /** Whether Postgres lets it run in a transaction (ANALYZE does; VACUUM and CONCURRENTLY do not). */
+  inTransaction: boolean;
 }
 
 const tableData = z.object({ table: relation, statement: z.string() });
@@ -92,8 +91,19 @@ export function tableMaintenance<K extends TableCommand>(spec: TableMaintenance<
         : { ok: false, reason: 'the statement would differ from the one approved.' };
     },
     async execute(plan, { services }) {
-      const took = await runMaintenance(services, plan.data.statement);
-      return { ok: true, summary: `${plan.data.statement} finished in ${took}.` };
+      const run = spec.inTransaction ? runInTransaction : runOutsideTransaction;
+      const outcome = await postgresOf(services).session((s) => run(s, plan.data.table, spec.template), {
+        timeoutMs: services.config.OATIE_FIX_TIMEOUT_MS,
+      });
+      if (isChanged(outcome)) return nothingRan(outcome);
+      const took = `${outcome.statement} finished in ${elapsed(outcome.ms)}.`;
+      const moved = changeOf(plan.data.table, outcome.after);
+      if (moved === undefined) return { ok: true, summary: took };
+      // Only outside a transaction: the name was resolved again by the statement itself.
+      return {
+        ok: false,
+        summary: `${took} But ${moved} It may have reached the table that took its name while it started (it changes no rows).`,
+      };
     },
   });
 }

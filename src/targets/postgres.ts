@@ -4,7 +4,7 @@ import pg from 'pg';
 import { isOpsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { isStatementError, lockTimeoutFor, postgresError } from './postgres-errors.js';
-import type { SqlTarget } from './targets.js';
+import type { SqlSession, SqlTarget } from './targets.js';
 
 export const APPLICATION_NAME = 'oatie-ops';
 
@@ -28,6 +28,12 @@ export function describePostgresUrl(url: string): string {
 // A client-side read timeout beyond statement_timeout catches a server that stopped answering at all.
 const READ_GRACE_MS = 2000;
 const MAX_REWARM_DELAY_MS = 30_000;
+
+/** The server process of a connected client (pg sets processID from the backend key data). */
+function processIdOf(client: pg.Client | pg.PoolClient): number | undefined {
+  const pid = (client as { processID?: unknown }).processID;
+  return typeof pid === 'number' ? pid : undefined;
+}
 
 export class PostgresTarget implements SqlTarget {
   readonly description: string;
@@ -93,20 +99,48 @@ export class PostgresTarget implements SqlTarget {
   }
 
   async maintenance(sql: string, options: { timeoutMs: number }): Promise<{ rowCount: number }> {
+    return this.withOwnClient(options.timeoutMs, async (client) => {
+      try {
+        const result = await client.query(sql);
+        return { rowCount: result.rowCount ?? 0 };
+      } catch (error) {
+        throw postgresError(error, this.description, options.timeoutMs);
+      }
+    });
+  }
+
+  async session<T>(work: (session: SqlSession) => Promise<T>, options: { timeoutMs: number }): Promise<T> {
+    return this.withOwnClient(options.timeoutMs, (client) =>
+      work({
+        pid: processIdOf(client) ?? 0,
+        query: async <R extends object>(sql: string, params: readonly unknown[] = []) => {
+          try {
+            return (await client.query<R>(sql, params as unknown[])).rows;
+          } catch (error) {
+            throw postgresError(error, this.description, options.timeoutMs);
+          }
+        },
+      }),
+    );
+  }
+
+  /** A connection of its own (not the pool's), tracked as the bot's while `work` runs, then closed. */
+  private async withOwnClient<T>(timeoutMs: number, work: (client: pg.Client) => Promise<T>): Promise<T> {
     const client = new pg.Client({
       ...this.connectionSettings(this.options.timeoutMs),
-      statement_timeout: options.timeoutMs,
-      lock_timeout: lockTimeoutFor(options.timeoutMs),
-      query_timeout: options.timeoutMs + READ_GRACE_MS,
+      statement_timeout: timeoutMs,
+      lock_timeout: lockTimeoutFor(timeoutMs),
+      query_timeout: timeoutMs + READ_GRACE_MS,
     });
     client.on('error', () => undefined);
     try {
-      await client.connect();
+      try {
+        await client.connect();
+      } catch (error) {
+        throw postgresError(error, this.description, timeoutMs);
+      }
       this.track(client);
-      const result = await client.query(sql);
-      return { rowCount: result.rowCount ?? 0 };
-    } catch (error) {
-      throw postgresError(error, this.description, options.timeoutMs);
+      return await work(client);
     } finally {
       this.untrack(client);
       await client.end().catch(() => undefined);
@@ -185,16 +219,16 @@ export class PostgresTarget implements SqlTarget {
   }
 
   private track(client: pg.Client | pg.PoolClient): void {
-    const pid = (client as { processID?: unknown }).processID;
-    if (typeof pid === 'number' && !this.pids.has(pid)) {
+    const pid = processIdOf(client);
+    if (pid !== undefined && !this.pids.has(pid)) {
       this.pids.add(pid);
       this.sessionsChanged();
     }
   }
 
   private untrack(client: pg.Client | pg.PoolClient): void {
-    const pid = (client as { processID?: unknown }).processID;
-    if (typeof pid === 'number' && this.pids.delete(pid)) this.sessionsChanged();
+    const pid = processIdOf(client);
+    if (pid !== undefined && this.pids.delete(pid)) this.sessionsChanged();
   }
 }
 

@@ -12,6 +12,18 @@ export type * from './oatie-api-port.js';
 export type * from './statuspage-port.js';
 export type * from './pager-port.js';
 
+/** What runs one statement with bound values: the target's pool or one session of its own. */
+export interface Queryable {
+  query<R extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+}
+
+/** One connection of its own: statements run one after another on the same server session, each
+ * committing by itself unless the work opens a transaction (BEGIN … COMMIT). */
+export interface SqlSession extends Queryable {
+  /** The server process of this session (pg_stat_activity.pid). */
+  readonly pid: number;
+}
+
 /** The platform's Postgres (OATIE_DATABASE_URL). */
 export interface SqlTarget {
   /** Where it points, for messages: host, port and database, never the password. */
@@ -22,6 +34,9 @@ export interface SqlTarget {
   /** A statement that cannot run in a transaction block or takes long (VACUUM, CREATE INDEX
    * CONCURRENTLY, REINDEX CONCURRENTLY), on its own connection, with the given timeout. */
   maintenance(sql: string, options: { timeoutMs: number }): Promise<{ rowCount: number }>;
+  /** `work` on a connection of its own, each statement under the given timeout: a check and the
+   * statement it guards on the same session, or in one transaction; closed when `work` settles. */
+  session<T>(work: (session: SqlSession) => Promise<T>, options: { timeoutMs: number }): Promise<T>;
   /** Backend pids of the bot's own connections, which fixes never terminate. Inside the app, this
    * includes the connections other replicas recorded in the store (src/remediations/bot-sessions.ts). */
   ownPids(): Promise<number[]>;

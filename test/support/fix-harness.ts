@@ -10,7 +10,7 @@ import { silentLogger } from '../../src/core/logger.js';
 import type { AuditRecord } from '../../src/audit/audit-log.js';
 import type { Db } from '../../src/store/db.js';
 import { buildTargets } from '../../src/targets/build-targets.js';
-import type { Targets } from '../../src/targets/targets.js';
+import type { SqlTarget, Targets } from '../../src/targets/targets.js';
 import type pg from 'pg';
 import { createTestDatabase } from './databases.js';
 import { createOatieDatabase, eventually, startQuery, type OatieDatabase } from './oatie-database.js';
@@ -63,9 +63,13 @@ export async function startFixHarness(options: {
   policy?: Policy;
   targets?: Targets;
   now?: () => Date;
+  /** Wraps the Oatie database's target (see interposed-postgres.ts). */
+  postgres?: (real: SqlTarget) => SqlTarget;
 }): Promise<FixHarness> {
   const config = testConfig({ OATIE_TARGET_TIMEOUT_MS: '3000', ...options.env });
-  const targets = options.targets ?? (await buildTargets(config, silentLogger));
+  const built = options.targets ?? (await buildTargets(config, silentLogger));
+  const wrap = options.postgres;
+  const targets: Targets = wrap && built.postgres ? { ...built, postgres: wrap(built.postgres) } : built;
   const chat = new RecordingPlatform();
   const app = await startTestApp({
     db: options.db,
@@ -162,13 +166,21 @@ export async function startFixStory(
     env?: Record<string, string>;
     policy?: Policy;
     now?: () => Date;
+    /** Wraps the Oatie database's target (see interposed-postgres.ts). */
+    postgres?: (real: SqlTarget) => SqlTarget;
   } = {},
 ): Promise<FixStory> {
   const oatie = options.oatie === undefined ? undefined : await createOatieDatabase(options.oatie);
   const storeDatabase = await createTestDatabase('fixstore');
   const db = await openTestDb(storeDatabase.url);
   const env = { ...(oatie && { OATIE_DATABASE_URL: oatie.url }), ...options.env };
-  const bot = await startFixHarness({ db, env, policy: options.policy, now: options.now });
+  const bot = await startFixHarness({
+    db,
+    env,
+    policy: options.policy,
+    now: options.now,
+    postgres: options.postgres,
+  });
   const clients: Array<{ end(): Promise<void> }> = [];
   const oatieDatabase = (): OatieDatabase => {
     if (!oatie) throw new Error('this fix story has no Oatie database: start it with `oatie`');
