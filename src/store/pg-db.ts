@@ -41,6 +41,13 @@ export function openPgDb(
     ...base,
     async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      // A connection that dies mid-transaction makes pg emit 'error' on the checked-out client, which
+      // ends the process when nobody listens; the statement rejects anyway, and the client is discarded.
+      let broken: Error | undefined;
+      const onError = (error: Error): void => {
+        broken = error;
+      };
+      client.on('error', onError);
       const tx: Db = {
         ...wrap(client),
         transaction: (inner) => inner(tx),
@@ -55,7 +62,8 @@ export function openPgDb(
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client.removeListener('error', onError);
+        client.release(broken);
       }
     },
     close: () => pool.end(),

@@ -86,6 +86,12 @@ export class PostgresTarget implements SqlTarget {
       throw isOpsError(error) ? error : postgresError(error, this.description, this.options.timeoutMs);
     }
     let broken: Error | undefined;
+    // A connection that dies while checked out (the server restarts, the network resets it) makes pg
+    // emit 'error' on the client, which ends the process when nobody listens; the query rejects anyway.
+    const onError = (error: Error): void => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       const result = await client.query<R>(sql, params as unknown[]);
       return result.rows;
@@ -94,6 +100,7 @@ export class PostgresTarget implements SqlTarget {
       if (!isStatementError(error)) broken = error instanceof Error ? error : new Error('connection failed');
       throw postgresError(error, this.description, this.options.timeoutMs);
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }

@@ -11,6 +11,8 @@ import { openStore } from '../../src/store/open-store.js';
 import { openPgDb } from '../../src/store/pg-db.js';
 import { openPgliteDb } from '../../src/store/pglite-db.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { eventually } from '../support/incident-harness.js';
+import { switchableProxy } from '../support/tcp.js';
 
 const kinds: Array<['postgres' | 'pglite']> = [['postgres'], ['pglite']];
 
@@ -121,6 +123,36 @@ describe('waits on the store', () => {
       expect((await db.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     } finally {
       await db.close();
+      await testDb.drop();
+    }
+  });
+
+  it('survive a connection cut in the middle of a transaction: it fails, and the store works again', async () => {
+    // pg emits an error on the checked-out client; without a listener it ended the process.
+    const testDb = await createTestDatabase('cutstore');
+    const proxy = await switchableProxy(Number(new URL(testDb.url).port || 5432));
+    const url = new URL(testDb.url);
+    url.port = String(proxy.port);
+    const db = openPgDb(url.toString());
+    try {
+      const started = db.transaction((tx) => tx.query('SELECT pg_sleep(4)'));
+      await eventually('the transaction to run', async () => {
+        const rows = await db.query('SELECT 1 FROM pg_stat_activity WHERE query = $1', [
+          'SELECT pg_sleep(4)',
+        ]);
+        return rows.rows.length > 0;
+      });
+      await proxy.set('refuse');
+      await expect(started).rejects.toThrow(/terminated/);
+      await proxy.set('forward');
+      // An idle connection cut with it may still be handed out once before its close is read.
+      const again = await eventually('a transaction to work again', () =>
+        db.transaction((tx) => tx.query<{ one: number }>('SELECT 1 AS one')).catch(() => undefined),
+      );
+      expect(again.rows).toEqual([{ one: 1 }]);
+    } finally {
+      await db.close();
+      await proxy.close();
       await testDb.drop();
     }
   });

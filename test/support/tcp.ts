@@ -1,6 +1,7 @@
 // Misbehaving servers at the TCP level, for target tests: one that accepts and never answers, a
-// proxy that can be started late on a chosen port (a server that comes back), and a Redis that
-// requires a password the client does not have.
+// proxy that can be started late on a chosen port (a server that comes back), a proxy that can be
+// switched to hang or refuse while the bot runs, and a Redis that requires a password the client
+// does not have.
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
 export interface TcpServer {
@@ -48,6 +49,81 @@ export function tcpProxy(port: number, targetPort: number): Promise<TcpServer> {
     client.pipe(upstream).pipe(client);
   });
   return listen(server, port, sockets);
+}
+
+export type EndpointMode = 'forward' | 'hang' | 'refuse';
+
+export interface SwitchableEndpoint {
+  port: number;
+  readonly mode: EndpointMode;
+  /** How many connections it accepted while hanging. */
+  readonly hung: number;
+  /**
+   * `forward`: a working server behind it. `hang`: the connections open now stop carrying anything
+   * (a partition) and new ones are accepted and never answered. `refuse`: nothing listens on the port.
+   */
+  set(mode: EndpointMode): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A proxy on a fixed port to `targetPort` on 127.0.0.1 that can be made to hang or refuse, and come back. */
+export async function switchableProxy(targetPort: number): Promise<SwitchableEndpoint> {
+  let mode: EndpointMode = 'forward';
+  let hung = 0;
+  const sockets = new Set<Socket>();
+  const keep = (socket: Socket): void => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  };
+  const server = createServer((client) => {
+    keep(client);
+    if (mode !== 'forward') {
+      hung += 1;
+      return;
+    }
+    const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
+    keep(upstream);
+    upstream.on('close', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+    client.pipe(upstream).pipe(client);
+  });
+  const cut = (): void => {
+    for (const socket of sockets) socket.destroy();
+  };
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const set = async (next: EndpointMode): Promise<void> => {
+    if (next === mode) return;
+    const was = mode;
+    mode = next;
+    if (next === 'hang') {
+      // Open connections freeze: what either side sends is kept here and never delivered.
+      for (const socket of sockets) {
+        socket.unpipe();
+        socket.pause();
+      }
+      return;
+    }
+    cut();
+    if (next === 'refuse') await new Promise<void>((resolve) => server.close(() => resolve()));
+    else if (was === 'refuse')
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  };
+  return {
+    port,
+    get mode() {
+      return mode;
+    },
+    get hung() {
+      return hung;
+    },
+    set,
+    close: async () => {
+      cut();
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 /** The commands in `buffer` (RESP arrays of bulk strings, as clients send them), and the bytes left

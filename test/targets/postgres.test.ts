@@ -7,7 +7,7 @@ import { openPostgresTarget, type PostgresTarget } from '../../src/targets/postg
 import { failure } from '../support/call-failure.js';
 import { closedPort } from '../support/http-fake.js';
 import { createOatieDatabase, eventually, type OatieDatabase } from '../support/oatie-database.js';
-import { blackhole } from '../support/tcp.js';
+import { blackhole, switchableProxy } from '../support/tcp.js';
 
 let db: OatieDatabase;
 let target: PostgresTarget;
@@ -158,5 +158,34 @@ describe('Postgres target', () => {
     const error = await failure(() => target.query('SELECT * FROM no_such_table'));
     expect(error.message).toContain('rejected a query (SQLSTATE 42P01)');
     expect(await target.ownPids()).toEqual([pid]);
+  });
+
+  test('a connection cut in the middle of a query: said plainly, and the next query works', async () => {
+    // The server restarted, or a proxy reset the connection, while a diagnostic was running: pg emits
+    // an error on the checked-out client, which crashed the whole bot before it was listened to.
+    const proxy = await switchableProxy(Number(new URL(db.url).port || 5432));
+    try {
+      const url = new URL(db.url);
+      url.port = String(proxy.port);
+      const cut = open(url.toString(), 5000);
+      await warmPid(cut);
+      const running = failure(() => cut.query('SELECT pg_sleep(4)'));
+      await eventually('the query to run', async () => {
+        const rows = await db.sql(
+          "SELECT 1 FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(4)' AND state = 'active'",
+        );
+        return rows.length > 0 ? true : undefined;
+      });
+      await proxy.set('refuse');
+      const error = await running;
+      expect(error).toMatchObject({
+        code: 'TARGET_DOWN',
+        message: `The Oatie database at ${cut.description} closed the connection unexpectedly.`,
+      });
+      await proxy.set('forward');
+      expect(await cut.query<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      await proxy.close();
+    }
   });
 });
