@@ -46,6 +46,8 @@ export async function startSlackProcess(fake: FakeSlack, env: Record<string, str
 
 export interface AskedCommand {
   ack: SignedPost;
+  /** The channel the command was sent from (its own). */
+  channel: string;
   /** The private answer to the caller (chat.postEphemeral to them, else a post to the command's
    * response_url), as JSON text, once it has come. */
   answer(timeoutMs?: number): Promise<string>;
@@ -101,6 +103,7 @@ export async function ask(
   );
   return {
     ack,
+    channel,
     answered: () => answerOf(fake, since, user, channel, responseId) !== undefined,
     async answer(timeoutMs = 30_000) {
       const deadline = waitDeadline(timeoutMs);
