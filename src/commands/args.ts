@@ -51,6 +51,16 @@ export const pid = z
  * double-quoted as Postgres writes it ("Audit", "my table", "a""b"). */
 const NAME_PART = '(?:[A-Za-z_][A-Za-z0-9_]{0,62}|"(?:[^"\\x00-\\x1f]|""){1,63}")';
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** What `db explain` plans: a backend pid (`db long-running`) or a pg_stat_statements queryid
+ * (`db slow-queries`), both whole numbers; kept as text, since a queryid is a 64-bit integer. */
+export const queryRef = z
+  .string()
+  .regex(/^-?\d{1,20}$/, 'expected a pid (from `db long-running`) or a query id (from `db slow-queries`)')
+  .refine((s) => BigInt(s) >= INT64_MIN && BigInt(s) <= INT64_MAX, 'expected a pid or a query id');
+
 /** A Postgres relation name as typed or as a button carries it: optionally schema-qualified, parts
  * plain or quoted. Resolved against the catalog (never through search_path) before use; never spliced
  * into SQL. */

@@ -280,6 +280,15 @@ export const catalog = {
         .default(1000),
     }),
   }),
+  'db explain': spec({
+    words: ['db', 'explain'],
+    usage: 'db explain <pid|query id>',
+    summary:
+      'The plan of a running query (pid) or a slow statement (id from db slow-queries), costliest step first; plain EXPLAIN, nothing runs.',
+    kind: 'diagnostic',
+    positional: ['id'],
+    schema: z.object({ id: a.queryRef }),
+  }),
   'db indexes': spec({
     words: ['db', 'indexes'],
     usage: 'db indexes',

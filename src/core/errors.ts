@@ -33,7 +33,8 @@ export const badArgument = (message: string, hint?: string): OpsError =>
 export const notConfigured = (what: string, variable: string): OpsError =>
   new OpsError(ErrorCode.NotConfigured, `${what} is not configured: set ${variable}.`);
 export const forbidden = (message: string): OpsError => new OpsError(ErrorCode.Forbidden, message);
-export const notFound = (message: string): OpsError => new OpsError(ErrorCode.NotFound, message);
+export const notFound = (message: string, hint?: string): OpsError =>
+  new OpsError(ErrorCode.NotFound, message, hint);
 export const conflict = (message: string): OpsError => new OpsError(ErrorCode.Conflict, message);
 
 export function isOpsError(error: unknown): error is OpsError {

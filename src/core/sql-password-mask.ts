@@ -15,7 +15,7 @@ const PLAIN_WORD = /^[A-Za-z_\u0080-\uffff]/;
 const STRING_PREFIX = /^(?:[EeNnBbXx]|[Uu]&)'/;
 
 /** Index after the whitespace and comments that start at `from` (an unclosed comment runs to the end). */
-function skipTrivia(text: string, from: number): number {
+export function skipTrivia(text: string, from: number): number {
   let i = from;
   for (;;) {
     while (i < text.length && /\s/.test(text.charAt(i))) i += 1;

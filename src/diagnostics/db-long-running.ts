@@ -83,6 +83,10 @@ export const dbLongRunning = defineCommand('db long-running', async ({ args, ser
       text: '"idle in transaction" means the application opened a transaction and stopped talking: it holds its locks until it commits or is terminated.',
     });
   }
+  blocks.push({
+    kind: 'context',
+    text: `Where a query's time goes: \`db explain ${oldest.pid}\` shows its plan (plain EXPLAIN, nothing runs); any pid of the table works.`,
+  });
   blocks.push(...(await visibilityWarning(target)));
   const sessions = rows.map((r) => ({ ...r, waitingOnLock: r.wait?.startsWith('Lock:') === true }));
   blocks.push(...(await terminateOffer(services, sessions, args.olderThan)));

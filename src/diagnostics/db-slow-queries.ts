@@ -15,6 +15,7 @@ interface ExtensionState {
 }
 
 interface SlowRow {
+  id: string;
   query: string;
   calls: number;
   mean_ms: number;
@@ -30,7 +31,8 @@ SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements') 
 
 // Statements of this database only; pg_stat_statements holds the whole server's.
 const SLOW_SQL = `
-SELECT s.query,
+SELECT s.queryid::text AS id,
+       s.query,
        s.calls::float8 AS calls,
        s.mean_exec_time AS mean_ms,
        s.total_exec_time AS total_ms,
@@ -75,6 +77,12 @@ function missingExtension(state: ExtensionState): Block[] | undefined {
   ];
 }
 
+/** Whether pg_stat_statements can be read in this database: preloaded and created. */
+export async function statementStatsReadable(target: SqlTarget): Promise<boolean> {
+  const [state] = await target.query<ExtensionState>(EXTENSION_SQL);
+  return state !== undefined && missingExtension(state) === undefined;
+}
+
 async function statementsSince(target: SqlTarget, now: Date): Promise<string> {
   try {
     const [row] = await target.query<{ stats_reset: Date | null }>(SINCE_SQL);
@@ -109,8 +117,9 @@ export const dbSlowQueries = defineCommand('db slow-queries', async ({ args, ser
   );
   return diagnosis(title, text, [
     table(
-      ['mean', 'calls', 'total', 'rows', 'cache hit', 'query'],
+      ['id', 'mean', 'calls', 'total', 'rows', 'cache hit', 'query'],
       rows.map((r) => [
+        r.id,
         formatMs(r.mean_ms),
         count(r.calls),
         formatMs(r.total_ms),
@@ -122,6 +131,10 @@ export const dbSlowQueries = defineCommand('db slow-queries', async ({ args, ser
     {
       kind: 'context',
       text: 'A low cache hit ratio means reads from disk; a slow statement on a big table often misses an index — see `db indexes`.',
+    },
+    {
+      kind: 'context',
+      text: `Where its time goes: \`db explain ${slowest.id}\` plans the slowest (plain EXPLAIN, nothing runs); any id of the first column works.`,
     },
   ]);
 });

@@ -5,6 +5,7 @@ import { authUser } from './auth-user.js';
 import { dbBlocking } from './db-blocking.js';
 import { dbBloat } from './db-bloat.js';
 import { dbConnections } from './db-connections.js';
+import { dbExplain } from './db-explain.js';
 import { dbIndexes } from './db-indexes.js';
 import { dbLongRunning } from './db-long-running.js';
 import { dbSlowQueries } from './db-slow-queries.js';
@@ -28,6 +29,7 @@ export const diagnosticHandlers: readonly CommandHandler[] = [
   dbConnections,
   dbLongRunning,
   dbSlowQueries,
+  dbExplain,
   dbIndexes,
   dbBloat,
   dbBlocking,

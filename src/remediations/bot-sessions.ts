@@ -93,6 +93,8 @@ export function withBotSessions(target: SqlTarget, sessions: BotSessions): SqlTa
     query: <R extends object>(sql: string, params?: readonly unknown[]) => target.query<R>(sql, params),
     maintenance: (sql, options) => target.maintenance(sql, options),
     session: (work, options) => target.session(work, options),
+    readOnly: <R extends object>(sql: string, options?: { protocol?: 'extended' | 'simple' }) =>
+      target.readOnly<R>(sql, options),
     ownPids: () => sessions.pids(),
     onSessionsChanged: (listener) => target.onSessionsChanged?.(listener),
   };

@@ -27,6 +27,18 @@ export function isStatementError(error: unknown): boolean {
   return /^[0-9A-Z]{5}$/.test(code) && !code.startsWith('08') && !code.startsWith('57P');
 }
 
+/** statement_timeout or lock_timeout: reported as a timeout, not as a rejected statement. */
+export function isTimeoutCode(error: unknown): boolean {
+  const code = field(error, 'code');
+  return code === STATEMENT_TIMEOUT || code === LOCK_TIMEOUT;
+}
+
+/** What the server said about a statement it rejected (syntax, a missing relation): its SQLSTATE and
+ * message. The message may quote the statement: mask it before showing it. */
+export function statementFailure(error: unknown): { sqlstate: string; message: string } {
+  return { sqlstate: field(error, 'code'), message: field(error, 'message') };
+}
+
 const CLOSED = 'closed the connection unexpectedly';
 
 /** Why the server is down or refuses, by system error code or SQLSTATE. */

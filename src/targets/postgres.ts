@@ -3,8 +3,14 @@
 import pg from 'pg';
 import { isOpsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import { isStatementError, lockTimeoutFor, postgresError } from './postgres-errors.js';
-import type { SqlSession, SqlTarget } from './targets.js';
+import {
+  isStatementError,
+  isTimeoutCode,
+  lockTimeoutFor,
+  postgresError,
+  statementFailure,
+} from './postgres-errors.js';
+import type { ReadOnlyResult, SqlSession, SqlTarget } from './targets.js';
 
 export const APPLICATION_NAME = 'oatie-ops';
 
@@ -72,19 +78,23 @@ export class PostgresTarget implements SqlTarget {
     this.warm();
   }
 
-  async query<R extends object = Record<string, unknown>>(
-    sql: string,
-    params: readonly unknown[] = [],
-  ): Promise<R[]> {
-    let client: pg.PoolClient;
+  /** A connection of the pool, once the warm-up in progress (if any) is done. */
+  private async connect(): Promise<pg.PoolClient> {
     try {
       const warmFailure = this.warming ? await this.warming : undefined;
       if (warmFailure !== undefined)
         throw postgresError(warmFailure, this.description, this.options.timeoutMs);
-      client = await this.pool.connect();
+      return await this.pool.connect();
     } catch (error) {
       throw isOpsError(error) ? error : postgresError(error, this.description, this.options.timeoutMs);
     }
+  }
+
+  async query<R extends object = Record<string, unknown>>(
+    sql: string,
+    params: readonly unknown[] = [],
+  ): Promise<R[]> {
+    const client = await this.connect();
     let broken: Error | undefined;
     // A connection that dies while checked out (the server restarts, the network resets it) makes pg
     // emit 'error' on the client, which ends the process when nobody listens; the query rejects anyway.
@@ -100,6 +110,45 @@ export class PostgresTarget implements SqlTarget {
       if (!isStatementError(error)) broken = error instanceof Error ? error : new Error('connection failed');
       throw postgresError(error, this.description, this.options.timeoutMs);
     } finally {
+      client.removeListener('error', onError);
+      client.release(broken);
+    }
+  }
+
+  async readOnly<R extends object = Record<string, unknown>>(
+    sql: string,
+    options: { protocol?: 'extended' | 'simple' } = {},
+  ): Promise<ReadOnlyResult<R>> {
+    const client = await this.connect();
+    let broken: Error | undefined;
+    // As in query(): a connection dying while checked out must not end the process.
+    const onError = (error: Error): void => {
+      broken = error;
+    };
+    client.on('error', onError);
+    try {
+      await client.query('BEGIN TRANSACTION READ ONLY');
+      // pg sends a text without values through the simple protocol, which runs every statement it
+      // holds; `queryMode: 'extended'` makes the server parse exactly one.
+      const statement: pg.QueryConfig & { queryMode?: 'extended' } =
+        options.protocol === 'simple' ? { text: sql } : { text: sql, queryMode: 'extended' };
+      const result = await client.query<R>(statement).then(
+        (r) => ({ ok: true as const, rows: r.rows }),
+        (error: unknown) => {
+          if (!isStatementError(error) || isTimeoutCode(error)) throw error;
+          return { ok: false as const, ...statementFailure(error) };
+        },
+      );
+      return result;
+    } catch (error) {
+      if (!isStatementError(error)) broken = error instanceof Error ? error : new Error('connection failed');
+      throw postgresError(error, this.description, this.options.timeoutMs);
+    } finally {
+      // Always rolled back: whatever the statement did (a function the planner folded) is undone.
+      if (!broken)
+        await client.query('ROLLBACK').catch((error: unknown) => {
+          broken = error instanceof Error ? error : new Error('rollback failed');
+        });
       client.removeListener('error', onError);
       client.release(broken);
     }

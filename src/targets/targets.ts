@@ -37,12 +37,23 @@ export interface SqlTarget {
   /** `work` on a connection of its own, each statement under the given timeout: a check and the
    * statement it guards on the same session, or in one transaction; closed when `work` settles. */
   session<T>(work: (session: SqlSession) => Promise<T>, options: { timeoutMs: number }): Promise<T>;
+  /** One statement built from text the bot did not write (a query text from the catalog, for EXPLAIN),
+   * in a READ ONLY transaction that is always rolled back, under the pool's statement_timeout. Sent
+   * through the extended protocol, where the server refuses a second statement; `simple` only for
+   * text whose `$n` placeholders have no values (EXPLAIN (GENERIC_PLAN)). A statement the server
+   * rejects is a value (its SQLSTATE and message), not a thrown error. */
+  readOnly<R extends object = Record<string, unknown>>(
+    sql: string,
+    options?: { protocol?: 'extended' | 'simple' },
+  ): Promise<ReadOnlyResult<R>>;
   /** Backend pids of the bot's own connections, which fixes never terminate. Inside the app, this
    * includes the connections other replicas recorded in the store (src/remediations/bot-sessions.ts). */
   ownPids(): Promise<number[]>;
   /** Calls `listener` with this process's pids whenever a connection opens or closes. */
   onSessionsChanged?(listener: (pids: readonly number[]) => void): void;
 }
+
+export type ReadOnlyResult<R> = { ok: true; rows: R[] } | { ok: false; sqlstate: string; message: string };
 
 /** The platform's Redis, which holds the permission cache (OATIE_REDIS_URL). */
 export interface CacheTarget {

@@ -1,24 +1,15 @@
 // `db slow-queries`: the slowest statements from pg_stat_statements, with calls and cache hits; and
 // where the extension is missing, the exact steps to enable it.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import pg from 'pg';
 import { oatieSchemaSql } from '../../src/demo/oatie-schema.js';
 import { closeDiagnostics, withDiagnostics } from '../support/diagnostics-harness.js';
 import { createOatieDatabase, type OatieDatabase } from '../support/oatie-database.js';
-import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
+import { runAs, startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
 
 let db: OatieDatabase;
 let server: PrivatePostgres;
 
-async function onPrivate(sql: string, applicationName = 'report-service'): Promise<void> {
-  const client = new pg.Client({ connectionString: server.url, application_name: applicationName });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+const onPrivate = (sql: string): Promise<void> => runAs(server.url, sql);
 
 beforeAll(async () => {
   db = await createOatieDatabase('slowqueries');

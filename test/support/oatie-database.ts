@@ -83,12 +83,17 @@ export async function startQuery(
   const client = await db.client(applicationName, user);
   const [row] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
   const done = client.query(sql).catch((error: unknown) => error);
-  await eventually(`${applicationName} to be active`, async () => {
+  await waitActive(db, row!.pid, applicationName);
+  return { client, pid: row!.pid, done };
+}
+
+/** Waits until backend `pid` runs a statement (state active). */
+export async function waitActive(db: OatieDatabase, pid: number, what = `pid ${pid}`): Promise<void> {
+  await eventually(`${what} to be active`, async () => {
     const rows = await db.sql('SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = $2', [
-      row!.pid,
+      pid,
       'active',
     ]);
     return rows.length > 0 ? true : undefined;
   });
-  return { client, pid: row!.pid, done };
 }

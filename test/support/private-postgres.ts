@@ -2,6 +2,7 @@
 // what the shared local server cannot be changed to do, such as preloading pg_stat_statements.
 // Runs as the postgres user when the tests run as root (initdb refuses root).
 import { execFile } from 'node:child_process';
+import pg from 'pg';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,4 +77,15 @@ export async function startPrivatePostgres(settings: Record<string, string>): Pr
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs `sql` on `url` as an application of the platform would (its own short-lived client). */
+export async function runAs(url: string, sql: string, applicationName = 'report-service'): Promise<void> {
+  const client = new pg.Client({ connectionString: url, application_name: applicationName });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }

@@ -36,6 +36,27 @@ afterAll(async () => {
 });
 
 describe('Postgres target', () => {
+  test('readOnly: one statement only, in a read-only transaction rolled back, rejections as values', async () => {
+    const two = await target.readOnly('SELECT 1; SELECT 2');
+    expect(two).toEqual({
+      ok: false,
+      sqlstate: '42601',
+      message: 'cannot insert multiple commands into a prepared statement',
+    });
+    const write = await target.readOnly(`SELECT nextval('seq_that_is_not_there')`);
+    expect(write).toMatchObject({ ok: false, sqlstate: '42P01' });
+    await db.sql('CREATE TABLE IF NOT EXISTS readonly_probe (n int)');
+    expect(await target.readOnly('INSERT INTO readonly_probe VALUES (1)')).toEqual({
+      ok: false,
+      sqlstate: '25006',
+      message: 'cannot execute INSERT in a read-only transaction',
+    });
+    expect(await target.readOnly<{ n: number }>('SELECT 1 AS n')).toEqual({ ok: true, rows: [{ n: 1 }] });
+    // The connection is back in the pool, outside any transaction.
+    const [state] = await target.query<{ open: boolean }>(`SELECT now() <> statement_timestamp() AS open`);
+    expect(state!.open).toBe(false);
+  });
+
   test('opens one warm connection at once, named oatie-ops, with its timeouts set', async () => {
     const pid = await warmPid(target);
     const [activity] = await db.sql<{ application_name: string }>(

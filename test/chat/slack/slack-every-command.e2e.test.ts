@@ -36,6 +36,7 @@ const EXAMPLES: Record<CommandName, string> = {
   'db connections': 'db connections --idle-for 5m',
   'db long-running': 'db long-running --older-than 5m',
   'db slow-queries': 'db slow-queries --min-ms 500',
+  'db explain': 'db explain 4242',
   'db indexes': 'db indexes',
   'db bloat': 'db bloat',
   'db blocking': 'db blocking',
