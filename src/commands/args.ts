@@ -89,6 +89,10 @@ export const memoryLimit = z
   .string()
   .regex(/^[1-9]\d{0,5}(Mi|Gi)$/, 'expected a memory limit such as 512Mi or 2Gi');
 
+export const memoryRequest = z
+  .string()
+  .regex(/^[1-9]\d{0,5}(Mi|Gi)$/, 'expected a memory request such as 256Mi or 1Gi');
+
 /** A permission of the platform as its user_permissions rows spell it (`reports:create`). */
 export const permission = z
   .string()

@@ -456,11 +456,16 @@ export const catalog = {
   }),
   'k8s set-memory': spec({
     words: ['k8s', 'set-memory'],
-    usage: 'k8s set-memory <deployment> <limit>',
-    summary: 'Fix: set a deployment’s memory limit, within policy bounds (needs approval).',
+    usage: 'k8s set-memory <deployment> <limit> [--request 512Mi]',
+    summary: 'Fix: set a deployment’s memory limit (and request), within policy bounds (needs approval).',
     kind: 'fix',
     positional: ['deployment', 'limit'],
-    schema: z.object({ deployment: a.dnsLabel, limit: a.memoryLimit }),
+    flags: { request: { arg: 'request', kind: 'value' } },
+    schema: z.object({
+      deployment: a.dnsLabel,
+      limit: a.memoryLimit,
+      request: a.memoryRequest.optional(),
+    }),
   }),
 } as const;
 

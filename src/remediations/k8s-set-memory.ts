@@ -1,7 +1,8 @@
-// `k8s set-memory <deployment> <limit>`: set the memory limit of an allowlisted deployment's container
-// (the one named like the deployment, or the first), between policy kubernetes.minMemoryLimit and
-// maxMemoryLimit and not below the container's request; runs only on the very deployment planned
-// (same uid, same generation), so a deployment deleted and created again is never patched.
+// `k8s set-memory <deployment> <limit> [--request 512Mi]`: set the memory limit (and request) of an
+// allowlisted deployment's container (the one named like the deployment, or the first), the limit
+// between policy kubernetes.minMemoryLimit and maxMemoryLimit and never below the request; runs only on
+// the very deployment planned (same uid, same generation, same limit and request), so a deployment
+// deleted and created again is never patched.
 import { z } from 'zod';
 import { badArgument, conflict } from '../core/errors.js';
 import { parseQuantity } from '../core/quantity.js';
@@ -18,6 +19,8 @@ const memoryData = z.object({
   namespace: z.string(),
   container: z.string(),
   before: z.string().nullable(),
+  /** The request before and after, when the fix sets it too. */
+  request: z.object({ before: z.string().nullable(), after: z.string() }).optional(),
   patch: z.record(z.string(), z.unknown()),
   /** The object planned (uid) and its spec version (generation); absent in plans of older versions. */
   planned: z.object({ uid: z.string(), generation: z.number() }).optional(),
@@ -30,7 +33,7 @@ export function mainContainer(deployment: KubeDeployment): ContainerSpec {
   return container;
 }
 
-function checkLimit(limit: string, bounds: { min: string; max: string }, container: ContainerSpec): void {
+function checkLimit(limit: string, bounds: { min: string; max: string }): number {
   const bytes = parseQuantity(limit);
   const maxBytes = parseQuantity(bounds.max);
   if (bytes === undefined || maxBytes === undefined || bytes > maxBytes) {
@@ -40,15 +43,54 @@ function checkLimit(limit: string, bounds: { min: string; max: string }, contain
   if (minBytes === undefined || bytes < minBytes) {
     throw badArgument(`The memory limit must be at least ${bounds.min} (policy kubernetes.minMemoryLimit).`);
   }
-  const request = container.requests.memory;
-  const requestBytes = parseQuantity(request);
-  if (requestBytes !== undefined && bytes < requestBytes) {
-    throw badArgument(
-      `${limit} is below the container's memory request (${request ?? ''}); a limit cannot be lower than the request.`,
-    );
+  return bytes;
+}
+
+/** The limit within the policy's bounds and not below the request (the new one, else the container's). */
+function checkMemory(
+  { limit, request }: { limit: string; request?: string | undefined },
+  bounds: { min: string; max: string },
+  container: ContainerSpec,
+): void {
+  const bytes = checkLimit(limit, bounds);
+  if (request !== undefined) {
+    if ((parseQuantity(request) ?? Infinity) > bytes)
+      throw badArgument(
+        `The memory request ${request} is above the limit ${limit}; a request cannot be higher than the limit.`,
+      );
+  } else {
+    const current = container.requests.memory;
+    const currentBytes = parseQuantity(current);
+    if (currentBytes !== undefined && bytes < currentBytes) {
+      throw badArgument(
+        `${limit} is below the container's memory request (${current ?? ''}); a limit cannot be lower than the request. Lower the request too: \`--request <size>\`.`,
+      );
+    }
   }
-  if (container.limits.memory === limit)
-    throw conflict(`The container ${container.name} already has the memory limit ${limit}.`);
+  const sameRequest = request === undefined || container.requests.memory === request;
+  if (container.limits.memory === limit && sameRequest)
+    throw conflict(
+      request === undefined
+        ? `The container ${container.name} already has the memory limit ${limit}.`
+        : `The container ${container.name} already has the memory limit ${limit} and the request ${request}.`,
+    );
+}
+
+/** The strategic-merge patch: the limit, and the request when one is given. */
+function memoryPatch(container: string, limit: string, request: string | undefined): Record<string, unknown> {
+  const resources = {
+    limits: { memory: limit },
+    ...(request === undefined ? {} : { requests: { memory: request } }),
+  };
+  return { spec: { template: { spec: { containers: [{ name: container, resources }] } } } };
+}
+
+/** "the memory limit … from 1Gi to 2Gi (request 512Mi to 1Gi)" for the card's summary. */
+function change(container: ContainerSpec, limit: string, request: string | undefined): string {
+  const limits = `from ${container.limits.memory ?? 'none'} to ${limit}`;
+  return request === undefined
+    ? limits
+    : `${limits}, and its request from ${container.requests.memory ?? 'none'} to ${request}`;
 }
 
 /** Why the live deployment is not the one planned, in words for the card; undefined when it is. */
@@ -72,16 +114,10 @@ export const k8sSetMemory = defineFix({
     const deployment = await liveDeployment(kube, allowed);
     const container = mainContainer(deployment);
     const { minMemoryLimit: min, maxMemoryLimit: max } = services.policy.kubernetes;
-    checkLimit(args.limit, { min, max }, container);
-    const patch = {
-      spec: {
-        template: {
-          spec: { containers: [{ name: container.name, resources: { limits: { memory: args.limit } } }] },
-        },
-      },
-    };
+    checkMemory(args, { min, max }, container);
+    const patch = memoryPatch(container.name, args.limit, args.request);
     return {
-      summary: `Set the memory limit of ${container.name} in ${allowed.namespace}/${allowed.name} from ${container.limits.memory ?? 'none'} to ${args.limit}, then watch the rollout.`,
+      summary: `Set the memory limit of ${container.name} in ${allowed.namespace}/${allowed.name} ${change(container, args.limit, args.request)}, then watch the rollout.`,
       ...shownPatch(kube, allowed, patch),
       facts: [
         {
@@ -97,6 +133,9 @@ export const k8sSetMemory = defineFix({
         ...allowed,
         container: container.name,
         before: container.limits.memory ?? null,
+        ...(args.request === undefined
+          ? {}
+          : { request: { before: container.requests.memory ?? null, after: args.request } }),
         patch,
         planned: { uid: deployment.uid, generation: deployment.generation },
       },
@@ -110,19 +149,24 @@ export const k8sSetMemory = defineFix({
     const container = deployment.containers.find((c) => c.name === plan.data.container);
     if (!container) return { ok: false, reason: `the container ${plan.data.container} no longer exists.` };
     const now = container.limits.memory ?? null;
-    return now === plan.data.before
-      ? { ok: true }
-      : { ok: false, reason: `the memory limit changed to ${now ?? 'none'} since the request.` };
+    if (now !== plan.data.before)
+      return { ok: false, reason: `the memory limit changed to ${now ?? 'none'} since the request.` };
+    const request = container.requests.memory ?? null;
+    if (plan.data.request && request !== plan.data.request.before)
+      return { ok: false, reason: `the memory request changed to ${request ?? 'none'} since the plan.` };
+    return { ok: true };
   },
   async execute(plan, { services }) {
     const { name, namespace } = plan.data;
     const { patched, rollout } = await patchAndWatch(services, plan.data);
-    const limit = patched.containers.find((c) => c.name === plan.data.container)?.limits.memory ?? 'unknown';
+    const container = patched.containers.find((c) => c.name === plan.data.container);
+    const limit = container?.limits.memory ?? 'unknown';
+    const request = plan.data.request ? ` and the request ${container?.requests.memory ?? 'unknown'}` : '';
     return {
       ok: rollout.done,
       summary: rollout.done
-        ? `${namespace}/${name} now runs with the memory limit ${limit}; the rollout is done.`
-        : `The memory limit of ${namespace}/${name} is now ${limit}, but the rollout is not done: ${rollout.status}.`,
+        ? `${namespace}/${name} now runs with the memory limit ${limit}${request}; the rollout is done.`
+        : `The memory limit of ${namespace}/${name} is now ${limit}${request}, but the rollout is not done: ${rollout.status}.`,
       output: rollout.status,
     };
   },

@@ -255,6 +255,50 @@ describe('k8s set-memory', () => {
     expect(patches()).toEqual([]);
   });
 
+  it('sets the request with the limit, through the same approval, and says so on the card', async () => {
+    await bot.type('k8s set-memory report-service 3Gi --request 1Gi', 'alice');
+    const card = bot.lastCard();
+    const body =
+      '{"spec":{"template":{"spec":{"containers":[{"name":"report-service","resources":{"limits":{"memory":"3Gi"},"requests":{"memory":"1Gi"}}}]}}}}';
+    expect(bot.cardText(card)).toContain(body);
+    expect(bot.cardText(card)).toMatch(/to 3Gi, and its request from 512Mi to 1Gi, then watch the rollout/);
+    expect(patches()).toEqual([]);
+    await approveDuringRollout(card.approve, 'carol', 'report-service', 'done');
+    expect(patches().map((p) => p.body)).toEqual([body]);
+    expect(bot.cardText(card)).toContain(
+      'oatie/report-service now runs with the memory limit 3Gi and the request 1Gi; the rollout is done.',
+    );
+  });
+
+  it('refuses a request above the limit; a limit below the request names --request', async () => {
+    expect(await bot.refused('k8s set-memory report-service 1Gi --request 2Gi')).toContain(
+      'The memory request 2Gi is above the limit 1Gi; a request cannot be higher than the limit.',
+    );
+    expect(await bot.refused('k8s set-memory report-service 512Mi')).toContain(
+      "512Mi is below the container's memory request (1Gi); a limit cannot be lower than the request. Lower the request too: `--request <size>`.",
+    );
+    expect(await bot.refused('k8s set-memory report-service 3Gi --request 1Gi')).toContain(
+      'already has the memory limit 3Gi and the request 1Gi',
+    );
+    expect(await bot.refused('k8s set-memory report-service 3Gi --request lots')).toContain(
+      'expected a memory request such as 256Mi or 1Gi',
+    );
+    expect(patches()).toEqual([]);
+  });
+
+  it('runs nothing when the request was changed by someone else since the plan', async () => {
+    await bot.type('k8s set-memory report-service 512Mi --request 256Mi', 'alice');
+    const card = bot.lastCard();
+    const spec = (deploymentNamed('report-service').spec as Json).template as {
+      spec: { containers: Array<{ resources: { requests: Json } }> };
+    };
+    const [first] = spec.spec.containers;
+    if (first) first.resources.requests.memory = '700Mi';
+    await bot.press(card.approve, 'bob');
+    expect(bot.cardText(card)).toContain('Nothing ran: the memory request changed to 700Mi since the plan.');
+    expect(patches()).toEqual([]);
+  });
+
   it('refuses a limit below the policy floor (128Mi by default)', async () => {
     expect(await bot.refused('k8s set-memory report-service 64Mi')).toContain(
       'The memory limit must be at least 128Mi (policy kubernetes.minMemoryLimit).',
