@@ -442,7 +442,8 @@ export const catalog = {
   'k8s dns': spec({
     words: ['k8s', 'dns'],
     usage: 'k8s dns',
-    summary: 'CoreDNS health and endpoints of the platform’s services.',
+    summary:
+      'The platform’s names resolved from the bot (which fail, and why), CoreDNS health, endpoints of the services.',
     kind: 'diagnostic',
     schema: none,
   }),

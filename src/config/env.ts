@@ -117,6 +117,29 @@ export const envSchema = z.object({
         )
         .transform((v) => v.split(',')),
     ),
+  // Names `k8s dns` resolves from the bot, comma-separated (default: the platform services' cluster names
+  // when in the cluster, and the hosts of the configured targets).
+  OATIE_DNS_NAMES: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9]([-.A-Za-z0-9]{0,252})?(,[A-Za-z0-9]([-.A-Za-z0-9]{0,252})?){0,29}$/,
+        'expected host names separated by commas, such as postgres.oatie.svc.cluster.local,redis',
+      )
+      .transform((v) => v.split(','))
+      .optional(),
+  ),
+  // DNS servers `k8s dns` asks directly (ip or ip:port, comma-separated) instead of the system resolver.
+  OATIE_DNS_SERVERS: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^[0-9a-fA-F.:[\]]{2,47}(,[0-9a-fA-F.:[\]]{2,47}){0,3}$/,
+        'expected DNS server addresses separated by commas, such as 10.96.0.10 or 127.0.0.1:5353',
+      )
+      .transform((v) => v.split(','))
+      .optional(),
+  ),
   OATIE_API_URL: optionalUrl(['http:', 'https:']),
   OATIE_API_TOKEN: optionalString,
   ORACLE_BI_URL: optionalUrl(['http:', 'https:']),

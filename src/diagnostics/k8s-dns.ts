@@ -1,9 +1,13 @@
-// `k8s dns`: DNS issues — are the CoreDNS pods running and ready, and do the platform's services
+// `k8s dns`: DNS issues — do the platform's names resolve from the bot's own resolver (and if not: no
+// such name, or no answer), are the CoreDNS pods running and ready, and do the platform's services
 // (OATIE_PLATFORM_SERVICES, default postgres and redis) have ready endpoints to resolve to?
+import type { Block } from '../chat/message.js';
 import { defineCommand } from '../commands/handler.js';
+import type { Services } from '../core/services.js';
 import type { KubePod, ServiceEndpoints } from '../targets/targets.js';
+import { TARGET_VARIABLES } from '../targets/require-target.js';
+import { checkNames, namesToResolve, type NameChecks } from './name-resolution.js';
 import { isReady, podTable } from './kube-pod-state.js';
-import { kubeOf } from '../targets/require-target.js';
 import { diagnosis, table, verdict, worst, type Finding } from './verdict.js';
 
 export const DNS_NAMESPACE = 'kube-system';
@@ -52,8 +56,14 @@ function withBrokenServices(dns: Finding, broken: string[]): string {
   return `${dns.text.replace(/\.$/, '')}; but ${broken.join(', ')} ${verb} no ready endpoints.`;
 }
 
-export const k8sDns = defineCommand('k8s dns', async ({ services }) => {
-  const kube = kubeOf(services);
+interface ClusterDns {
+  finding: Finding;
+  blocks: Block[];
+}
+
+async function clusterDns(services: Services): Promise<ClusterDns | undefined> {
+  const kube = services.targets.kube;
+  if (!kube) return undefined;
   const names = services.config.OATIE_PLATFORM_SERVICES;
   const [pods, endpoints] = await Promise.all([
     kube.listPods({ namespace: DNS_NAMESPACE, selector: DNS_SELECTOR }),
@@ -65,15 +75,55 @@ export const k8sDns = defineCommand('k8s dns', async ({ services }) => {
   const broken = states.filter((s) => s.level === 'bad').map((s) => s.service.name);
   const level = worst([dns.level, ...states.map((s) => s.level)]);
   const text = broken.length === 0 ? dns.text : withBrokenServices(dns, broken);
-  return diagnosis(`DNS — ${kube.description}`, verdict(level, text), [
-    ...(pods.length > 0 ? [podTable('CoreDNS pod', pods, now)] : []),
-    table(
-      [`service (${kube.namespace})`, 'endpoints'],
-      states.map((s) => [s.service.name, verdict(s.level, s.text)]),
-    ),
-    {
-      kind: 'context',
-      text: 'A service without ready endpoints has no pod matching its selector, or none passing its readiness probe: see `k8s pods`. Set the services checked with OATIE_PLATFORM_SERVICES.',
-    },
+  return {
+    finding: { level, text },
+    blocks: [
+      ...(pods.length > 0 ? [podTable('CoreDNS pod', pods, now)] : []),
+      table(
+        [`service (${kube.namespace})`, 'endpoints'],
+        states.map((s) => [s.service.name, verdict(s.level, s.text)]),
+      ),
+      {
+        kind: 'context',
+        text: 'A service without ready endpoints has no pod matching its selector, or none passing its readiness probe: see `k8s pods`. Set the services checked with OATIE_PLATFORM_SERVICES.',
+      },
+    ],
+  };
+}
+
+/** One verdict from both halves: what the bot could not resolve, then the cluster's side. */
+function combined(names: NameChecks, cluster: ClusterDns | undefined): Finding {
+  const unresolved =
+    names.failing.length === 0
+      ? undefined
+      : `${names.failing.length === 1 ? 'One name does' : `${names.failing.length} names do`} not resolve from the bot: ${names.summary}.`;
+  if (!cluster)
+    return unresolved
+      ? { level: 'bad', text: unresolved }
+      : { level: 'ok', text: 'Every name resolves from the bot.' };
+  if (!unresolved) return cluster.finding;
+  return { level: 'bad', text: `${unresolved} ${cluster.finding.text}` };
+}
+
+export const k8sDns = defineCommand('k8s dns', async ({ services }) => {
+  const resolver = services.targets.dns;
+  const [names, cluster] = await Promise.all([
+    resolver ? checkNames(resolver, namesToResolve(services.config)) : undefined,
+    clusterDns(services),
+  ]);
+  const checked = names ?? { failing: [], summary: '', blocks: [] };
+  const where = services.targets.kube?.description ?? 'from the bot';
+  const notInCluster: Block[] = cluster
+    ? []
+    : [
+        {
+          kind: 'context',
+          text: `Kubernetes is not configured (${TARGET_VARIABLES.kube}): CoreDNS and the services' endpoints are not checked.`,
+        },
+      ];
+  return diagnosis(`DNS — ${where}`, combined(checked, cluster), [
+    ...checked.blocks,
+    ...(cluster?.blocks ?? []),
+    ...notInCluster,
   ]);
 });

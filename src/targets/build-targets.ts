@@ -10,6 +10,7 @@ import { statusPageFromConfig } from './statuspage.js';
 import type { PostgresTarget } from './postgres.js';
 import type { RedisTarget } from './redis.js';
 import { openPagerDuty, PAGERDUTY_EVENTS_URL } from './pagerduty.js';
+import { openNameResolver } from './dns-resolver.js';
 import type { Targets } from './targets.js';
 
 async function postgresTarget(config: Config, log: Logger): Promise<PostgresTarget | undefined> {
@@ -87,6 +88,7 @@ export async function buildTargets(config: Config, log: Logger): Promise<Targets
             timeoutMs,
           }),
     logSearch,
+    dns: openNameResolver({ servers: config.OATIE_DNS_SERVERS, timeoutMs }),
     // The clients that hold connections, closed together at shutdown.
     close: async () => {
       await Promise.allSettled([postgres?.close(), redis?.close(), logSearch?.close()]);

@@ -5,12 +5,14 @@ import type { LogSearchTarget } from './log-search-port.js';
 import type { OatieApiTarget, OracleBiTarget } from './oatie-api-port.js';
 import type { StatusPageTarget } from './statuspage-port.js';
 import type { PagerTarget } from './pager-port.js';
+import type { NameResolver } from './name-resolver-port.js';
 
 export type * from './kube-port.js';
 export type * from './log-search-port.js';
 export type * from './oatie-api-port.js';
 export type * from './statuspage-port.js';
 export type * from './pager-port.js';
+export type * from './name-resolver-port.js';
 
 /** What runs one statement with bound values: the target's pool or one session of its own. */
 export interface Queryable {
@@ -84,6 +86,8 @@ export interface Targets {
   statusPage?: StatusPageTarget;
   /** The pager (PAGERDUTY_ROUTING_KEY): P0/P1 incidents page on-call. */
   pager?: PagerTarget;
+  /** The bot's own resolver (OATIE_DNS_SERVERS, else the system's): always there. */
+  dns?: NameResolver;
   /** Closes every client (shutdown). */
   close(): Promise<void>;
 }

@@ -1,8 +1,10 @@
 // `k8s dns`: are the CoreDNS pods healthy, and do the platform's services have endpoints behind them?
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createSocket } from 'node:dgram';
 import {
   closeDiagnostics,
   startDiagnostics,
+  withDiagnostics,
   type DiagnosticsHarness,
 } from '../support/diagnostics-harness.js';
 import { FakeKube } from '../support/fake-kube.js';
@@ -70,5 +72,61 @@ describe('k8s dns', () => {
       '🔴 The only CoreDNS pod is not ready: names cannot resolve. Services without ready endpoints: redis, auth-service.',
     );
     expect(answer.text).toMatch(/coredns-5d78c9869d-aaaaa\s+CrashLoopBackOff\s+0\/1\s+9\s+Error \(exit 1\)/);
+  });
+});
+
+describe('k8s dns: the names the bot resolves itself', () => {
+  test('a name that resolves and one that does not exist (NXDOMAIN), with no cluster configured', () =>
+    withDiagnostics({ OATIE_DNS_NAMES: 'localhost,report-service.oatie.svc.cluster.local' }, async (dns) => {
+      const answer = await dns.run('k8s dns');
+      expect(answer.text).toContain(
+        '🔴 One name does not resolve from the bot: report-service.oatie.svc.cluster.local (NXDOMAIN).',
+      );
+      expect(tableRows(answer.replies)).toEqual([
+        expect.stringMatching(/^localhost \| ✅ (127\.0\.0\.1|::1)/),
+        'report-service.oatie.svc.cluster.local | 🔴 no such name (NXDOMAIN): a wrong name, namespace or search domain, or the service is gone',
+      ]);
+      expect(answer.text).toContain(
+        "Kubernetes is not configured (KUBECONFIG or OATIE_KUBE_IN_CLUSTER=true): CoreDNS and the services' endpoints are not checked.",
+      );
+    }));
+
+  test('a DNS server that never answers: a timeout, told apart from a missing name', async () => {
+    const silent = createSocket('udp4');
+    await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+    const { port } = silent.address();
+    try {
+      await withDiagnostics(
+        {
+          OATIE_DNS_NAMES: 'postgres.oatie.svc.cluster.local',
+          OATIE_DNS_SERVERS: `127.0.0.1:${port}`,
+          OATIE_TARGET_TIMEOUT_MS: '500',
+        },
+        async (dns) => {
+          const answer = await dns.run('k8s dns');
+          expect(answer.text).toContain(
+            '🔴 One name does not resolve from the bot: postgres.oatie.svc.cluster.local (timeout).',
+          );
+          expect(answer.text).toContain(`name (from the bot, DNS servers 127.0.0.1:${port})`);
+          expect(tableRows(answer.replies)).toEqual([
+            'postgres.oatie.svc.cluster.local | 🔴 no answer within 500 ms (timeout): the DNS server is down or unreachable — check CoreDNS and the network policies towards it',
+          ]);
+        },
+      );
+    } finally {
+      silent.close();
+    }
+  });
+
+  test('beside the cluster: both verdicts in one line', async () => {
+    await withDiagnostics(
+      fake.env({ OATIE_PLATFORM_SERVICES: 'postgres', OATIE_DNS_NAMES: 'localhost,nowhere.invalid' }),
+      async (dns) => {
+        const answer = await dns.run('k8s dns');
+        expect(answer.text).toContain(
+          '🔴 One name does not resolve from the bot: nowhere.invalid (NXDOMAIN). CoreDNS is healthy: 2 of 2 pods ready.',
+        );
+      },
+    );
   });
 });
