@@ -28,6 +28,8 @@ export function interposer(): Interposer {
       description: real.description,
       query: <R extends object>(sql: string, params?: readonly unknown[]) => real.query<R>(sql, params),
       maintenance: (sql, options) => real.maintenance(sql, options),
+      readOnly: <R extends object>(sql: string, options?: { protocol?: 'extended' | 'simple' }) =>
+        real.readOnly<R>(sql, options),
       ownPids: () => real.ownPids(),
       onSessionsChanged: (listener) => real.onSessionsChanged?.(listener),
       session: (work, options) =>
