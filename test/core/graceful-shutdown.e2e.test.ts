@@ -14,9 +14,15 @@ const ALICE = 'U0ONCALL01';
 const BOB = 'U0LEAD0001';
 const READY = /"port":(\d+)[^\n]*"msg":"ready"/;
 
+/** A bound, not a speed check: tsx compiles the bot as it starts, which takes long on a loaded machine. */
+const READY_WITHIN_MS = 180_000;
+
 function readyPort(bot: RunningBot): Promise<number> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready in 40 s:\n${bot.stderr()}`)), 40_000);
+    const timer = setTimeout(
+      () => reject(new Error(`not ready in ${READY_WITHIN_MS} ms:\n${bot.stderr()}`)),
+      READY_WITHIN_MS,
+    );
     bot.child.stderr.on('data', () => {
       const match = READY.exec(bot.stderr());
       if (match) {

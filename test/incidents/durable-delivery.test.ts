@@ -57,9 +57,8 @@ describe('durable delivery to Slack', () => {
     expect(incident.rows[0]?.state).toBe('open');
     const audit = await db.query("SELECT 1 FROM audit_log WHERE event = 'incident.declared'");
     expect(audit.rows).toHaveLength(1);
-    const timers = await db.query<{ kind: string }>(
-      "SELECT kind FROM timers WHERE state = 'pending' ORDER BY kind",
-    );
+    // Planned at the declaration (by now the first reminder may already be running or done).
+    const timers = await db.query<{ kind: string }>('SELECT DISTINCT kind FROM timers ORDER BY kind');
     expect(timers.rows.map((t) => t.kind)).toEqual(['incident.escalation', 'incident.reminder']);
 
     // Slack fails for longer than the first reminder's interval, then recovers.

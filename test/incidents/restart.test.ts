@@ -80,9 +80,11 @@ describe('restart after kill -9', () => {
       // The next keeps the 2-second beat of the declaration instead of restarting the clock.
       expect(((onBeat?.due_at.getTime() ?? 0) - started.getTime()) % INTERVAL_MS).toBe(0);
       expect(onBeat?.fired_at?.getTime()).toBeGreaterThanOrEqual(onBeat?.due_at.getTime() ?? 0);
-      // The escalation fired at its time, once.
+      // The escalation fired at its time, once. (A loaded machine may also have reached the second step,
+      // to the manager, one response time later.)
       const escalations = rows.filter((r) => r.kind === 'incident.escalation' && r.state === 'done');
-      expect(escalations).toHaveLength(1);
+      expect(escalations.length).toBeGreaterThanOrEqual(1);
+      expect(escalations.filter((r) => r.due_at.getTime() === at(RESPONSE_MS))).toHaveLength(1);
       expect(escalations[0]?.due_at.getTime()).toBe(at(RESPONSE_MS));
       expect(escalations[0]?.fired_at?.getTime()).toBeGreaterThanOrEqual(at(RESPONSE_MS));
 
@@ -93,10 +95,15 @@ describe('restart after kill -9', () => {
       expect(reminderEvents.rows).toHaveLength(reminderPosts.length);
       expect(fired).toHaveLength(reminderPosts.length);
       expect(first.stdout().match(/⏰ Reminder: INC-1/g) ?? []).toHaveLength(0);
-      // One escalation in the war room, and the same words to carol directly.
-      expect(
-        second.stdout().match(/--- #inc-\d{8}-restart-survival ---\n📟 Escalation: INC-1/g),
-      ).toHaveLength(1);
+      // One post in the war room per escalation step that fired (never more), and the first step's
+      // words to carol directly, once.
+      const roomEscalations =
+        second.stdout().match(/--- #inc-\d{8}-restart-survival ---\n📟 Escalation: INC-1/g) ?? [];
+      const stepsFired = (await timers()).filter(
+        (r) => r.kind === 'incident.escalation' && r.state === 'done',
+      ).length;
+      expect(roomEscalations.length).toBeGreaterThanOrEqual(1);
+      expect(roomEscalations.length).toBeLessThanOrEqual(stepsFired);
       expect(second.stdout().match(/--- direct message to @carol ---\n📟 Escalation: INC-1/g)).toHaveLength(
         1,
       );
