@@ -12,6 +12,7 @@ import {
   type Reply,
 } from '../commands/handler.js';
 import { severity as severityArg, updateStatus } from '../commands/args.js';
+import { catalog } from '../commands/catalog.js';
 import { badArgument } from '../core/errors.js';
 import { acknowledgeIncident } from './flows/acknowledge.js';
 import { declareIncident } from './flows/declare.js';
@@ -139,12 +140,24 @@ const declareSubmitted = defineAction(IncidentAction.DeclareForm, async (ctx) =>
 const updateSubmitted = defineAction(IncidentAction.UpdateForm, async (ctx) => {
   const incident = await incidentOf(ctx, 'incident update (form)');
   const v = valuesOf(
-    z.object({ status: updateStatus, text: z.string(), public: z.enum(['yes', 'no']).optional() }),
+    z.object({
+      status: updateStatus,
+      text: z.string(),
+      public: z.enum(['yes', 'no']).optional(),
+      eta: z
+        .string()
+        .trim()
+        .transform((s) => (s === '' ? undefined : s))
+        // The very schema of the typed `--eta`: the same grammar and bounds.
+        .pipe(catalog['incident update'].schema.shape.eta)
+        .optional(),
+    }),
     ctx,
   );
   const replies = await postIncidentUpdate(ctx.services, incident, {
     status: v.status,
     text: v.text,
+    ...(v.eta === undefined ? {} : { etaMs: v.eta }),
     public: v.public === 'yes',
     author: ctx.caller,
   });

@@ -71,6 +71,8 @@ export async function updateForm(
         })),
       },
       { name: 'text', label: 'What changed', type: 'textarea', initial: initial.text, maxLength: TEXT_MAX },
+      // The form twin of `--eta 45m`: the same duration grammar, checked on submit.
+      { name: 'eta', label: 'ETA to resolution (e.g. 45m, 2h)', type: 'text', optional: true, maxLength: 10 },
       {
         name: 'public',
         label: 'Also post to the status page',

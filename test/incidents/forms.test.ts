@@ -61,14 +61,21 @@ describe('incident forms', () => {
     await h.press(buttonIn(h.chat, room, 'Post update'), { in: room, trigger: 'T2' });
     const form = lastForm();
     expect(form.title).toBe('Update INC-1');
-    expect(form.fields.map((f) => f.name)).toEqual(['status', 'text', 'public']);
+    expect(form.fields.map((f) => f.name)).toEqual(['status', 'text', 'eta', 'public']);
     await h.press(form.actionId, {
       in: room,
-      values: { status: 'identified', text: 'The mail relay rejects our TLS version', public: 'no' },
+      values: {
+        status: 'identified',
+        text: 'The mail relay rejects our TLS version',
+        public: 'no',
+        eta: '45m',
+      },
     });
     expect(h.posts(room).at(-1)).toContain(
       '📣 INC-1 update: IDENTIFIED\n\nThe mail relay rejects our TLS version',
     );
+    // The ETA field is the typed --eta: same grammar, same result.
+    expect(h.posts(room).at(-1)).toContain('ETA for Resolution:');
   });
 
   it('opens the resolution form (root cause, resolution, prevention) and resolves with them', async () => {
