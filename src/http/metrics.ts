@@ -12,6 +12,8 @@ export interface Metrics {
   watchIncidents(source: () => Promise<ResponseSample[]>): void;
   /** Reads the outbox backlog (from the store, shared by every replica) at each scrape. */
   watchOutbox(backlog: () => Promise<Backlog>): void;
+  /** Counts the chat requests acked and not yet answered by this process, at each scrape. */
+  watchWorkQueue(pending: () => number): void;
 }
 
 /** Seconds: 1 minute to 3 days, around the guide's response times (15 minutes to a business day). */
@@ -122,6 +124,15 @@ export function createMetrics(): Metrics {
       if (backlog) this.set(backlog.oldestPendingSeconds);
     },
   });
+  const queues: Array<() => number> = [];
+  new Gauge({
+    name: 'oatie_work_queue_jobs',
+    help: 'Chat requests this process has acked and not finished yet (running or waiting behind the acks).',
+    registers: [registry],
+    collect() {
+      this.set(queues.reduce((sum, pending) => sum + pending(), 0));
+    },
+  });
   return {
     registry,
     observeCommand({ command, outcome, ms }) {
@@ -135,6 +146,9 @@ export function createMetrics(): Metrics {
     },
     watchOutbox(backlog) {
       readBacklog = backlog;
+    },
+    watchWorkQueue(pending) {
+      queues.push(pending);
     },
   };
 }

@@ -425,6 +425,8 @@ describe('a fuzzer at every entry point for a minute', () => {
     let sent = 0;
     const started = Date.now();
     let baseline: number | undefined;
+    let lastSample = Date.now();
+    const samples: number[] = [];
     const worker = async (): Promise<void> => {
       while (Date.now() - started < WARM_UP_MS + FUZZ_MS) {
         const next = requests.next();
@@ -445,12 +447,31 @@ describe('a fuzzer at every entry point for a minute', () => {
         sent += 1;
         if (baseline === undefined && Date.now() - started >= WARM_UP_MS)
           baseline = treeRssMiB(bot.bot.child.pid ?? 0);
+        if (Date.now() - lastSample >= 10_000) {
+          lastSample = Date.now();
+          samples.push(treeRssMiB(bot.bot.child.pid ?? 0));
+        }
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-    // The work behind the acks finishes (answers, outbox), then memory is read again.
     expect((await fetch(`${bot.baseUrl}/livez`, { signal: AbortSignal.timeout(30_000) })).status).toBe(200);
-    const end = treeRssMiB(bot.bot.child.pid ?? 0);
+    // The acked requests still waiting behind the acks hold memory until they are answered (delayed,
+    // not lost): wait for the queue to empty, then for memory to come back within the margin. A leak
+    // never comes back; the bound on these waits is generous, not a speed check.
+    const queued = async (): Promise<number> => {
+      const metrics = await (
+        await fetch(`${bot.baseUrl}/metrics`, { signal: AbortSignal.timeout(30_000) })
+      ).text();
+      return Number(/^oatie_work_queue_jobs (\d+)/m.exec(metrics)?.[1] ?? NaN);
+    };
+    const settleBy = Date.now() + 240_000;
+    while ((await queued()) !== 0 && Date.now() < settleBy) await new Promise((r) => setTimeout(r, 1000));
+    let end = treeRssMiB(bot.bot.child.pid ?? 0);
+    while (baseline !== undefined && end > baseline + MEMORY_MARGIN_MIB && Date.now() < settleBy) {
+      await new Promise((r) => setTimeout(r, 2000));
+      end = treeRssMiB(bot.bot.child.pid ?? 0);
+    }
+    samples.push(end);
     const stderr = bot.bot.stderr();
     const errors = new Map<string, number>();
     for (const line of stderr.split('\n')) {
@@ -460,7 +481,7 @@ describe('a fuzzer at every entry point for a minute', () => {
     }
     process.stdout.write(
       `fuzz (seed ${SEED}): ${sent} requests in ${Math.round((Date.now() - started) / 1000)} s; ` +
-        `RSS after warm-up ${baseline ?? '?'} MiB, at the end ${end} MiB (margin ${MEMORY_MARGIN_MIB} MiB); ` +
+        `RSS every 10 s ${samples.join(' ')} MiB; after warm-up ${baseline ?? '?'} MiB, at the end ${end} MiB (margin ${MEMORY_MARGIN_MIB} MiB); ` +
         `statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}; ` +
         `error log lines by message ${JSON.stringify(Object.fromEntries(errors))}\n`,
     );

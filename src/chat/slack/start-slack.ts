@@ -247,6 +247,7 @@ export async function startSlack(options: SlackOptions): Promise<SlackBot> {
   });
   const deliveries = new DeliveryLog(core.services.db);
   http.metrics.watchOutbox(() => core.services.outbox.backlog());
+  http.metrics.watchWorkQueue(() => queue.pending);
   const deps = {
     router: core.router,
     platform,
