@@ -20,7 +20,7 @@ import { HealthMonitor } from './http/health.js';
 import { WorkInHand } from './core/work-in-hand.js';
 import type { Services } from './core/services.js';
 import { incidentsMigration, incidentStepKinds, incidentTimerKinds } from './incidents/index.js';
-import { incidentEtaMigration } from './incidents/incident-schema.js';
+import { incidentEtaMigration, incidentPagerMigration } from './incidents/incident-schema.js';
 import { whatOf, type FailedStep, type Outbox } from './scheduler/outbox.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
 import type { StepKind } from './scheduler/step-kinds.js';
@@ -47,6 +47,7 @@ export const migrations: readonly Migration[] = [
   teamsMigration,
   incidentEtaMigration,
   outboxMigration,
+  incidentPagerMigration,
 ];
 
 /** What runs when a durable timer of each kind is due. */

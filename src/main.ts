@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     const [{ createMetrics }, { HttpServer }, { serveWebhooks }, { responseSamples }] = await Promise.all([
       import('./http/metrics.js'),
       import('./http/server.js'),
-      import('./http/alertmanager-webhook.js'),
+      import('./http/webhooks.js'),
       import('./reviews/index.js'),
     ]);
     const storeDb = db;

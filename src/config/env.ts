@@ -164,6 +164,14 @@ export const envSchema = z.object({
   // Paging (PagerDuty Events API v2): P0/P1 declarations and escalation steps page on-call.
   PAGERDUTY_ROUTING_KEY: optionalString,
   PAGERDUTY_EVENTS_URL: optionalUrl(['http:', 'https:']),
+  // PagerDuty's webhook v3 (POST /webhooks/pagerduty): the subscription's signing secret; an
+  // acknowledgement made in PagerDuty acknowledges the incident in chat.
+  PAGERDUTY_WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    error: 'expected the webhook subscription\'s signing secret (at least 16 characters)',
+  }),
+  // PagerDuty REST API (read-only token): the on-call of the policy's PagerDuty schedules.
+  PAGERDUTY_API_TOKEN: optionalString,
+  PAGERDUTY_API_URL: optionalUrl(['http:', 'https:']),
   // Optional status page (Atlassian Statuspage).
   STATUSPAGE_API_KEY: optionalString,
   STATUSPAGE_PAGE_ID: optionalString,

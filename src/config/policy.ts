@@ -27,6 +27,11 @@ const person = z.strictObject({
   teams: z.string().optional(),
   email: z.email().optional(),
   phone: z.string().optional(),
+  /** Their PagerDuty user id: who acknowledged in PagerDuty, who a PagerDuty schedule says is on call. */
+  pagerduty: z
+    .string()
+    .regex(/^[A-Z0-9]{5,20}$/, 'expected a PagerDuty user id such as PXPGF42')
+    .optional(),
 });
 
 export const roleNames = ['on-call', 'team-lead', 'engineering-manager', 'team-member', 'triage'] as const;

@@ -59,3 +59,10 @@ export const incidentEtaMigration: Migration = {
   name: '012-incident-eta',
   sql: 'ALTER TABLE incidents ADD COLUMN IF NOT EXISTS eta_at timestamptz;',
 };
+
+/** The PagerDuty incident behind an incident's page, learnt from PagerDuty's webhook (by the dedup key). */
+export const incidentPagerMigration: Migration = {
+  name: '021-incident-pager-id',
+  sql: `ALTER TABLE incidents ADD COLUMN IF NOT EXISTS pager_incident_id text;
+CREATE INDEX IF NOT EXISTS incidents_pager ON incidents (pager_incident_id) WHERE pager_incident_id IS NOT NULL;`,
+};

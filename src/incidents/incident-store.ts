@@ -333,3 +333,18 @@ export async function saveStatusPage(db: Db, id: number, statusPageId: string, a
     at,
   ]);
 }
+
+/** The incident whose page PagerDuty knows as `pagerId` (remembered from an earlier webhook). */
+export async function findIncidentByPagerId(db: Db, pagerId: string): Promise<Incident | undefined> {
+  return oneIncident(db, 'SELECT * FROM incidents WHERE pager_incident_id = $1 ORDER BY id DESC LIMIT 1', [
+    pagerId,
+  ]);
+}
+
+/** Remembers the PagerDuty incident behind an incident's page (the first one PagerDuty named). */
+export async function rememberPagerIncident(db: Db, id: number, pagerId: string): Promise<void> {
+  await db.query('UPDATE incidents SET pager_incident_id = $2 WHERE id = $1 AND pager_incident_id IS NULL', [
+    id,
+    pagerId,
+  ]);
+}

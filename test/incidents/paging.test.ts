@@ -3,7 +3,7 @@
 // acknowledging and resolving the incident acknowledge and resolve the page. A P3 pages nobody, and a
 // pager that fails leaves the incident going on in chat.
 import { openPagerDuty } from '../../src/targets/pagerduty.js';
-import { HttpFake, json, type RecordedRequest } from '../support/http-fake.js';
+import { FakePagerDuty } from '../support/fake-pagerduty.js';
 import {
   buttonIn,
   eventually,
@@ -15,31 +15,13 @@ import {
 
 const ROUTING_KEY = 'R0UTINGKEY0123456789abcdef012345';
 
-interface EventBody {
-  routing_key: string;
-  event_action: string;
-  dedup_key: string;
-  payload?: { summary: string; severity: string; source: string };
-}
-
 describe('paging on-call through PagerDuty', () => {
-  let events: HttpFake;
-  let answer = 202;
+  const events = new FakePagerDuty();
   let h: IncidentStory;
-  const sent = (): EventBody[] =>
-    events.requestsTo('/v2/enqueue').map((r: RecordedRequest) => JSON.parse(r.body) as EventBody);
+  const sent = () => events.events();
 
   beforeAll(async () => {
-    events = await new HttpFake((r) =>
-      r.method === 'POST' && r.path === '/v2/enqueue'
-        ? json(
-            answer,
-            answer === 202
-              ? { status: 'success', message: 'Event processed', dedup_key: 'x' }
-              : { status: 'invalid event' },
-          )
-        : undefined,
-    ).start();
+    await events.start();
     const pager = openPagerDuty({
       routingKey: ROUTING_KEY,
       url: `${events.url}/v2/enqueue`,
@@ -92,7 +74,7 @@ describe('paging on-call through PagerDuty', () => {
     const before = sent().length;
     await h.say('incident p3 Dashboard colours wrong', { as: 'dave', in: 'design' });
     expect(sent().length).toBe(before);
-    answer = 500;
+    events.eventStatus = 500;
     await h.say('incident p1 Exports failing', { as: 'dave', in: 'exports' });
     await eventually('the refused page', () => sent().length > before);
     expect(h.posts(warRoomToday('exports-failing')).some((p) => p.includes('INCIDENT ALERT'))).toBe(true);

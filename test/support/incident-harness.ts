@@ -62,6 +62,10 @@ export interface IncidentHarnessOptions {
   chat?: RecordingPlatform;
   targets?: Parameters<typeof startTestApp>[0]['targets'];
   scheduler?: Parameters<typeof startTestApp>[0]['scheduler'];
+  /** The app's clock (services.now); the store's timers still fire on the database's clock. */
+  now?: () => Date;
+  /** Leaves the scheduler stopped (the test starts it with app.scheduler.start()). */
+  holdScheduler?: boolean;
 }
 
 export async function startIncidentHarness(options: IncidentHarnessOptions): Promise<IncidentHarness> {
@@ -73,8 +77,9 @@ export async function startIncidentHarness(options: IncidentHarnessOptions): Pro
     chat,
     targets: options.targets,
     scheduler: options.scheduler,
+    now: options.now,
   });
-  app.scheduler.start();
+  if (!options.holdScheduler) app.scheduler.start();
   return harnessFor(app, chat);
 }
 

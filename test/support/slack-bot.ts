@@ -5,7 +5,7 @@ import { startSlack, SLACK_EVENTS_PATH, type SlackBot } from '../../src/chat/sla
 import type { Policy } from '../../src/config/policy.js';
 import { silentLogger, type Logger } from '../../src/core/logger.js';
 import { createMetrics } from '../../src/http/metrics.js';
-import { serveWebhooks } from '../../src/http/alertmanager-webhook.js';
+import { serveWebhooks } from '../../src/http/webhooks.js';
 import { HttpServer } from '../../src/http/server.js';
 import type { Db } from '../../src/store/db.js';
 import { buildTargets } from '../../src/targets/build-targets.js';

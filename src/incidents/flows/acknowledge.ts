@@ -1,5 +1,6 @@
 // Acknowledge: records who and the time to acknowledge, stops escalation, tells the war room (the
-// alert's update and the acknowledgement are outbox steps of the same transaction).
+// alert's update and the acknowledgement are outbox steps of the same transaction). An acknowledgement
+// made in PagerDuty (its webhook) takes the same path, without telling PagerDuty what it told us.
 import { acknowledgePage } from '../paging.js';
 import { formatDuration } from '../../core/duration.js';
 import type { Services } from '../../core/services.js';
@@ -14,7 +15,9 @@ export async function acknowledgeIncident(
   services: Services,
   incident: Incident,
   caller: string,
+  from: 'chat' | 'pager' = 'chat',
 ): Promise<Incident> {
+  const inPager = from === 'pager';
   const acked = await changeIncident(services, async (tx) => {
     const acked = await applyTransition(tx, incident, 'acknowledge', () =>
       markAcknowledged(tx.db, incident.id, caller, tx.now()),
@@ -26,7 +29,7 @@ export async function acknowledgeIncident(
       acked,
       caller,
       'acknowledged',
-      `Acknowledged after ${formatDuration(timeToAcknowledge)}`,
+      `Acknowledged${inPager ? ' in PagerDuty' : ''} after ${formatDuration(timeToAcknowledge)}`,
     );
     await tx.audit.record({
       actor: caller,
@@ -35,14 +38,17 @@ export async function acknowledgeIncident(
       event: 'incident.acknowledged',
       target: incidentRef(acked),
       outcome: 'ok',
-      detail: { timeToAcknowledgeMs: timeToAcknowledge },
+      detail: { timeToAcknowledgeMs: timeToAcknowledge, ...(inPager ? { via: 'pagerduty' } : {}) },
     });
     await refreshAlert(tx, acked);
-    const message = incidentMessage(tx, acked, 'incident-acknowledged', { timeToAcknowledge });
+    const message = incidentMessage(tx, acked, 'incident-acknowledged', {
+      timeToAcknowledge,
+      inPager,
+    });
     await postInIncident(tx, acked, message, 'the acknowledgement');
     return acked;
   });
-  // PagerDuty hears it after the commit (an outside call).
-  await acknowledgePage(services, acked);
+  // PagerDuty hears it after the commit (an outside call), unless it is where the acknowledgement came from.
+  if (!inPager) await acknowledgePage(services, acked);
   return acked;
 }

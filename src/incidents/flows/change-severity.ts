@@ -1,6 +1,7 @@
 // Change severity: re-plans reminders, escalation and the status page deadline for the new
 // severity, and brings in the new severity's contacts. The incident keeps its channel: a P2 raised
-// to P1 does not move into a new war room.
+// to P1 does not move into a new war room. Raised to P1 or P0, it pages on-call (the same dedup key:
+// a P1 raised to P0 updates its page).
 import type { Severity } from '../../commands/args.js';
 import { badArgument } from '../../core/errors.js';
 import type { Services } from '../../core/services.js';
@@ -11,6 +12,7 @@ import { applyTransition, recordEvent } from '../incident-lookup.js';
 import { BOT_ACTOR, incidentRef, severityLabel, type Incident } from '../incident-model.js';
 import { requireIncidentRight } from '../incident-rights.js';
 import { addNotified, markSeverity } from '../incident-store.js';
+import { pageIncident } from '../paging.js';
 import { planEscalation, planReminder, planStatusPageDeadline } from '../incident-timers.js';
 import { contactsFor, platformUserId } from '../severity-policy.js';
 
@@ -27,7 +29,7 @@ export async function changeSeverity(
       right: 'raiseToP0',
       target: incidentRef(incident),
     });
-  await changeIncident(services, async (tx) => {
+  const changed = await changeIncident(services, async (tx) => {
     const changed = await applyTransition(tx, incident, 'change severity', () => {
       if (incident.severity === severity)
         throw badArgument(`${incidentRef(incident)} is already ${severityLabel(severity)}.`);
@@ -49,6 +51,9 @@ export async function changeSeverity(
     await refreshAlert(tx, { ...changed, notified: [...changed.notified, ...added.keys] });
     return changed;
   });
+  // Severities sort as their names do: p0 is the most severe. pageIncident pages P0 and P1 only.
+  if (severity < incident.severity)
+    await pageIncident(services, changed, `raised to ${severityLabel(severity)}`);
 }
 
 /** Messages the contacts of the new severity not yet notified (and invites them to the war room). */
