@@ -167,7 +167,7 @@ export const envSchema = z.object({
   // PagerDuty's webhook v3 (POST /webhooks/pagerduty): the subscription's signing secret; an
   // acknowledgement made in PagerDuty acknowledges the incident in chat.
   PAGERDUTY_WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, {
-    error: 'expected the webhook subscription\'s signing secret (at least 16 characters)',
+    error: "expected the webhook subscription's signing secret (at least 16 characters)",
   }),
   // PagerDuty REST API (read-only token): the on-call of the policy's PagerDuty schedules.
   PAGERDUTY_API_TOKEN: optionalString,
