@@ -45,7 +45,7 @@ export const catalog = {
     words: ['help'],
     usage: 'help [topic]',
     summary:
-      'List the commands, or those of one topic (incident, triage, auth, reports, health, audit, db, k8s, logs).',
+      'List the commands, or those of one topic (incident, oncall, triage, auth, reports, health, audit, db, k8s, logs).',
     kind: 'meta',
     positional: ['topic'],
     schema: z.object({ topic: a.word.transform((s) => s.toLowerCase()).optional() }),
@@ -239,6 +239,14 @@ export const catalog = {
     usage: 'health oracle-bi',
     summary: 'Oracle BI Publisher: API health, direct reachability, latency.',
     kind: 'diagnostic',
+    schema: none,
+  }),
+  oncall: spec({
+    words: ['oncall'],
+    usage: 'oncall',
+    summary:
+      'Who holds each role now (person, rotation, PagerDuty schedule), who is next and when the hand-off is.',
+    kind: 'incident',
     schema: none,
   }),
   audit: spec({
@@ -485,6 +493,7 @@ export function specOf(name: CommandName): CommandSpec {
 /** The topics of `help`, in the order shown. */
 export const topics = [
   'incident',
+  'oncall',
   'triage',
   'auth',
   'reports',

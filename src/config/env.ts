@@ -1,5 +1,6 @@
 // Every setting of the bot, read from the environment (and .env) and validated in one place.
 import { z } from 'zod';
+import { isTimeZone } from '../core/time-zone.js';
 
 const optionalString = z
   .string()
@@ -31,17 +32,7 @@ const ianaZone = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v === '' ? 'UTC' : v))
-  .refine(
-    (zone) => {
-      try {
-        new Intl.DateTimeFormat('en-GB', { timeZone: zone });
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { error: 'expected an IANA time zone such as UTC or Europe/Paris' },
-  );
+  .refine(isTimeZone, { error: 'expected an IANA time zone such as UTC or Europe/Paris' });
 
 /** The variables, their defaults and what each one means (also in .env.example and the README). */
 export const envSchema = z.object({

@@ -9,6 +9,7 @@ import { triagePolicySchema } from './triage-policy.js';
 import { alertPolicySchema } from './alert-policy.js';
 import { checkIncidentsReferences, incidentPolicySchema } from './incident-policy.js';
 import { deliveryPolicy } from './delivery-policy.js';
+import { checkRoleReferences, personKey, roleHolderSchema, type RoleSpec } from './oncall-policy.js';
 
 const duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
@@ -19,7 +20,6 @@ const duration = z.string().transform((text, ctx) => {
   return ms;
 });
 
-const personKey = z.string().regex(/^[a-z][a-z0-9_.-]{0,63}$/, 'expected a lowercase key such as alice');
 
 const person = z.strictObject({
   name: z.string().min(1),
@@ -70,8 +70,8 @@ const memoryQuantity = z
 export const policySchema = z.strictObject({
   people: z.record(personKey, person),
   groups: z.record(z.string(), z.array(personKey)).default({}),
-  /** Who fills each role of the escalation procedure. */
-  roles: z.partialRecord(roleName, personKey),
+  /** Who fills each role of the escalation procedure: a person, a rotation or a PagerDuty schedule. */
+  roles: z.partialRecord(roleName, roleHolderSchema),
   severities: z.strictObject({ p0: severity, p1: severity, p2: severity, p3: severity }),
   /** The chain followed, step by step, while nobody acknowledges. */
   escalation: z.array(roleName).min(1),
@@ -174,9 +174,8 @@ function checkReferences(policy: Policy): string | undefined {
     const missing = members.find((m) => !(m in policy.people));
     if (missing) return `groups.${group}: unknown person "${missing}"`;
   }
-  for (const [role, key] of Object.entries(policy.roles)) {
-    if (key !== undefined && !(key in policy.people)) return `roles.${role}: unknown person "${key}"`;
-  }
+  const roleProblem = checkRoleReferences(policy.roles, policy.people);
+  if (roleProblem !== undefined) return roleProblem;
   const fixes = new Set(
     Object.entries(catalog).flatMap(([name, spec]) => (spec.kind === 'fix' ? [name] : [])),
   );
@@ -234,9 +233,10 @@ export function isListed(
   );
 }
 
-/** The person who fills a role, if any. */
-export function personForRole(policy: Policy, role: RoleName): Person | undefined {
-  const key = policy.roles[role];
-  const p = key === undefined ? undefined : policy.people[key];
-  return key !== undefined && p ? { ...p, key } : undefined;
+/** The person a key names, with the key. */
+export function personByKey(policy: Policy, key: string): Person | undefined {
+  const p = policy.people[key];
+  return p ? { ...p, key } : undefined;
 }
+
+export type { RoleSpec };

@@ -123,3 +123,32 @@ export function zonedInstant(
   }
   return new Date(guess);
 }
+
+/** Whether `zone` is an IANA time zone this runtime knows (UTC, Europe/Paris, America/New_York…). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The calendar date `days` after `date` (dates only: no time zone, no daylight saving). */
+export function addDays(
+  date: { year: number; month: number; day: number },
+  days: number,
+): { year: number; month: number; day: number } {
+  const d = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+/** Whole days from calendar date `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(
+  from: { year: number; month: number; day: number },
+  to: { year: number; month: number; day: number },
+): number {
+  return Math.round(
+    (Date.UTC(to.year, to.month - 1, to.day) - Date.UTC(from.year, from.month - 1, from.day)) / 86_400_000,
+  );
+}

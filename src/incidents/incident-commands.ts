@@ -16,6 +16,7 @@ import { guardTransition, type Incident } from './incident-model.js';
 import { listEvents } from './incident-events.js';
 import { listOpenIncidents } from './incident-store.js';
 import { listMessage, timelineMessage } from './incident-views.js';
+import { oncall } from './oncall-command.js';
 
 const declare = defineCommand('incident declare', async (ctx) => {
   const { args, caller, channel, trigger, services } = ctx;
@@ -110,4 +111,5 @@ export const incidentCommands: readonly CommandHandler[] = [
   resolve,
   list,
   timeline,
+  oncall,
 ];

@@ -1,9 +1,10 @@
 // What the policy file says about a severity, in the terms the incident flows need: who to notify,
 // how they are reached on this platform, when a response is due, and who comes next in the chain.
+// Roles are filled by whoever holds them at the moment (see role-holders.ts): callers pass the holders.
 import type { Severity } from '../commands/args.js';
 import type { Person, Policy, RoleName, SeverityPolicy } from '../config/policy.js';
-import { personForRole } from '../config/policy.js';
 import { nextBusinessDayAt } from './business-day.js';
+import { holderOf, OUTSIDE_POLICY, type RoleHolders } from './role-holders.js';
 
 /** When a "next business day" response is due: the start of that day (the guide's P3). */
 const BUSINESS_DAY_START = '09:00';
@@ -13,8 +14,8 @@ export function severityPolicy(policy: Policy, severity: Severity): SeverityPoli
 }
 
 /** The people the severity notifies at declaration, each once, in the policy's order. */
-export function contactsFor(policy: Policy, severity: Severity): Person[] {
-  return uniquePeople(policy.severities[severity].notify.map((role) => personForRole(policy, role)));
+export function contactsFor(policy: Policy, holders: RoleHolders, severity: Severity): Person[] {
+  return uniquePeople(policy.severities[severity].notify.map((role) => holderOf(holders, role)));
 }
 
 export interface ChainStep {
@@ -23,25 +24,30 @@ export interface ChainStep {
 }
 
 /** The escalation chain (on-call → team lead → engineering manager), roles nobody fills left out. */
-export function escalationChain(policy: Policy): ChainStep[] {
+export function escalationChain(policy: Policy, holders: RoleHolders): ChainStep[] {
   const steps: ChainStep[] = [];
   for (const role of policy.escalation) {
-    const person = personForRole(policy, role);
+    const person = holderOf(holders, role);
     if (person && !steps.some((s) => s.person.key === person.key)) steps.push({ role, person });
   }
   return steps;
 }
 
 /** The next step of the chain whose person has not been notified yet. */
-export function nextInChain(policy: Policy, notified: readonly string[]): ChainStep | undefined {
-  return escalationChain(policy).find((step) => !notified.includes(step.person.key));
+export function nextInChain(
+  policy: Policy,
+  holders: RoleHolders,
+  notified: readonly string[],
+): ChainStep | undefined {
+  return escalationChain(policy, holders).find((step) => !notified.includes(step.person.key));
 }
 
 /** How a person is addressed on a platform: Slack and Teams ids from the policy, the key on the console. */
 export function platformUserId(person: Person, platform: string): string | undefined {
   if (platform === 'slack') return person.slack;
   if (platform === 'teams') return person.teams;
-  return person.key;
+  // Someone only PagerDuty knows has no console name either.
+  return person.key.startsWith(OUTSIDE_POLICY) ? undefined : person.key;
 }
 
 /** When a response is due for an incident of this severity, counting from `from`. */

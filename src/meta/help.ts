@@ -7,6 +7,7 @@ import { closest } from '../commands/suggest.js';
 
 const TOPIC_TITLES: Record<(typeof topics)[number], string> = {
   incident: 'Incidents',
+  oncall: 'On call',
   triage: 'Triage: the guide’s whole diagnosis of a symptom',
   auth: 'Authentication and permissions',
   reports: 'Reports',

@@ -11,6 +11,7 @@ import type { PostgresTarget } from './postgres.js';
 import type { RedisTarget } from './redis.js';
 import { openPagerDuty, PAGERDUTY_EVENTS_URL } from './pagerduty.js';
 import { openNameResolver } from './dns-resolver.js';
+import { openPagerDutySchedules, PAGERDUTY_API_URL } from './pagerduty-schedules.js';
 import type { Targets } from './targets.js';
 
 async function postgresTarget(config: Config, log: Logger): Promise<PostgresTarget | undefined> {
@@ -85,6 +86,14 @@ export async function buildTargets(config: Config, log: Logger): Promise<Targets
         : openPagerDuty({
             routingKey: config.PAGERDUTY_ROUTING_KEY,
             url: config.PAGERDUTY_EVENTS_URL ?? PAGERDUTY_EVENTS_URL,
+            timeoutMs,
+          }),
+    schedules:
+      config.PAGERDUTY_API_TOKEN === undefined
+        ? undefined
+        : openPagerDutySchedules({
+            token: config.PAGERDUTY_API_TOKEN,
+            url: config.PAGERDUTY_API_URL ?? PAGERDUTY_API_URL,
             timeoutMs,
           }),
     logSearch,

@@ -18,3 +18,17 @@ export interface PagerTarget {
   acknowledge(dedupKey: string): Promise<void>;
   resolve(dedupKey: string): Promise<void>;
 }
+
+/** One on-call shift of a schedule: who, from when, until when (open ends are undefined). */
+export interface OnCallShift {
+  user: { id: string; name: string; email?: string };
+  start?: Date;
+  end?: Date;
+}
+
+/** PagerDuty's schedules (its REST API): who is on call. */
+export interface ScheduleTarget {
+  readonly description: string;
+  /** The shifts of `scheduleId` from `at` on (the one running at `at` first), for a few days ahead. */
+  shifts(scheduleId: string, at: Date): Promise<OnCallShift[]>;
+}

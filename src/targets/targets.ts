@@ -4,7 +4,7 @@ import type { KubeTarget } from './kube-port.js';
 import type { LogSearchTarget } from './log-search-port.js';
 import type { OatieApiTarget, OracleBiTarget } from './oatie-api-port.js';
 import type { StatusPageTarget } from './statuspage-port.js';
-import type { PagerTarget } from './pager-port.js';
+import type { PagerTarget, ScheduleTarget } from './pager-port.js';
 import type { NameResolver } from './name-resolver-port.js';
 
 export type * from './kube-port.js';
@@ -88,6 +88,8 @@ export interface Targets {
   pager?: PagerTarget;
   /** The bot's own resolver (OATIE_DNS_SERVERS, else the system's): always there. */
   dns?: NameResolver;
+  /** PagerDuty's schedules (PAGERDUTY_API_TOKEN): roles of the policy backed by a schedule. */
+  schedules?: ScheduleTarget;
   /** Closes every client (shutdown). */
   close(): Promise<void>;
 }

@@ -48,11 +48,14 @@ describe('paging on-call through PagerDuty', () => {
     );
     const triggers = sent().filter((e) => e.event_action === 'trigger');
     expect(new Set(triggers.map((e) => e.dedup_key))).toEqual(new Set(['oatie-ops-INC-1']));
-    expect(triggers[0]).toMatchObject({
+    // The declaration's page and the first escalation's (1 s later) may reach PagerDuty in either order
+    // on a loaded machine: both update the one PagerDuty incident.
+    const declared = triggers.find((e) => e.payload?.summary.endsWith('(declared)'));
+    expect(declared).toMatchObject({
       routing_key: ROUTING_KEY,
       payload: { severity: 'critical', summary: 'INC-1 P1: Report generation down (declared)' },
     });
-    expect(triggers[1]?.payload?.summary).toContain('not acknowledged: escalated');
+    expect(triggers.some((e) => e.payload?.summary.includes('not acknowledged: escalated'))).toBe(true);
   });
 
   it('acknowledges and resolves the page with the incident', async () => {

@@ -37,6 +37,12 @@ export async function policyWith(edit: (yaml: string) => string): Promise<Policy
   return result.policy;
 }
 
+/** An edit for policyWith: the shipped policy's `role` (e.g. on-call) filled by `yaml` (indented for you). */
+export const withRole =
+  (role: string, yaml: string) =>
+  (text: string): string =>
+    text.replace(new RegExp(`^ {2}${role}: [a-z]+$`, 'm'), `  ${role}:\n${yaml.replace(/^/gm, '    ')}`);
+
 /** A migrated store: PGlite in memory by default, or the Postgres database at `url`. */
 export async function openTestDb(url?: string): Promise<Db> {
   const db = url === undefined ? await openPgliteDb(undefined) : openPgDb(url);

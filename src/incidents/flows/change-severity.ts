@@ -13,6 +13,7 @@ import { BOT_ACTOR, incidentRef, severityLabel, type Incident } from '../inciden
 import { requireIncidentRight } from '../incident-rights.js';
 import { addNotified, markSeverity } from '../incident-store.js';
 import { pageIncident } from '../paging.js';
+import { resolveRoles, type RoleHolders } from '../role-holders.js';
 import { planEscalation, planReminder, planStatusPageDeadline } from '../incident-timers.js';
 import { contactsFor, platformUserId } from '../severity-policy.js';
 
@@ -29,6 +30,7 @@ export async function changeSeverity(
       right: 'raiseToP0',
       target: incidentRef(incident),
     });
+  const holders = await resolveRoles(services, services.now());
   const changed = await changeIncident(services, async (tx) => {
     const changed = await applyTransition(tx, incident, 'change severity', () => {
       if (incident.severity === severity)
@@ -40,7 +42,7 @@ export async function changeSeverity(
     const nextUpdateDue = await planReminder(tx, changed, changed.lastUpdateAt);
     await planEscalation(tx, changed, changed.startedAt);
     await planStatusPageDeadline(tx, changed);
-    const added = await notifyNewContacts(tx, changed);
+    const added = await notifyNewContacts(tx, changed, holders);
     const message = incidentMessage(tx, changed, 'incident-severity', {
       previous,
       author,
@@ -60,8 +62,11 @@ export async function changeSeverity(
 async function notifyNewContacts(
   tx: Services,
   incident: Incident,
+  holders: RoleHolders,
 ): Promise<{ keys: string[]; ids: string[] }> {
-  const fresh = contactsFor(tx.policy, incident.severity).filter((p) => !incident.notified.includes(p.key));
+  const fresh = contactsFor(tx.policy, holders, incident.severity).filter(
+    (p) => !incident.notified.includes(p.key),
+  );
   if (fresh.length === 0) return { keys: [], ids: [] };
   await addNotified(
     tx.db,

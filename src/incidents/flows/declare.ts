@@ -43,6 +43,7 @@ import {
 } from '../incident-store.js';
 import { planEscalation, planReminder, planStatusPageDeadline } from '../incident-timers.js';
 import { contactsFor, platformUserId, severityPolicy } from '../severity-policy.js';
+import { resolveRoles } from '../role-holders.js';
 import { candidateName, warRoomName } from '../war-room.js';
 import { triageNewIncident } from '../../triage/declare-hook.js';
 import { askAboutTwin, recentTwin } from '../duplicate-declaration.js';
@@ -79,7 +80,8 @@ export async function declareIncident(services: Services, d: Declaration): Promi
   const twin = d.confirmedTwin ? undefined : await recentTwin(services, d.channel, title);
   if (twin) return askAboutTwin(services, d, title, twin);
   const now = services.now();
-  const contacts = contactsFor(services.policy, d.severity);
+  // Whoever holds each notified role at this moment (rotations, PagerDuty schedules).
+  const contacts = contactsFor(services.policy, await resolveRoles(services, now), d.severity);
   const callerPerson = resolvePerson(services.policy, services.chat.name, d.caller);
   const home = await chooseHome(services, d, title, now);
   const declared = await inTransaction(services, async (tx) => {

@@ -15,6 +15,7 @@ import { recordEvent } from '../incident-lookup.js';
 import { BOT_ACTOR, type Incident } from '../incident-model.js';
 import { claimEscalation, findIncident } from '../incident-store.js';
 import { scheduleNext } from '../incident-timers.js';
+import { resolveRoles, type RoleHolders } from '../role-holders.js';
 import {
   escalationChain,
   nextInChain,
@@ -27,18 +28,20 @@ const payloadSchema = z.object({ incidentId: z.number().int(), step: z.number().
 
 export async function escalateIncident(services: Services, timer: Timer): Promise<void> {
   const payload = payloadSchema.parse(timer.payload);
+  // Whoever holds each role now (a rotation may have handed off since the declaration).
+  const holders = await resolveRoles(services, services.now());
   const escalated = await changeIncident(services, async (tx) => {
     const current = await findIncident(tx.db, payload.incidentId);
     // Acknowledged, resolved, or this step already taken: nothing to do.
     if (!current || current.state !== 'open' || current.escalationStep !== payload.step) return undefined;
-    const next = nextInChain(tx.policy, current.notified);
+    const next = nextInChain(tx.policy, holders, current.notified);
     if (!(await claimEscalation(tx.db, current.id, payload.step, next ? [next.person.key] : [])))
       return undefined;
     if (next) {
       const due = responseDue(tx.policy, current.severity, tx.now(), tx.config.OATIE_TIMEZONE);
       await scheduleNext(tx, tx.db, 'escalation', { incidentId: current.id, step: payload.step + 1 }, due);
     }
-    await notifyEscalation(tx, current, next);
+    await notifyEscalation(tx, current, next, holders);
     return current;
   });
   if (escalated) await pageIncident(services, escalated, 'not acknowledged: escalated');
@@ -58,10 +61,11 @@ async function notifyEscalation(
   tx: Services,
   incident: Incident,
   next: ChainStep | undefined,
+  holders: RoleHolders,
 ): Promise<void> {
   const platform = tx.chat.name;
   const contact = next ? platformUserId(next.person, platform) : undefined;
-  const chain = escalationChain(tx.policy).flatMap((s) => platformUserId(s.person, platform) ?? []);
+  const chain = escalationChain(tx.policy, holders).flatMap((s) => platformUserId(s.person, platform) ?? []);
   const data = {
     elapsed: tx.now().getTime() - incident.startedAt.getTime(),
     contact,

@@ -22,6 +22,7 @@ const EXAMPLES: Record<CommandName, string> = {
   'incident timeline': 'incident timeline',
   'incident review': 'incident review INC-1 --draft',
   'incident stats': 'incident stats --since 7d --severity p3',
+  oncall: 'oncall',
   'auth token': `auth token ${JWT}`,
   'auth user': 'auth user jane@oatie.ai reports:create',
   'auth set-role': 'auth set-role jane@oatie.ai analyst',
