@@ -20,7 +20,6 @@ const duration = z.string().transform((text, ctx) => {
   return ms;
 });
 
-
 const person = z.strictObject({
   name: z.string().min(1),
   slack: z.string().optional(),
