@@ -30,7 +30,16 @@ const NOTICE_CHARS = 300;
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
 const plural = (n: number, noun: string) => `${n} more ${noun}${n === 1 ? '' : 's'}`;
-const cost = (block: KnownBlock): number => JSON.stringify(block).length;
+/** A block's size as Slack counts it; measured once per block (layout asks several times). */
+const costs = new WeakMap<KnownBlock, number>();
+const cost = (block: KnownBlock): number => {
+  let size = costs.get(block);
+  if (size === undefined) {
+    size = JSON.stringify(block).length;
+    costs.set(block, size);
+  }
+  return size;
+};
 
 /** Splits lines into code sections of at most 3000 characters, repeating `head` (a table's header) in each. */
 function codeUnit(head: string[], body: string[], noun: 'row' | 'line', omitted = 0): Unit {
