@@ -29,6 +29,8 @@ export class BotSessions {
   private timer: NodeJS.Timeout | undefined;
   /** The record in flight, so that writes of one replica never overtake each other. */
   private writing: Promise<void> = Promise.resolve();
+  /** Set by stop(): the target's pool closing afterwards changes its sessions, and nothing is recorded. */
+  private stopped = false;
 
   constructor(
     private readonly db: Db,
@@ -47,6 +49,7 @@ export class BotSessions {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.writing;
     await this.db
@@ -56,6 +59,7 @@ export class BotSessions {
 
   /** Replaces this replica's record with `pids` (seen now). */
   record(pids: readonly number[]): Promise<void> {
+    if (this.stopped) return this.writing;
     this.writing = this.writing.then(() =>
       this.db
         .transaction(async (tx) => {
