@@ -116,6 +116,23 @@ export class ApprovalStore {
     return row ? toApproval(row) : undefined;
   }
 
+  /** The request still awaiting a decision for the same fix, with the same arguments, in `channel`. */
+  async pendingTwin(
+    command: string,
+    args: unknown,
+    channel: string,
+    now: Date,
+  ): Promise<Approval | undefined> {
+    const result = await this.db.query<ApprovalRow>(
+      `SELECT * FROM approvals
+        WHERE state = 'pending' AND command = $1 AND args = $2::jsonb AND channel = $3 AND expires_at > $4
+        ORDER BY id DESC LIMIT 1`,
+      [command, JSON.stringify(args ?? {}), channel, now],
+    );
+    const row = result.rows[0];
+    return row ? toApproval(row) : undefined;
+  }
+
   /** Every fix requested for an incident, oldest first (its review lists them). */
   async forIncident(incidentId: number): Promise<Approval[]> {
     const result = await this.db.query<ApprovalRow>(

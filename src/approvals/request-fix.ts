@@ -1,7 +1,8 @@
 // Requesting a fix (typed command or suggested-fix button): check who asks and where, plan against
 // the live system, store the request, post the approval card, and start the expiry clock.
 import type { PostedMessage } from '../chat/platform.js';
-import { forbidden, isOpsError } from '../core/errors.js';
+import { ErrorCode, OpsError, forbidden, isOpsError } from '../core/errors.js';
+import { mention } from '../chat/message.js';
 import type { Services } from '../core/services.js';
 import { findOpenIncidentInChannel } from '../incidents/incident-store.js';
 import type { Fix, Plan } from '../remediations/remediation.js';
@@ -31,6 +32,7 @@ export interface FixRequest {
 export async function requestFix(services: Services, request: FixRequest): Promise<Approval> {
   const base = { actor: request.caller, channel: request.channel, command: request.fix.command };
   const plan = await planRequest(services, request, base);
+  await refuseTwin(services, request, base);
   const approval = await storeRequest(services, request, plan);
   // The clock starts before the card is posted: a request whose card failed still expires.
   await services.scheduler.schedule(
@@ -48,6 +50,33 @@ export async function requestFix(services: Services, request: FixRequest): Promi
     detail: { args: request.args, why: request.why },
   });
   return { ...approval, message: posted };
+}
+
+/**
+ * The same fix with the same arguments already awaits a decision in this channel (a double-typed
+ * command, a second click on a suggestion): the caller is pointed at that card instead of a second one.
+ */
+async function refuseTwin(
+  services: Services,
+  { fix, args, channel }: FixRequest,
+  base: Pick<FixAuditEntry, 'actor' | 'channel' | 'command'>,
+): Promise<void> {
+  const now = services.now();
+  const twin = await new ApprovalStore(services.db).pendingTwin(fix.command, args, channel, now);
+  if (!twin) return;
+  const minutes = Math.max(1, Math.ceil((twin.expiresAt.getTime() - now.getTime()) / 60_000));
+  await auditFix(services, {
+    ...base,
+    event: 'fix.refused',
+    outcome: 'duplicate',
+    approval: twin,
+    detail: { stage: 'request', reason: 'the same request awaits approval' },
+  });
+  throw new OpsError(
+    ErrorCode.Conflict,
+    `This fix is already awaiting approval in this channel: request #${twin.id} by ${mention(twin.requester)}, ` +
+      `which expires in ${minutes} minute${minutes === 1 ? '' : 's'}. Approve or reject that card; no second card was posted.`,
+  );
 }
 
 /** Checks who asks and where, then plans against the live system; a refusal is audited, then thrown. */

@@ -70,6 +70,31 @@ describe('db terminate with approval', () => {
     expect(executed?.target).toBe(bot.targets.postgres?.description);
   });
 
+  it('points a repeated request at the card awaiting approval instead of posting a second one', async () => {
+    const { pid } = await story.sleeper();
+    expect(await bot.type(`db terminate ${pid}`, 'alice')).toEqual([]);
+    const card = bot.lastCard();
+    const posts = () => bot.chat.calls.filter((c) => c.op === 'post').length;
+    const before = posts();
+
+    const again = repliesText(await bot.type(`db terminate ${pid}`, 'bob'));
+    expect(again).toMatch(
+      /This fix is already awaiting approval in this channel: request #\d+ by @alice, which expires in \d+ minutes?\. Approve or reject that card; no second card was posted\./,
+    );
+    expect(posts()).toBe(before);
+    expect((await bot.fixEvents()).at(-1)).toMatchObject({
+      event: 'fix.refused',
+      actor: 'bob',
+      outcome: 'duplicate',
+    });
+
+    // Once that request is decided, the same fix may be asked for again.
+    await bot.press(card.reject, 'bob');
+    expect(await bot.type(`db terminate ${pid}`, 'alice')).toEqual([]);
+    expect(bot.lastCard().approve).not.toBe(card.approve);
+    expect(await story.alive(pid)).toBe(true);
+  });
+
   it('refuses anyone the policy does not list as an approver, and anyone unknown', async () => {
     const { pid } = await story.sleeper();
     await bot.type(`db terminate ${pid}`, 'alice');

@@ -20,7 +20,8 @@ const KUBE_COMMANDS = [
   'k8s logs report-service',
   'k8s describe report-service-7d9f8c6b5-abc12',
   'k8s netpol',
-  'k8s dns',
+  // Not `k8s dns`: it resolves the platform's names from the bot's own resolver without a cluster
+  // (test/diagnostics/k8s-dns.test.ts).
 ];
 
 const TIMEOUT_MS = 300;

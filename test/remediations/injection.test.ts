@@ -112,8 +112,8 @@ describe('hostile fix arguments', () => {
         '$1',
         'а',
         'ѕ',
-        '\u200b',
-        '\u202e',
+        // Not here: invisible and bidi characters (U+200B, U+202E). Chat text is cleaned of them before it
+        // is parsed (src/chat/text-hygiene.ts), so `report-service` plus one of them is `report-service`.
         '%I',
         "E'\\x41'",
         '999Ti',
