@@ -94,60 +94,61 @@ export class PostgresTarget implements SqlTarget {
     sql: string,
     params: readonly unknown[] = [],
   ): Promise<R[]> {
-    const client = await this.connect();
-    let broken: Error | undefined;
-    // A connection that dies while checked out (the server restarts, the network resets it) makes pg
-    // emit 'error' on the client, which ends the process when nobody listens; the query rejects anyway.
-    const onError = (error: Error): void => {
-      broken = error;
-    };
-    client.on('error', onError);
-    try {
-      const result = await client.query<R>(sql, params as unknown[]);
-      return result.rows;
-    } catch (error) {
-      // A failed statement leaves the connection usable; keep it warm. Anything else discards it.
-      if (!isStatementError(error)) broken = error instanceof Error ? error : new Error('connection failed');
-      throw postgresError(error, this.description, this.options.timeoutMs);
-    } finally {
-      client.removeListener('error', onError);
-      client.release(broken);
-    }
+    return this.withPooled(async (client) => (await client.query<R>(sql, params as unknown[])).rows);
   }
 
   async readOnly<R extends object = Record<string, unknown>>(
     sql: string,
     options: { protocol?: 'extended' | 'simple' } = {},
   ): Promise<ReadOnlyResult<R>> {
+    return this.withPooled(
+      async (client) => {
+        await client.query('BEGIN TRANSACTION READ ONLY');
+        // pg sends a text without values through the simple protocol, which runs every statement it
+        // holds; `queryMode: 'extended'` makes the server parse exactly one.
+        const statement: pg.QueryConfig & { queryMode?: 'extended' } =
+          options.protocol === 'simple' ? { text: sql } : { text: sql, queryMode: 'extended' };
+        return client.query<R>(statement).then(
+          (r) => ({ ok: true as const, rows: r.rows }),
+          (error: unknown) => {
+            if (!isStatementError(error) || isTimeoutCode(error)) throw error;
+            return { ok: false as const, ...statementFailure(error) };
+          },
+        );
+      },
+      // Always rolled back: whatever the statement did (a function the planner folded) is undone.
+      async (client) => {
+        await client.query('ROLLBACK');
+      },
+    );
+  }
+
+  /**
+   * Runs `work` on a pooled connection. A connection that dies while checked out (the server restarts,
+   * the network resets it) makes pg emit 'error' on the client, which ends the process when nobody
+   * listens: it is listened to here, and the connection discarded. A failed statement leaves the
+   * connection usable (kept warm); anything else discards it. `cleanUp` runs on a sound connection
+   * before it goes back to the pool; when it fails, the connection is discarded.
+   */
+  private async withPooled<T>(
+    work: (client: pg.PoolClient) => Promise<T>,
+    cleanUp?: (client: pg.PoolClient) => Promise<void>,
+  ): Promise<T> {
     const client = await this.connect();
     let broken: Error | undefined;
-    // As in query(): a connection dying while checked out must not end the process.
     const onError = (error: Error): void => {
       broken = error;
     };
     client.on('error', onError);
     try {
-      await client.query('BEGIN TRANSACTION READ ONLY');
-      // pg sends a text without values through the simple protocol, which runs every statement it
-      // holds; `queryMode: 'extended'` makes the server parse exactly one.
-      const statement: pg.QueryConfig & { queryMode?: 'extended' } =
-        options.protocol === 'simple' ? { text: sql } : { text: sql, queryMode: 'extended' };
-      const result = await client.query<R>(statement).then(
-        (r) => ({ ok: true as const, rows: r.rows }),
-        (error: unknown) => {
-          if (!isStatementError(error) || isTimeoutCode(error)) throw error;
-          return { ok: false as const, ...statementFailure(error) };
-        },
-      );
-      return result;
+      return await work(client);
     } catch (error) {
       if (!isStatementError(error)) broken = error instanceof Error ? error : new Error('connection failed');
       throw postgresError(error, this.description, this.options.timeoutMs);
     } finally {
-      // Always rolled back: whatever the statement did (a function the planner folded) is undone.
-      if (!broken)
-        await client.query('ROLLBACK').catch((error: unknown) => {
-          broken = error instanceof Error ? error : new Error('rollback failed');
+      if (!broken && cleanUp)
+        await cleanUp(client).catch((error: unknown) => {
+          broken = error instanceof Error ? error : new Error('clean-up failed');
         });
       client.removeListener('error', onError);
       client.release(broken);
