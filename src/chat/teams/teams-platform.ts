@@ -89,8 +89,8 @@ export class TeamsPlatform implements ChatPlatform {
   private async conversation(id: string): Promise<StoredConversation> {
     const known = await this.store.conversation(id);
     if (known) return known;
-    const any = await this.store.anyConversation(this.options.tenantId);
-    if (!any)
+    const someConversation = await this.store.anyConversation(this.options.tenantId);
+    if (!someConversation)
       throw notFound(
         'The bot has not heard from Teams yet, so it cannot post there: add the app to the team and mention it once.',
       );
@@ -98,9 +98,9 @@ export class TeamsPlatform implements ChatPlatform {
     return {
       id,
       kind,
-      serviceUrl: any.serviceUrl,
-      botId: any.botId,
-      tenantId: any.tenantId ?? this.options.tenantId,
+      serviceUrl: someConversation.serviceUrl,
+      botId: someConversation.botId,
+      tenantId: someConversation.tenantId ?? this.options.tenantId,
     };
   }
 
@@ -140,15 +140,20 @@ export class TeamsPlatform implements ChatPlatform {
   /** Opens a personal chat with someone the bot knows by AAD object id (their Teams id if it has seen them). */
   private async openPersonalChat(user: string): Promise<StoredConversation> {
     const known = await this.store.user(user);
-    const any = known ?? (await this.store.anyConversation(this.options.tenantId));
-    if (!any)
+    const someConversation = known ?? (await this.store.anyConversation(this.options.tenantId));
+    if (!someConversation)
       throw notFound(
         'The bot cannot write to that person yet: nobody has talked to it in Teams. Add the app and mention it once.',
       );
     const tenantId =
-      known?.tenantId ?? this.options.tenantId ?? ('tenantId' in any ? any.tenantId : undefined);
-    const botId = 'botId' in any ? any.botId : ((await this.store.anyConversation())?.botId ?? '');
-    const id = await this.options.connector.createConversation(any.serviceUrl, {
+      known?.tenantId ??
+      this.options.tenantId ??
+      ('tenantId' in someConversation ? someConversation.tenantId : undefined);
+    const botId =
+      'botId' in someConversation
+        ? someConversation.botId
+        : ((await this.store.anyConversation())?.botId ?? '');
+    const id = await this.options.connector.createConversation(someConversation.serviceUrl, {
       isGroup: false,
       bot: { id: botId, name: '' },
       members: [{ id: known?.teamsId ?? user, name: '' }],
@@ -158,7 +163,7 @@ export class TeamsPlatform implements ChatPlatform {
     const chat: StoredConversation = {
       id,
       kind: 'personal',
-      serviceUrl: any.serviceUrl,
+      serviceUrl: someConversation.serviceUrl,
       botId,
       userAad: user,
       ...(tenantId === undefined ? {} : { tenantId }),
@@ -172,18 +177,18 @@ export class TeamsPlatform implements ChatPlatform {
     if (warRooms) {
       const created = await warRooms.create(name);
       if (created.ok) {
-        const any = await this.conversation(await this.resolveChannel(this.options.incidentsChannel)).catch(
-          () => this.store.anyConversation(this.options.tenantId),
-        );
-        if (any)
+        const someConversation = await this.conversation(
+          await this.resolveChannel(this.options.incidentsChannel),
+        ).catch(() => this.store.anyConversation(this.options.tenantId));
+        if (someConversation)
           await this.store.saveConversation({
             id: created.id,
             kind: 'channel',
-            serviceUrl: any.serviceUrl,
-            botId: any.botId,
+            serviceUrl: someConversation.serviceUrl,
+            botId: someConversation.botId,
             name: created.name,
             ...(created.teamId === undefined ? {} : { teamId: created.teamId }),
-            ...(any.tenantId === undefined ? {} : { tenantId: any.tenantId }),
+            ...(someConversation.tenantId === undefined ? {} : { tenantId: someConversation.tenantId }),
           });
       }
       return created;
@@ -249,18 +254,21 @@ export class TeamsPlatform implements ChatPlatform {
     const known = await this.store.channelNamed(trimmed);
     if (known) return known.id;
     // Ask the connector for the channels of the teams the bot has seen, and remember their names.
-    const any = await this.store.anyConversation(this.options.tenantId);
-    if (any?.teamId) {
-      const channels = await this.options.connector.teamChannels(referenceOf(any), any.teamId);
+    const someConversation = await this.store.anyConversation(this.options.tenantId);
+    if (someConversation?.teamId) {
+      const channels = await this.options.connector.teamChannels(
+        referenceOf(someConversation),
+        someConversation.teamId,
+      );
       for (const c of channels)
         await this.store.saveConversation({
           id: c.id,
           kind: 'channel',
-          serviceUrl: any.serviceUrl,
-          botId: any.botId,
+          serviceUrl: someConversation.serviceUrl,
+          botId: someConversation.botId,
           name: c.name,
-          teamId: any.teamId,
-          ...(any.tenantId === undefined ? {} : { tenantId: any.tenantId }),
+          teamId: someConversation.teamId,
+          ...(someConversation.tenantId === undefined ? {} : { tenantId: someConversation.tenantId }),
         });
       const found = channels.find((c) => c.name.toLowerCase() === trimmed.toLowerCase());
       if (found) return found.id;
