@@ -59,7 +59,11 @@ const INT64_MAX = 2n ** 63n - 1n;
 export const queryRef = z
   .string()
   .regex(/^-?\d{1,20}$/, 'expected a pid (from `db long-running`) or a query id (from `db slow-queries`)')
-  .refine((s) => BigInt(s) >= INT64_MIN && BigInt(s) <= INT64_MAX, 'expected a pid or a query id');
+  // zod runs a refinement even after the regex failed: BigInt of a non-number would throw.
+  .refine(
+    (s) => /^-?\d{1,20}$/.test(s) && BigInt(s) >= INT64_MIN && BigInt(s) <= INT64_MAX,
+    'expected a pid or a query id',
+  );
 
 /** A Postgres relation name as typed or as a button carries it: optionally schema-qualified, parts
  * plain or quoted. Resolved against the catalog (never through search_path) before use; never spliced

@@ -102,3 +102,16 @@ describe('the /oatie grammar', () => {
     expect(error(`incident p1 ${'x'.repeat(5000)}`).message).toContain('at most 150');
   });
 });
+
+describe('db explain', () => {
+  it('takes a pid or a query id and answers anything else with the usage, never a parser failure', () => {
+    expect(ok('db explain 6151').args).toEqual({ id: '6151' });
+    expect(ok('db explain -8613374012385211111').args).toEqual({ id: '-8613374012385211111' });
+    for (const text of [
+      "db explain '; DROP TABLE users; --",
+      'db explain abc',
+      'db explain 99999999999999999999',
+    ])
+      expect(error(text)).toMatchObject({ usage: 'db explain <pid|query id>' });
+  });
+});
