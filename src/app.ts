@@ -25,6 +25,7 @@ import { whatOf, type FailedStep, type Outbox } from './scheduler/outbox.js';
 import { Scheduler, type SchedulerOptions } from './scheduler/scheduler.js';
 import type { StepKind } from './scheduler/step-kinds.js';
 import type { TimerKind } from './scheduler/timer-kinds.js';
+import { triageStepKinds } from './triage/index.js';
 import { coreMigration, timerPlatformMigration } from './store/core-schema.js';
 import { teamsMigration } from './chat/teams/teams-store.js';
 import type { Db } from './store/db.js';
@@ -54,7 +55,7 @@ export const migrations: readonly Migration[] = [
 export const timerKinds: readonly TimerKind[] = [...approvalTimerKinds, ...incidentTimerKinds];
 
 /** How each kind of outbox step is sent. */
-export const stepKinds: readonly StepKind[] = [...chatStepKinds, ...incidentStepKinds];
+export const stepKinds: readonly StepKind[] = [...chatStepKinds, ...incidentStepKinds, ...triageStepKinds];
 
 export interface AppParts {
   config: Config;

@@ -1,6 +1,7 @@
 // Durable delivery through the real Slack adapter and a fake Slack Web API that fails on purpose:
 // the incident is stored first and the caller told plainly; once Slack answers again there is exactly
-// one war room, one alert, one announcement, in order, and reminders keep their beat; a channel
+// one war room, one alert, one announcement, in order, and reminders keep their beat; the
+// triage of the declaration follows its war room; a channel
 // creation whose answer was lost is found, not made twice; a step past its retry window is marked
 // failed, audited and reported in the incidents channel once Slack answers.
 import { parsePolicy, type Policy } from '../../src/config/policy.js';
@@ -136,6 +137,11 @@ describe('durable delivery to Slack', () => {
       30_000,
     );
     expect(await roomOf(story)).toBe(room);
+    // The triage of the declaration (no symptom matches the title: the menu) waited for its war
+    // room, and came once, after the alert.
+    await eventually('the triage', () => posts(story, room, 'Triage: pick the symptom').length === 1, 30_000);
+    const inRoom = fake.okCalls('chat.postMessage').filter((c) => c.params.channel === room);
+    expect(textOf(inRoom[0] as SlackCall)).toContain('INCIDENT ALERT');
     expect(textOf(posts(story, 'C0INCIDENTS', 'INC-1 declared')[0] as SlackCall)).toContain(`<#${room}>`);
     expect(fake.okCalls('conversations.create')).toHaveLength(1);
     expect(fake.okCalls('conversations.setTopic')).toHaveLength(1);

@@ -45,7 +45,7 @@ import { planEscalation, planReminder, planStatusPageDeadline } from '../inciden
 import { contactsFor, platformUserId, severityPolicy } from '../severity-policy.js';
 import { resolveRoles } from '../role-holders.js';
 import { candidateName, warRoomName } from '../war-room.js';
-import { triageNewIncident } from '../../triage/declare-hook.js';
+import { enqueueDeclarationTriage } from '../../triage/index.js';
 import { askAboutTwin, recentTwin } from '../duplicate-declaration.js';
 
 export const DECLARE_USAGE = 'incident p0|p1|p2|p3 <title> [--service S] [--impact TEXT]';
@@ -112,6 +112,8 @@ export async function declareIncident(services: Services, d: Declaration): Promi
     await notifyDirectly(tx, incident, contacts);
     const announcement = incidentMessage(tx, incident, 'incident-announce');
     await postInIncidentsChannel(tx, incident, announcement, 'the announcement');
+    // Last in the incident's lane: the triage runs once the war room and the alert are out.
+    if (home.warRoom) await enqueueDeclarationTriage(tx, incident);
     await tx.audit.record({
       actor: d.caller,
       platform: services.chat.name,
@@ -126,8 +128,6 @@ export async function declareIncident(services: Services, d: Declaration): Promi
   const delivery = await deliverNow(services, declared);
   await pageIncident(services, declared, 'declared');
   const incident = (await findIncident(services.db, declared.id)) ?? declared;
-  // Triage in the war room once it exists (a war room still waiting for the platform gets none).
-  if (incident.warRoom && !isPending(incident.channel)) await triageNewIncident(services, incident);
   return declareReplies(services, incident, d.channel, delivery);
 }
 
