@@ -1,9 +1,9 @@
 // Acknowledgement latency under load: signed `/oatie help` at 100, 300, 1,000 and 2,000 a second to the
 // bot as it runs in production (`node dist/main.js`, Postgres store, the fake Slack for the Web API and
-// response_url), and, in the same run and turn by turn, to a bare Bolt app that only acks. Every answer
+// response_url, in a process of its own), and, in the same run and turn by turn, to a bare Bolt app that only acks. Every answer
 // must be delivered; the bot's memory is read at idle and after each load.
-import { spawn } from 'node:child_process';
-import { FakeSlack } from '../test/support/fake-slack.js';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { responseUrlAt } from '../test/support/fake-slack.js';
 import { createTestDatabase } from '../test/support/databases.js';
 import { ROOT } from '../test/support/run-bot.js';
 import { SIGNING_SECRET } from '../test/support/slack-signing.js';
@@ -31,11 +31,46 @@ async function startBare(): Promise<{ url: string; stop(): void }> {
   return { url: `http://127.0.0.1:${port}/slack/events`, stop: () => child.kill('SIGTERM') };
 }
 
-const delivered = (fake: FakeSlack): number =>
-  fake.responses.length + fake.callsTo('chat.postEphemeral').length;
+interface FakeSlackProcess {
+  url: string;
+  responseUrl(): string;
+  /** Answers delivered so far: response_url posts and ephemerals. */
+  delivered(): Promise<number>;
+  stop(): void;
+}
+
+/** The fake Slack in its own process (see fake-slack-process.ts). */
+async function startFakeSlack(): Promise<FakeSlackProcess> {
+  const child: ChildProcess = fork('bench/fake-slack-process.ts', {
+    cwd: ROOT,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const next = <T>(key: string) =>
+    new Promise<T>((resolve) => {
+      const listen = (message: unknown) => {
+        if (typeof message === 'object' && message !== null && key in message) {
+          child.off('message', listen);
+          resolve((message as Record<string, T>)[key] as T);
+        }
+      };
+      child.on('message', listen);
+    });
+  const port = await next<number>('port');
+  return {
+    url: `http://127.0.0.1:${port}/api/`,
+    responseUrl: () => responseUrlAt(port),
+    delivered() {
+      const answer = next<number>('delivered');
+      child.send('delivered');
+      return answer;
+    },
+    stop: () => child.disconnect(),
+  };
+}
 
 export async function run(): Promise<Result[]> {
-  const fake = await FakeSlack.start();
+  const fake = await startFakeSlack();
   const testDb = await createTestDatabase('benchack');
   const bot = await startBotProcess('node', ['dist/main.js'], {
     DATABASE_URL: testDb.url,
@@ -63,7 +98,7 @@ export async function run(): Promise<Result[]> {
     for (const perSecond of RATES) {
       const bareLoad = await pacedLoad({ url: bare.url, perSecond, durationMs: DURATION_MS, text: 'help' });
       await sleep(500);
-      const before = delivered(fake);
+      const before = await fake.delivered();
       const botLoad = await pacedLoad({
         url: botUrl,
         perSecond,
@@ -73,8 +108,11 @@ export async function run(): Promise<Result[]> {
       });
       const expected = botLoad.sent - botLoad.errors - botLoad.busy;
       const deadline = Date.now() + 60_000;
-      while (delivered(fake) - before < expected && Date.now() < deadline) await sleep(50);
-      const answers = delivered(fake) - before;
+      let answers = (await fake.delivered()) - before;
+      while (answers < expected && Date.now() < deadline) {
+        await sleep(50);
+        answers = (await fake.delivered()) - before;
+      }
       memory.push([`after ${perSecond}/s`, treeRssMiB(bot.child.pid!)]);
       results.push(row(perSecond, botLoad, bareLoad, answers));
       await sleep(500);
@@ -83,7 +121,7 @@ export async function run(): Promise<Result[]> {
     bare.stop();
     await bot.stop();
     await testDb.drop();
-    await fake.stop();
+    fake.stop();
   }
   results.push({
     id: 'ack.memory',

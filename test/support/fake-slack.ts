@@ -67,6 +67,10 @@ export function createdChannel(call: SlackCall): { id: string; name: string } {
   return call.answer.channel as { id: string; name: string };
 }
 
+/** A fresh response_url of a fake Slack listening on `port` (one in another process, too). */
+export const responseUrlAt = (port: number): string =>
+  `http://127.0.0.1:${port}/response/${randomBytes(6).toString('hex')}`;
+
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
   readonly responses: ResponseUrlPost[] = [];
@@ -102,7 +106,7 @@ export class FakeSlack {
 
   /** A fresh response_url (as Slack puts in commands and clicks); posts to it land in `responses`. */
   responseUrl(): string {
-    return `http://127.0.0.1:${this.port}/response/${randomBytes(6).toString('hex')}`;
+    return responseUrlAt(this.port);
   }
 
   async stop(): Promise<void> {
