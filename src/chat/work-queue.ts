@@ -45,6 +45,15 @@ export class WorkQueue {
     return true;
   }
 
+  /**
+   * Queues `job` whatever the limit: its ack is already written, by a caller that bounded what it
+   * admits itself (the front door's thread, src/http/front-door.ts).
+   */
+  admit(job: Job): void {
+    this.waiting.push(job);
+    this.pump();
+  }
+
   /** Resolves when every accepted job has finished (shutdown, tests). */
   drained(): Promise<void> {
     if (this.pending === 0) return Promise.resolve();

@@ -1,4 +1,4 @@
-// Everything a handler may use, built once by the composition root (src/main.ts).
+// Everything a handler may use, built once by the composition root (src/start-bot.ts).
 import type { ActionStore } from '../actions/action-store.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { ChatPlatform } from '../chat/platform.js';

@@ -3,15 +3,13 @@
 // queue, so acks never wait behind answers; when the queue is full the ack says "busy, try again". Payload fields are read
 // through zod; of them, the core trusts only the clicking user's id and the stored action id.
 import type { App as BoltApp } from '@slack/bolt';
-import { z } from 'zod';
-import { catalog } from '../../commands/catalog.js';
-import { parseCommand } from '../../commands/parse.js';
 import type { Router } from '../../commands/router.js';
 import { describeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { deliverSlackReplies, type Respond } from './slack-delivery.js';
 import { BUSY_TEXT, type WorkQueue } from '../work-queue.js';
 import { FORM_CALLBACK_ID } from './slack-form.js';
+import { NO_CALLER_ACK, ackText, slashSchema } from './slack-ack.js';
 import { onClick, onSubmit, tellClicker, tellSubmitter } from './slack-interactions.js';
 import type { SlackPlatform } from './slack-platform.js';
 import { foreignTeamOf } from './slack-team.js';
@@ -61,35 +59,7 @@ async function once(
   await work();
 }
 
-// No length limit here: the parser answers text that is too long (a pasted JWT may be long).
-const slashSchema = z.object({
-  text: z.string().default(''),
-  user_id: z.string().min(1),
-  channel_id: z.string().min(1),
-  trigger_id: z.string().optional(),
-  team_id: z.string().optional(),
-  /** In a shared channel, the team of the user who typed the command. */
-  user_team: z.string().optional(),
-});
-
-/** The ack of a command Slack sent without a user or channel: there is nobody else to tell. */
-export const NO_CALLER_ACK = 'This command came without a user or a channel, so it cannot run. Try it again.';
-
-/** Slow kinds of command get a "working" note with the ack, so nobody wonders whether it was heard. */
-function ackText(text: string): string | undefined {
-  const parsed = parseCommand(text);
-  if (!parsed.ok) return undefined;
-  const kind = catalog[parsed.command.name].kind;
-  return kind === 'diagnostic' || kind === 'fix' ? '⏳ Working on it…' : undefined;
-}
-
 type Ack = (text?: string) => Promise<void>;
-
-/** What the ack of a slash command says (undefined for an empty ack). */
-export function commandAck(command: unknown): string | undefined {
-  const input = slashSchema.safeParse(command);
-  return input.success ? ackText(input.data.text) : NO_CALLER_ACK;
-}
 
 /**
  * Set in the context of a request the gate acknowledged itself and queued (see slack-request-gate.ts):

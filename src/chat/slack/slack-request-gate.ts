@@ -58,7 +58,19 @@ export interface GateOptions {
   ackAtOnce?: (request: PassedRequest) => string | undefined;
 }
 
-function reply(res: ServerResponse, status: number, body = '', type = 'text/plain; charset=utf-8'): void {
+/** Answers a refused request: 413 or 401, closing the connection when its body was not all read. */
+export function answerRefused(req: IncomingMessage, res: ServerResponse, status: number): void {
+  const text = status === 413 ? 'payload too large\n' : 'unauthorized\n';
+  if (req.complete) reply(res, status, text);
+  else refuseUnread(req, res, status, text);
+}
+
+export function reply(
+  res: ServerResponse,
+  status: number,
+  body = '',
+  type = 'text/plain; charset=utf-8',
+): void {
   const headers: Record<string, string | number> = { 'content-length': Buffer.byteLength(body) };
   if (body !== '') headers['content-type'] = type;
   res.writeHead(status, headers);
@@ -142,9 +154,7 @@ export function slackRequestGate(options: GateOptions, next: Listener): Listener
 
   const refuse = (req: IncomingMessage, res: ServerResponse, status: number, reason: string) => {
     log.warn({ status, reason }, 'slack request refused');
-    const text = status === 413 ? 'payload too large\n' : 'unauthorized\n';
-    if (req.complete) reply(res, status, text);
-    else refuseUnread(req, res, status, text);
+    answerRefused(req, res, status);
   };
 
   const answerMalformed = (res: ServerResponse, verdict: Exclude<PayloadVerdict, { kind: 'pass' }>) => {
@@ -162,28 +172,54 @@ export function slackRequestGate(options: GateOptions, next: Listener): Listener
   };
 
   return async (req, res) => {
-    const checked = checkHeaders(req, limit, now());
-    if ('status' in checked) return refuse(req, res, checked.status, checked.reason);
-    const body = await readBounded(req, limit);
-    if (!body) return refuse(req, res, 413, 'body too large');
-    if (!signatureMatches(options.signingSecret, checked.timestamp, body, checked.signature))
-      return refuse(req, res, 401, 'signature mismatch');
+    const inspected = await inspectSlackRequest(req, options.signingSecret, limit, now);
+    if (inspected.kind === 'refused') return refuse(req, res, inspected.status, inspected.reason);
+    if (inspected.kind === 'malformed') return answerMalformed(res, inspected.verdict);
+    const acked = options.ackAtOnce?.(inspected.request);
+    if (acked !== undefined) return reply(res, 200, acked);
+    const passed = req as IncomingMessage & { rawBody?: Buffer; [DELIVERY_KEY]?: string };
+    passed.rawBody = inspected.body;
+    passed[DELIVERY_KEY] = inspected.request.deliveryKey;
+    await next(req, res);
+  };
+}
 
-    const verdict = checkSlackPayload(header(req, 'content-type'), body);
-    if (verdict.kind !== 'pass') return answerMalformed(res, verdict);
-    // The same bytes are the same delivery: a replay repeats them, and a retry resends the same body.
-    const deliveryKey = createHash('sha256').update(body).digest('hex');
-    const retryNum = Number(header(req, 'x-slack-retry-num'));
-    const acked = options.ackAtOnce?.({
+/** What the checks make of a request: refused (401/413), signed but malformed, or passed. */
+export type Inspection =
+  | { kind: 'refused'; status: number; reason: string }
+  | { kind: 'malformed'; verdict: Exclude<PayloadVerdict, { kind: 'pass' }>; body: Buffer }
+  | { kind: 'passed'; request: PassedRequest; body: Buffer };
+
+/**
+ * The checks, cheapest first, reading the body (up to `limit`) once. Shared by the gate and the front
+ * door (src/http/front-door-worker.ts), which acks on a thread of its own.
+ */
+export async function inspectSlackRequest(
+  req: IncomingMessage,
+  signingSecret: string,
+  limit: number,
+  now: () => number,
+): Promise<Inspection> {
+  const checked = checkHeaders(req, limit, now());
+  if ('status' in checked) return { kind: 'refused', ...checked };
+  const body = await readBounded(req, limit);
+  if (!body) return { kind: 'refused', status: 413, reason: 'body too large' };
+  if (!signatureMatches(signingSecret, checked.timestamp, body, checked.signature))
+    return { kind: 'refused', status: 401, reason: 'signature mismatch' };
+  const verdict = checkSlackPayload(header(req, 'content-type'), body);
+  if (verdict.kind !== 'pass') return { kind: 'malformed', verdict, body };
+  // The same bytes are the same delivery: a replay repeats them, and a retry resends the same body.
+  const deliveryKey = createHash('sha256').update(body).digest('hex');
+  const retryNum = Number(header(req, 'x-slack-retry-num'));
+  const retryReason = header(req, 'x-slack-retry-reason');
+  return {
+    kind: 'passed',
+    body,
+    request: {
       passed: verdict,
       deliveryKey,
       ...(Number.isInteger(retryNum) ? { retryNum } : {}),
-      ...(header(req, 'x-slack-retry-reason') ? { retryReason: header(req, 'x-slack-retry-reason') } : {}),
-    });
-    if (acked !== undefined) return reply(res, 200, acked);
-    const passed = req as IncomingMessage & { rawBody?: Buffer; [DELIVERY_KEY]?: string };
-    passed.rawBody = body;
-    passed[DELIVERY_KEY] = deliveryKey;
-    await next(req, res);
+      ...(retryReason ? { retryReason } : {}),
+    },
   };
 }

@@ -12,7 +12,8 @@ import { DeliveryLog } from '../../store/delivery-log.js';
 import { WorkQueue } from '../work-queue.js';
 import { boltLogger } from './bolt-logger.js';
 import { toOpsError } from './slack-errors.js';
-import { PRE_ACKED, commandAck, registerListeners } from './slack-listeners.js';
+import { commandAck } from './slack-ack.js';
+import { PRE_ACKED, registerListeners } from './slack-listeners.js';
 import { SlackPlatform } from './slack-platform.js';
 import {
   SLACK_BODY_LIMIT,
@@ -22,6 +23,7 @@ import {
 } from './slack-request-gate.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
+export { SLACK_BODY_LIMIT };
 
 /** At shutdown, how long acked requests may take to finish: past the core's own 5 s wait (what is
  * still running then is recorded as interrupted), and well inside the process's 9.5 s deadline. */
@@ -72,6 +74,11 @@ export interface SlackBot {
   mode: 'http' | 'socket';
   /** The work behind the acks (see work-queue.ts). */
   queue: WorkQueue;
+  /**
+   * Runs a request the front door acked on its own thread (src/http/front-door.ts), whatever the
+   * queue's limit (the front door bounds what it admits); `done` once finished.
+   */
+  acceptAcked(request: PassedRequest, done: () => void): void;
   /** Disconnects Socket Mode (HTTP mode stops with the server); the core and store are the caller's to stop. */
   stop(): Promise<void>;
 }
@@ -218,16 +225,21 @@ function ackAtOnce(bolt: BoltApp, queue: WorkQueue, request: PassedRequest): str
   const { passed } = request;
   if (passed.type === 'url_verification' || !queue.hasRoom()) return undefined;
   const ack = passed.type === 'command' ? (commandAck(passed.body) ?? '') : '';
-  queue.offer(() =>
-    bolt.processEvent({
-      body: passed.body,
-      ack: () => Promise.resolve(),
-      ...(request.retryNum === undefined ? {} : { retryNum: request.retryNum }),
-      ...(request.retryReason === undefined ? {} : { retryReason: request.retryReason }),
-      customProperties: { deliveryKey: request.deliveryKey, [PRE_ACKED]: true },
-    }),
-  );
+  queue.offer(() => processAcked(bolt, request));
   return ack;
+}
+
+/** Bolt's processing of a request whose ack is already written (by the gate, or the front door). */
+async function processAcked(bolt: BoltApp, request: PassedRequest): Promise<void> {
+  const { passed } = request;
+  if (passed.type === 'url_verification') return;
+  await bolt.processEvent({
+    body: passed.body,
+    ack: () => Promise.resolve(),
+    ...(request.retryNum === undefined ? {} : { retryNum: request.retryNum }),
+    ...(request.retryReason === undefined ? {} : { retryReason: request.retryReason }),
+    customProperties: { deliveryKey: request.deliveryKey, [PRE_ACKED]: true },
+  });
 }
 
 export async function startSlack(options: SlackOptions): Promise<SlackBot> {
@@ -278,6 +290,9 @@ export async function startSlack(options: SlackOptions): Promise<SlackBot> {
     platform,
     mode,
     queue,
+    acceptAcked(request, done) {
+      queue.admit(() => processAcked(bolt, request).finally(done));
+    },
     async stop() {
       if (!receiver) await bolt.stop();
       // Requests already acked get their answers before the core stops (bounded: Slack calls time out).

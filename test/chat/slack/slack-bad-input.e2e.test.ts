@@ -2,7 +2,7 @@
 // long), a click that cannot be read is logged and answered to the clicker, a modal that comes back
 // malformed is logged and answered to its submitter, a command without a user is answered in its ack.
 import type { Logger } from '../../../src/core/logger.js';
-import { NO_CALLER_ACK } from '../../../src/chat/slack/slack-listeners.js';
+import { NO_CALLER_ACK } from '../../../src/chat/slack/slack-ack.js';
 import { textOf, type FakeSlack } from '../../support/fake-slack.js';
 import { startSlackStory, type SlackStory } from '../../support/slack-bot.js';
 import {
