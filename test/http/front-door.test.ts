@@ -137,7 +137,11 @@ describe('the front door', () => {
         `fetch(process.env.URL, { method: 'POST', body: process.env.BODY, headers: {
            'content-type': 'application/x-www-form-urlencoded',
            'x-slack-request-timestamp': process.env.TS, 'x-slack-signature': process.env.SIG } })
-         .then((r) => require('node:fs').writeFileSync(process.env.OUT, JSON.stringify({ status: r.status, at: Date.now() })));`,
+         .then((r) => {
+           const fs = require('node:fs');
+           fs.writeFileSync(process.env.OUT + '.part', JSON.stringify({ status: r.status, at: Date.now() }));
+           fs.renameSync(process.env.OUT + '.part', process.env.OUT);
+         });`,
       ],
       {
         env: {
