@@ -21,6 +21,7 @@ import type { Logger } from '../core/logger.js';
 import { failingText, platformFailureOf } from '../core/platform-error.js';
 import type { Db } from '../store/db.js';
 import { keepLeases } from './lease.js';
+import { PollLoop } from './poll-loop.js';
 
 export interface NewStep {
   kind: string;
@@ -113,23 +114,24 @@ const DELIVER_WAIT_MS = 20_000;
 export class Outbox {
   private readonly handlers = new Map<string, StepHandler>();
   private readonly owner = randomUUID();
-  private readonly pollMs: number;
   private readonly leaseMs: number;
   private readonly retryForMs: number;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
   private readonly batch: number;
   private readonly platform: string | null;
-  private loop: NodeJS.Timeout | undefined;
-  private ticking: Promise<unknown> | undefined;
-  private stopped = true;
+  private readonly polling: PollLoop;
 
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
     private readonly options: OutboxOptions = {},
   ) {
-    this.pollMs = options.pollMs ?? 250;
+    this.polling = new PollLoop(
+      () => this.runDue(),
+      options.pollMs ?? 250,
+      (error) => this.log.error({ err: describeError(error) }, 'outbox poll failed'),
+    );
     this.leaseMs = options.leaseMs ?? 30_000;
     this.retryForMs = options.retryForMs ?? 30 * 60_000;
     this.backoffMs = options.backoffMs ?? 1000;
@@ -207,18 +209,7 @@ export class Outbox {
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    const tick = (): void => {
-      if (this.stopped) return;
-      this.ticking = this.runDue().catch((error: unknown) => {
-        this.log.error({ err: describeError(error) }, 'outbox poll failed');
-      });
-      void this.ticking.finally(() => {
-        if (!this.stopped) this.loop = setTimeout(tick, this.pollMs);
-      });
-    };
-    tick();
+    this.polling.start();
   }
 
   /**
@@ -226,14 +217,7 @@ export class Outbox {
    * process holds, so another process (or this one, restarted) sends those steps at once.
    */
   async stop(waitMs = Number.POSITIVE_INFINITY): Promise<void> {
-    this.stopped = true;
-    if (this.loop) clearTimeout(this.loop);
-    let timer: NodeJS.Timeout | undefined;
-    const waited = Number.isFinite(waitMs)
-      ? new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))
-      : new Promise<void>(() => undefined);
-    await Promise.race([this.ticking, waited]);
-    clearTimeout(timer);
+    await this.polling.stop(waitMs);
     try {
       await this.db.query(
         "UPDATE outbox SET owner = NULL, locked_until = NULL WHERE owner = $1 AND state = 'pending' AND locked_until IS NOT NULL",
@@ -252,7 +236,7 @@ export class Outbox {
       const claimed = await this.claim(undefined);
       if (claimed.length === 0) return sent;
       for (const outcome of await this.sendAll(claimed)) if (outcome === 'sent') sent += 1;
-      if (this.stopped) return sent;
+      if (this.polling.stopped) return sent;
     }
   }
 

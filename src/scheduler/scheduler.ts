@@ -8,6 +8,7 @@ import type { Db } from '../store/db.js';
 import type { Logger } from '../core/logger.js';
 import { keepLeases } from './lease.js';
 import { describeError } from '../core/errors.js';
+import { PollLoop } from './poll-loop.js';
 import { Outbox, type OutboxOptions } from './outbox.js';
 
 export interface Timer {
@@ -49,15 +50,12 @@ export interface SchedulerOptions {
 export class Scheduler {
   private readonly handlers = new Map<string, TimerHandler>();
   private readonly owner = randomUUID();
-  private readonly pollMs: number;
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
   private readonly batch: number;
   private readonly parallel: number;
   private readonly platform: string | null;
-  private loop: NodeJS.Timeout | undefined;
-  private ticking: Promise<number> | undefined;
-  private stopped = true;
+  private readonly polling: PollLoop;
   /** Set by stop(): the timers claimed and not started yet are given back, not run. */
   private releasing = false;
   readonly outbox: Outbox;
@@ -71,12 +69,16 @@ export class Scheduler {
       platform: options.platform,
       ...options.outbox,
     });
-    this.pollMs = options.pollMs ?? 250;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.batch = options.batch ?? 20;
     this.parallel = options.parallel ?? 4;
     this.platform = options.platform ?? null;
+    this.polling = new PollLoop(
+      () => this.runDue(),
+      options.pollMs ?? 250,
+      (error) => this.log.error({ err: describeError(error) }, 'timer poll failed'),
+    );
   }
 
   /** Registers what runs when a timer of this kind is due. */
@@ -151,21 +153,9 @@ export class Scheduler {
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
     this.releasing = false;
     this.outbox.start();
-    const tick = (): void => {
-      if (this.stopped) return;
-      this.ticking = this.runDue().catch((error: unknown) => {
-        this.log.error({ err: describeError(error) }, 'timer poll failed');
-        return 0;
-      });
-      void this.ticking.finally(() => {
-        if (!this.stopped) this.loop = setTimeout(tick, this.pollMs);
-      });
-    };
-    tick();
+    this.polling.start();
   }
 
   /**
@@ -174,15 +164,8 @@ export class Scheduler {
    * another process takes them at once instead of when the lease runs out.
    */
   async stop(waitMs = Number.POSITIVE_INFINITY): Promise<void> {
-    this.stopped = true;
     this.releasing = true;
-    if (this.loop) clearTimeout(this.loop);
-    let timer: NodeJS.Timeout | undefined;
-    const waited = Number.isFinite(waitMs)
-      ? new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))
-      : new Promise<void>(() => undefined);
-    await Promise.race([this.ticking, waited]);
-    clearTimeout(timer);
+    await this.polling.stop(waitMs);
     await this.releaseLeases();
     await this.outbox.stop(waitMs);
   }
@@ -220,7 +203,7 @@ export class Scheduler {
         stopRenewing();
       }
       ran += claimed.length;
-      if (claimed.length < this.batch || this.stopped) return ran;
+      if (claimed.length < this.batch || this.polling.stopped) return ran;
     }
   }
 
