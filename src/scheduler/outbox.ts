@@ -265,8 +265,13 @@ export class Outbox {
       }
       const status = await this.laneStatus(lane);
       if (status.pending === 0) return { pending: 0, failed };
+      if (Date.now() > deadline)
+        return { pending: status.pending, failure: failure ?? status.lastError ?? undefined, failed };
+      // The poll loop (or another process) sent the step this call waited for, and the next one is
+      // due: take it, rather than report a delivery "on its way" that nothing holds up.
+      if (status.nextDue && !status.heldElsewhere) continue;
       // Waiting for a planned retry, or for another process that holds the step for too long.
-      if (!status.heldElsewhere || Date.now() > deadline)
+      if (!status.heldElsewhere)
         return { pending: status.pending, failure: failure ?? status.lastError ?? undefined, failed };
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -274,11 +279,17 @@ export class Outbox {
 
   private async laneStatus(
     lane: string,
-  ): Promise<{ pending: number; heldElsewhere: boolean; lastError: string | null }> {
-    const result = await this.db.query<{ pending: string; held: boolean | null; last_reason: string | null }>(
+  ): Promise<{ pending: number; heldElsewhere: boolean; lastError: string | null; nextDue: boolean }> {
+    const result = await this.db.query<{
+      pending: string;
+      held: boolean | null;
+      last_reason: string | null;
+      next_due: boolean | null;
+    }>(
       `SELECT count(*) AS pending,
               bool_or(locked_until > now()) AS held,
-              (array_agg(last_reason ORDER BY id))[1] AS last_reason
+              (array_agg(last_reason ORDER BY id))[1] AS last_reason,
+              (array_agg(next_at <= now() ORDER BY id))[1] AS next_due
          FROM outbox WHERE lane = $1 AND state = 'pending'`,
       [lane],
     );
@@ -287,6 +298,7 @@ export class Outbox {
       pending: Number(row?.pending ?? 0),
       heldElsewhere: row?.held === true,
       lastError: row?.last_reason ?? null,
+      nextDue: row?.next_due === true,
     };
   }
 
