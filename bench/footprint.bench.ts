@@ -113,7 +113,7 @@ export async function run(): Promise<Result[]> {
       },
       {
         id: 'startup',
-        figure: `\`npm start\` to ready, new / existing data directory (median of ${RUNS}; in-process, then from spawn)`,
+        figure: `\`npm start\` to ready, new / existing data directory (median of ${RUNS}; from the process's start, then from spawn)`,
         value: `${m(fresh, 'readyMs')} / ${m(again, 'readyMs')} ms (from spawn ${m(fresh, 'spawnToReadyMs').toFixed(0)} / ${m(again, 'spawnToReadyMs').toFixed(0)} ms)`,
         goal: '≤ 1500 / ≤ 500 ms',
         holds: m(fresh, 'readyMs') <= 1500 && m(again, 'readyMs') <= 500,

@@ -1,8 +1,9 @@
 // Composition root (started by main.ts): read the configuration, build the adapters, start. Nothing else.
-// The chat adapters in use are imported when chosen, so the others' libraries never load.
+// The chat adapters in use are imported when chosen, so the others' libraries never load. Once the
+// settings are read, the store opens while the rest of the bot's modules load (its WebAssembly
+// compiles and its files are read meanwhile), and the templates compile.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildApp, migrations } from './app.js';
 import { chatAdapters, readConfig } from './config/env.js';
 import { loadPolicy } from './config/policy.js';
 import { describeConfig } from './config/print-config.js';
@@ -13,7 +14,7 @@ import { maskSecrets } from './core/secrets.js';
 import { stopOnSignals } from './core/shutdown.js';
 import { describeStore, openStore } from './store/open-store.js';
 import { buildTargets } from './targets/build-targets.js';
-import { loadTemplates } from './templates/load-templates.js';
+import type { TemplateRenderer } from './templates/renderer.js';
 
 const DEFAULT_POLICY = fileURLToPath(new URL('../manifests/kubernetes/policy.yaml', import.meta.url));
 
@@ -23,8 +24,15 @@ function stop(code: number, message: string): never {
   process.exit(code);
 }
 
+/** The outcome of a start-up step run beside others: each is looked at in order, none is left pending. */
+async function settle<T>(step: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  return step.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
 async function main(): Promise<void> {
-  const started = performance.now();
   maskProcessOutput((message) => stop(1, message));
   if (existsSync('.env')) process.loadEnvFile('.env');
   const configResult = readConfig(process.env);
@@ -45,20 +53,37 @@ async function main(): Promise<void> {
     return;
   }
 
-  let templates;
-  try {
-    templates = await loadTemplates(config.OATIE_TEMPLATES_DIR, config.OATIE_TIMEZONE);
-  } catch (error) {
-    stop(2, `invalid template — ${describeError(error)}`);
-  }
-
+  // Side by side: the rest of the bot's modules, the templates, and the store (migrated once the
+  // migration list, which is the composition root's, has loaded). Every step is settled before any
+  // failure stops the process, so a store being opened is closed, never cut off halfway.
+  const appModule = import('./app.js');
+  const templating = import('./templates/load-templates.js').then(({ loadTemplates }) =>
+    loadTemplates(config.OATIE_TEMPLATES_DIR, config.OATIE_TIMEZONE),
+  );
   const storeSettings = { databaseUrl: config.DATABASE_URL, dataDir: config.OATIE_DATA_DIR };
-  let db;
-  try {
-    db = await openStore(storeSettings, migrations);
-  } catch (error) {
-    stop(1, `cannot open the store at ${describeStore(storeSettings)}: ${describeError(error)}`);
+  const opening = openStore(
+    storeSettings,
+    appModule.then((m) => m.migrations),
+  );
+  const [loaded, templated, opened] = await Promise.all([
+    settle(appModule),
+    settle(templating),
+    settle(opening),
+  ]);
+  const closeStore = () => (opened.ok ? opened.value.close().catch(() => undefined) : Promise.resolve());
+  if (!loaded.ok) {
+    await closeStore();
+    throw loaded.error;
   }
+  if (!templated.ok) {
+    await closeStore();
+    stop(2, `invalid template — ${describeError(templated.error)}`);
+  }
+  if (!opened.ok)
+    stop(1, `cannot open the store at ${describeStore(storeSettings)}: ${describeError(opened.error)}`);
+  const { buildApp } = loaded.value;
+  const templates: TemplateRenderer = templated.value;
+  const db = opened.value;
 
   let targets;
   try {
@@ -72,7 +97,8 @@ async function main(): Promise<void> {
   const parts = { config, policy: policyResult.policy, log, db, templates, targets };
   const ready = (fields: object) =>
     log.info(
-      { ms: Math.round(performance.now() - started), store: describeStore(storeSettings), ...fields },
+      // Since the process started (performance's time origin), module loading included.
+      { ms: Math.round(performance.now()), store: describeStore(storeSettings), ...fields },
       'ready',
     );
 

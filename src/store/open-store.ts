@@ -20,8 +20,14 @@ export function describeStore(settings: StoreSettings): string {
   return maskSecrets(url.toString());
 }
 
-/** Opens the store and applies `migrations` (the composition root's list). */
-export async function openStore(settings: StoreSettings, migrations: readonly Migration[]): Promise<Db> {
+/**
+ * Opens the store and applies `migrations` (the composition root's list). The list may still be on its
+ * way: start-up opens the store while the rest of the bot's modules, the list's among them, load.
+ */
+export async function openStore(
+  settings: StoreSettings,
+  migrations: readonly Migration[] | Promise<readonly Migration[]>,
+): Promise<Db> {
   let db: Db;
   if (settings.databaseUrl !== undefined) {
     const { openPgDb } = await import('./pg-db.js');
@@ -41,7 +47,7 @@ export async function openStore(settings: StoreSettings, migrations: readonly Mi
     }
   }
   try {
-    await migrate(db, migrations);
+    await migrate(db, await migrations);
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;

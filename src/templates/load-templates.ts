@@ -15,6 +15,11 @@ export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', i
 
 type Render = (data: object) => string;
 
+/** The opcode compiler every Handlebars environment carries (what compile() and precompile() run first). */
+interface HandlebarsCompiler {
+  Compiler: new () => { compile(program: hbs.AST.Program, options: CompileOptions): unknown };
+}
+
 /** Loads and compiles every `*.hbs`; files in `overrideDir` replace those of the same name. */
 export async function loadTemplates(
   overrideDir: string | undefined,
@@ -64,7 +69,10 @@ function compileTemplate(
   // knownHelpersOnly turns a misspelt helper into a compile error at start-up.
   const options = { noEscape: true, knownHelpers, knownHelpersOnly: true };
   try {
-    env.precompile(source, options);
+    // Parsed and checked (syntax, unknown helpers) now, at half precompile()'s cost: the template's
+    // JavaScript is generated at its first render. Handlebars' typings leave its Compiler out.
+    const { Compiler } = env as unknown as HandlebarsCompiler;
+    new Compiler().compile(env.parse(source), { ...options, data: true });
   } catch (error) {
     throw new Error(describeCompileError(error, path));
   }
