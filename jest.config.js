@@ -5,6 +5,7 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, diagnostics: false }] },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/support/v8-flags.ts'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   // A bound, not a speed check: a loaded 2-core machine can be many times slower than a quiet one.
   testTimeout: 300_000,
