@@ -1,6 +1,6 @@
 // A new embedded data directory is made without initdb in the bot's process: copied from the template
 // `npm run build` prepares, or initialised by a short-lived child; either way it opens with its data.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrations } from '../../src/app.js';
@@ -50,5 +50,17 @@ describe('a new embedded data directory', () => {
     const applied = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
     expect(applied.rows.map((r) => r.name).sort()).toEqual(migrations.map((m) => m.name).sort());
     await db.close();
+
+    // A start killed while copying left its staging directory and no PG_VERSION: the next start
+    // copies again, and nothing of the half copy is left.
+    const interrupted = join(root, 'interrupted');
+    await mkdir(join(interrupted, '.template-copy', 'base'), { recursive: true });
+    await writeFile(join(interrupted, '.template-copy', 'base', 'half-written'), 'x');
+    expect(await prepareDataDir(interrupted, template)).toBe('template');
+    expect(await readdir(interrupted)).not.toContain('.template-copy');
+    expect((await readdir(interrupted)).sort()).toEqual((await readdir(template)).sort());
+    const reopened = await openPgliteDb(interrupted);
+    expect(await migrate(reopened, migrations)).toEqual([]);
+    await reopened.close();
   });
 });
