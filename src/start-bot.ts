@@ -1,11 +1,10 @@
 // Composition root (started by main.ts): read the configuration, build the adapters, start. Nothing else.
 // The chat adapters in use are imported when chosen, so the others' libraries never load. Once the
 // settings are read, the store opens while the rest of the bot's modules load (its WebAssembly
-// compiles and its files are read meanwhile), and the templates compile.
+// compiles and its files are read meanwhile), and the policy and the templates are read and checked.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chatAdapters, readConfig } from './config/env.js';
-import { loadPolicy } from './config/policy.js';
 import { describeConfig } from './config/print-config.js';
 import { describeError } from './core/errors.js';
 import { createLogger } from './core/logger.js';
@@ -46,16 +45,17 @@ async function main(): Promise<void> {
   const policyFile = config.OATIE_POLICY_FILE ?? DEFAULT_POLICY;
   const log = createLogger(config.LOG_LEVEL);
 
-  const policyResult = await loadPolicy(policyFile);
-  if (!policyResult.ok) stop(2, `invalid policy — ${policyResult.message}`);
+  const policyLoading = import('./config/policy.js').then(({ loadPolicy }) => loadPolicy(policyFile));
   if (process.argv.includes('--print-config')) {
+    const policyResult = await policyLoading;
+    if (!policyResult.ok) stop(2, `invalid policy — ${policyResult.message}`);
     process.stdout.write(`${describeConfig(config, policyFile).join('\n')}\n`);
     return;
   }
 
-  // Side by side: the rest of the bot's modules, the templates, and the store (migrated once the
-  // migration list, which is the composition root's, has loaded). Every step is settled before any
-  // failure stops the process, so a store being opened is closed, never cut off halfway.
+  // Side by side: the rest of the bot's modules, the policy, the templates, and the store (migrated
+  // once the migration list, which is the composition root's, has loaded). Every step is settled
+  // before any failure stops the process, so a store being opened is closed, never cut off halfway.
   const appModule = import('./app.js');
   const templating = import('./templates/load-templates.js').then(({ loadTemplates }) =>
     loadTemplates(config.OATIE_TEMPLATES_DIR, config.OATIE_TIMEZONE),
@@ -65,8 +65,9 @@ async function main(): Promise<void> {
     storeSettings,
     appModule.then((m) => m.migrations),
   );
-  const [loaded, templated, opened] = await Promise.all([
+  const [loaded, policed, templated, opened] = await Promise.all([
     settle(appModule),
+    settle(policyLoading),
     settle(templating),
     settle(opening),
   ]);
@@ -74,6 +75,15 @@ async function main(): Promise<void> {
   if (!loaded.ok) {
     await closeStore();
     throw loaded.error;
+  }
+  if (!policed.ok) {
+    await closeStore();
+    throw policed.error;
+  }
+  const policyResult = policed.value;
+  if (!policyResult.ok) {
+    await closeStore();
+    stop(2, `invalid policy — ${policyResult.message}`);
   }
   if (!templated.ok) {
     await closeStore();
