@@ -249,6 +249,10 @@ export class Outbox {
     let failure: string | undefined;
     let message = '';
     const failed: Delivery['failed'] = [];
+    // Set when a claim found nothing though the lane's next step was due: one more claim is worth it
+    // (another process just sent the step before), a second empty one is not (the step is not ours
+    // to send), so this call never polls the store without a pause.
+    let claimedNothing = false;
     for (;;) {
       const [step] = await this.claim(lane);
       if (step) {
@@ -269,7 +273,10 @@ export class Outbox {
         return { pending: status.pending, failure: failure ?? status.lastError ?? undefined, failed };
       // The poll loop (or another process) sent the step this call waited for, and the next one is
       // due: take it, rather than report a delivery "on its way" that nothing holds up.
-      if (status.nextDue && !status.heldElsewhere) continue;
+      if (status.nextDue && !status.heldElsewhere && (step !== undefined || !claimedNothing)) {
+        claimedNothing = step === undefined;
+        continue;
+      }
       // Waiting for a planned retry, or for another process that holds the step for too long.
       if (!status.heldElsewhere)
         return { pending: status.pending, failure: failure ?? status.lastError ?? undefined, failed };

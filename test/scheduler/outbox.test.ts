@@ -165,4 +165,18 @@ describe('the outbox on Postgres', () => {
     expect(seen).toEqual([null, { tried: ['inc-x'] }]);
     expect(await box.resultOf('room')).toEqual({ id: 'C1' });
   });
+
+  it("says a due step it may not send is pending, without polling the store for it (another platform's step)", async () => {
+    let queries = 0;
+    const counted: Db = { ...db, query: (sql, params) => ((queries += 1), db.query(sql, params)) };
+    const teams = outbox({ platform: 'teams' });
+    const slack = outbox({ platform: 'slack' }, counted);
+    slack.on('note', () => Promise.resolve({ ok: true }));
+    await teams.enqueue(db, { kind: 'note', lane: 'shared', payload: {} });
+    queries = 0;
+    const delivery = await slack.deliver('shared');
+    expect(delivery.pending).toBe(1);
+    // Two claims and two looks at the lane; without a bound it polled until its 20 s deadline.
+    expect(queries).toBeLessThanOrEqual(4);
+  });
 });
