@@ -1,7 +1,7 @@
 // `npm run build`: compiles src/ to dist/ and prepares the embedded store's template data directory
 // (see src/store/pglite-data-dir.ts); then stamps dist/ so `npm start` knows it is up to date.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,7 @@ export async function build() {
     stdio: 'inherit',
   });
   if (compiled.status !== 0) throw new Error(`tsc failed (exit ${compiled.status ?? compiled.signal})`);
+  await bundleEntries();
   const { buildTemplate } = await import('../dist/store/pglite-data-dir.js');
   const { openPgliteDb } = await import('../dist/store/pglite-db.js');
   const { migrate } = await import('../dist/store/migrations.js');
@@ -48,6 +49,45 @@ export async function build() {
   });
   writeFileSync(STAMP, started.toISOString());
   utimesSync(STAMP, started, started);
+}
+
+/**
+ * What `node dist/main.js` runs: the bot bundled into dist/main.js, the front door's thread into
+ * dist/front-door-worker.js, and their shared chunks beside them (tsc's file-by-file output stays for
+ * the template above and for tools). One file instead of some 700 modules: the bot is ready about
+ * 0.3 s sooner and about 5 MiB smaller. Whitespace and syntax are minified, names are kept, so stack
+ * traces still name functions. Libraries loaded only in some configurations stay outside, loaded from
+ * node_modules when used; PGlite also finds its WebAssembly beside its own files.
+ */
+async function bundleEntries() {
+  const { build: bundle } = await import('esbuild');
+  const dist = join(ROOT, 'dist');
+  for (const name of readdirSync(dist)) if (/^chunk-.*\.js$/.test(name)) rmSync(join(dist, name));
+  await bundle({
+    absWorkingDir: ROOT,
+    entryPoints: { main: 'src/main.ts', 'front-door-worker': 'src/http/front-door-worker.ts' },
+    outdir: dist,
+    chunkNames: 'chunk-[hash]',
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minifyWhitespace: true,
+    minifySyntax: true,
+    external: [
+      '@electric-sql/pglite',
+      '@kubernetes/client-node',
+      '@elastic/elasticsearch',
+      'botbuilder',
+      'pg-native',
+    ],
+    // Bundled CommonJS libraries call require() for Node's own modules.
+    banner: {
+      js: "import { createRequire as __oatieRequire } from 'node:module'; const require = __oatieRequire(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -3,19 +3,20 @@
 // settings are read, the store opens while the rest of the bot's modules load (its WebAssembly
 // compiles and its files are read meanwhile), and the policy and the templates are read and checked.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { chatAdapters, readConfig } from './config/env.js';
 import { describeConfig } from './config/print-config.js';
 import { describeError } from './core/errors.js';
 import { createLogger } from './core/logger.js';
 import { maskProcessOutput } from './core/masked-output.js';
+import { ROOT } from './core/root.js';
 import { maskSecrets } from './core/secrets.js';
 import { stopOnSignals } from './core/shutdown.js';
 import { describeStore, openStore } from './store/open-store.js';
 import { buildTargets } from './targets/build-targets.js';
 import type { TemplateRenderer } from './templates/renderer.js';
 
-const DEFAULT_POLICY = fileURLToPath(new URL('../manifests/kubernetes/policy.yaml', import.meta.url));
+const DEFAULT_POLICY = join(ROOT, 'manifests', 'kubernetes', 'policy.yaml');
 
 function stop(code: number, message: string): never {
   // Masked here and again by maskProcessOutput: a start-up error may quote a URL or a config file.

@@ -5,11 +5,10 @@
 import { execFile } from 'node:child_process';
 import { cp, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { ROOT } from '../core/root.js';
 import { PGLITE_CONF } from './pglite-db.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Built by `npm run build` beside the compiled JavaScript (dist/ is never committed). */
 export const TEMPLATE_DIR = join(ROOT, 'dist', 'pgdata-template');
 const INITDB_TIMEOUT_MS = 120_000;

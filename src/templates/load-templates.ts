@@ -2,16 +2,16 @@
 // Every template is compiled at once, so a broken one stops the bot with its file and line instead
 // of failing the first time someone declares an incident.
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, sep } from 'node:path';
 import Handlebars from 'handlebars';
 import { formatDuration } from '../core/duration.js';
+import { ROOT } from '../core/root.js';
 import { formatDate, formatDateTime, formatTime, formatTimeRange } from '../core/time-zone.js';
 import { channelRef, mention } from '../chat/message.js';
 import type { TemplateRenderer } from './renderer.js';
 
-/** templates/ of the repository: from src/templates/ and from dist/templates/ alike it is two levels up. */
-export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+/** templates/ of the repository (or of the image), with its trailing slash. */
+export const DEFAULT_TEMPLATES_DIR = join(ROOT, 'templates') + sep;
 
 type Render = (data: object) => string;
 
