@@ -1,5 +1,6 @@
 // Bolt and the WebClient log through our pino logger, so their lines carry our fields and redaction.
-import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { Logger as BoltLogger } from '@slack/bolt';
+import { LogLevel } from '@slack/logger';
 import type { Logger } from '../../core/logger.js';
 
 const LEVELS: Record<string, LogLevel> = {

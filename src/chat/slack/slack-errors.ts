@@ -1,6 +1,6 @@
 // Slack Web API failures as coded errors the user can read (never a token, never a stack), each
 // with the platform-neutral verdict the outbox needs: worth retrying (5xx, 429, no answer) or not.
-import { webApi } from '@slack/bolt';
+import * as webApi from '@slack/web-api';
 import { OpsError } from '../../core/errors.js';
 import { PlatformError, type PlatformFailure } from '../../core/platform-error.js';
 

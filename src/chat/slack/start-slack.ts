@@ -1,7 +1,14 @@
 // Starts the Slack adapter: a Bolt app over HTTP on the shared server (POST /slack/events, with Bolt's
 // own request signing check) or over Socket Mode when SLACK_APP_TOKEN is set; the SlackPlatform; the
 // core built around it; the listeners.
-import { App as BoltApp, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
+import type { webApi } from '@slack/bolt';
+// Bolt's parts by their paths: its index also loads the Express receiver (express and a few dozen
+// modules, about 4 MiB at idle) that the bot never uses. Bolt 5 has no exports map, so these paths
+// are public; the default export is the CommonJS module's `default`.
+import BoltAppModule from '@slack/bolt/dist/App.js';
+import HTTPReceiverModule from '@slack/bolt/dist/receivers/HTTPReceiver.js';
+import SocketModeReceiverModule from '@slack/bolt/dist/receivers/SocketModeReceiver.js';
+import { WebClient } from '@slack/web-api';
 import type { App } from '../../app.js';
 import type { Config } from '../../config/env.js';
 import { ErrorCode, OpsError, describeError, isOpsError } from '../../core/errors.js';
@@ -21,6 +28,12 @@ import {
   slackRequestGate,
   type PassedRequest,
 } from './slack-request-gate.js';
+
+const BoltApp = BoltAppModule.default;
+type BoltApp = InstanceType<typeof BoltApp>;
+const HTTPReceiver = HTTPReceiverModule.default;
+type HTTPReceiver = InstanceType<typeof HTTPReceiver>;
+const SocketModeReceiver = SocketModeReceiverModule.default;
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 export { SLACK_BODY_LIMIT };
@@ -248,7 +261,7 @@ export async function startSlack(options: SlackOptions): Promise<SlackBot> {
   if (token === undefined) throw new OpsError(ErrorCode.NotConfigured, 'Slack needs SLACK_BOT_TOKEN.');
   const { bolt, receiver, homeTeam } = await initBolt(config, log, token);
   const slackLog = log.child({ part: 'slack' });
-  const once = new webApi.WebClient(token, { ...clientOptions(config, log), retryConfig: ONCE_RETRY_CONFIG });
+  const once = new WebClient(token, { ...clientOptions(config, log), retryConfig: ONCE_RETRY_CONFIG });
   const platform = new SlackPlatform(bolt.client, slackLog, Date.now, once);
   const core = await options.buildCore(platform);
   core.router.onCommand((observation) => http.metrics.observeCommand(observation));
