@@ -12,6 +12,7 @@ import { maskProcessOutput } from './core/masked-output.js';
 import { ROOT } from './core/root.js';
 import { maskSecrets } from './core/secrets.js';
 import { stopOnSignals } from './core/shutdown.js';
+import { tuneForService } from './core/v8-tuning.js';
 import { describeStore, openStore } from './store/open-store.js';
 import { buildTargets } from './targets/build-targets.js';
 import type { TemplateRenderer } from './templates/renderer.js';
@@ -106,12 +107,14 @@ async function main(): Promise<void> {
   }
 
   const parts = { config, policy: policyResult.policy, log, db, templates, targets };
-  const ready = (fields: object) =>
+  const ready = (fields: object) => {
     log.info(
       // Since the process started (performance's time origin), module loading included.
       { ms: Math.round(performance.now()), store: describeStore(storeSettings), ...fields },
       'ready',
     );
+    tuneForService();
+  };
 
   const adapters = chatAdapters(config);
   if (adapters.length > 0) {
