@@ -9,21 +9,15 @@ import { setFlagsFromString } from 'node:v8';
  *   allocation is brisk, as while the modules load, and keeps it for good, though a chat bot's requests
  *   each allocate a few kilobytes. At 1 MiB it costs more frequent, shorter scavenges;
  * - `--optimize-for-size` while starting: the heap grows in small steps while the modules load, so the
- *   bot settles about 10 MiB smaller at idle.
+ *   bot settles about 10 MiB smaller at idle;
+ * - `--liftoff-only`: the embedded store's WebAssembly runs on V8's baseline compiler only. Its
+ *   optimising tier compiled PGlite's hot functions on the two cores during start-up, and the main
+ *   thread waited about 0.3 s for it; queries are about a fifth slower afterwards, a few µs each.
+ *   The only other WebAssembly is the small HTTP parser of Node's fetch.
  */
 export function tuneForStartUp(): void {
-  for (const flag of ['--semi-space-growth-factor=1', '--optimize-for-size']) setFlagsFromString(flag);
-}
-
-/**
- * Before the embedded store loads: its WebAssembly runs on V8's baseline compiler only
- * (`--liftoff-only`). The optimising tier compiled PGlite's hot functions on the two cores during
- * start-up, and the main thread waited about 0.3 s for it; queries are about a fifth slower afterwards,
- * a few µs each. Process-wide, so with the embedded store the HTTP parser of Node's fetch (response_url
- * answers) runs on it too; on Postgres it keeps V8's optimising tier (answers at 1,000 a second).
- */
-export function tuneForEmbeddedStore(): void {
-  setFlagsFromString('--liftoff-only');
+  for (const flag of ['--semi-space-growth-factor=1', '--optimize-for-size', '--liftoff-only'])
+    setFlagsFromString(flag);
 }
 
 /**

@@ -2,7 +2,6 @@
 // Each driver is imported only when used: PGlite's WASM or `pg` would otherwise load for nothing.
 import { mkdir } from 'node:fs/promises';
 import { maskSecrets } from '../core/secrets.js';
-import { tuneForEmbeddedStore } from '../core/v8-tuning.js';
 import { lockDataDir } from './data-dir-lock.js';
 import type { Db } from './db.js';
 import { migrate, type Migration } from './migrations.js';
@@ -37,7 +36,6 @@ export async function openStore(
     await mkdir(settings.dataDir, { recursive: true });
     const release = await lockDataDir(settings.dataDir);
     try {
-      tuneForEmbeddedStore();
       const { prepareDataDir } = await import('./pglite-data-dir.js');
       await prepareDataDir(settings.dataDir);
       const { openPgliteDb } = await import('./pglite-db.js');
