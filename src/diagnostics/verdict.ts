@@ -49,10 +49,12 @@ export function table(columns: string[], rows: string[][], max = MAX_TABLE_ROWS)
   return { kind: 'table', columns, rows: limited.rows, omitted: limited.omitted };
 }
 
-const counter = new Intl.NumberFormat('en-US');
+// Made at the first count: Intl's first use maps about 8 MiB of ICU data, which an idle bot need not hold.
+let counter: Intl.NumberFormat | undefined;
 
 /** 12345 → "12,345". */
-export const count = (n: number): string => counter.format(Math.round(n));
+export const count = (n: number): string =>
+  (counter ??= new Intl.NumberFormat('en-US')).format(Math.round(n));
 
 /** "1 query" / "3 queries": a count with the right noun. */
 export const plural = (n: number, one: string, many: string): string => `${count(n)} ${n === 1 ? one : many}`;
