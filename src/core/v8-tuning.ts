@@ -4,19 +4,25 @@
 import { setFlagsFromString } from 'node:v8';
 
 /**
+ * The embedded store's WebAssembly runs on V8's baseline compiler (Liftoff) only. Its optimising
+ * tier compiled PGlite's hot functions on the two cores during start-up, and the main thread waited
+ * about 0.3 s for it; queries are about a fifth slower afterwards, a few µs each. The only other
+ * WebAssembly is the small HTTP parser of Node's fetch. Also given to the initdb child process
+ * (src/store/pglite-data-dir.ts) and set in the test workers.
+ */
+export const WASM_BASELINE_ONLY = '--liftoff-only';
+
+/**
  * Before the modules load:
  * - the young generation does not grow: V8 lets it grow to 32 MiB (two 16 MiB semi-spaces) once
  *   allocation is brisk, as while the modules load, and keeps it for good, though a chat bot's requests
  *   each allocate a few kilobytes. At 1 MiB it costs more frequent, shorter scavenges;
  * - `--optimize-for-size` while starting: the heap grows in small steps while the modules load, so the
  *   bot settles about 10 MiB smaller at idle;
- * - `--liftoff-only`: the embedded store's WebAssembly runs on V8's baseline compiler only. Its
- *   optimising tier compiled PGlite's hot functions on the two cores during start-up, and the main
- *   thread waited about 0.3 s for it; queries are about a fifth slower afterwards, a few µs each.
- *   The only other WebAssembly is the small HTTP parser of Node's fetch.
+ * - WebAssembly on the baseline compiler only (WASM_BASELINE_ONLY).
  */
 export function tuneForStartUp(): void {
-  for (const flag of ['--semi-space-growth-factor=1', '--optimize-for-size', '--liftoff-only'])
+  for (const flag of ['--semi-space-growth-factor=1', '--optimize-for-size', WASM_BASELINE_ONLY])
     setFlagsFromString(flag);
 }
 

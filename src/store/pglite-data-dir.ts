@@ -7,6 +7,7 @@ import { cp, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../core/root.js';
+import { WASM_BASELINE_ONLY } from '../core/v8-tuning.js';
 import { PGLITE_CONF } from './pglite-db.js';
 
 /** Built by `npm run build` beside the compiled JavaScript (dist/ is never committed). */
@@ -31,11 +32,11 @@ await db.close();
 `;
 
 async function initdbInChild(dir: string): Promise<void> {
-  // --liftoff-only: as in the bot (src/main.ts), initdb's WebAssembly is not recompiled by V8's
-  // optimising tier meanwhile, which cost about a second of the two cores.
+  // As in the bot: initdb's WebAssembly is not recompiled by V8's optimising tier meanwhile, which
+  // cost about a second of the two cores.
   await promisify(execFile)(
     process.execPath,
-    ['--liftoff-only', '--input-type=module', '-e', INITDB_SCRIPT],
+    [WASM_BASELINE_ONLY, '--input-type=module', '-e', INITDB_SCRIPT],
     {
       cwd: ROOT,
       env: { ...process.env, OATIE_INITDB_DIR: dir, OATIE_INITDB_CONF: JSON.stringify(PGLITE_CONF) },

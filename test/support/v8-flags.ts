@@ -1,5 +1,6 @@
-// Each test worker runs PGlite as the bot does (src/main.ts): on V8's baseline WebAssembly compiler only,
-// so that creating an in-memory store does not also spend the two cores on optimising compiles.
+// Each test worker runs PGlite as the bot does (src/core/v8-tuning.ts): on V8's baseline WebAssembly
+// compiler only, so that creating an in-memory store does not also spend the two cores on optimising compiles.
 import { setFlagsFromString } from 'node:v8';
+import { WASM_BASELINE_ONLY } from '../../src/core/v8-tuning.js';
 
-setFlagsFromString('--liftoff-only');
+setFlagsFromString(WASM_BASELINE_ONLY);
