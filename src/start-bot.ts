@@ -25,14 +25,6 @@ function stop(code: number, message: string): never {
   process.exit(code);
 }
 
-/** The outcome of a start-up step run beside others: each is looked at in order, none is left pending. */
-async function settle<T>(step: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
-  return step.then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-}
-
 async function main(): Promise<void> {
   maskProcessOutput((message) => stop(1, message));
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -67,32 +59,33 @@ async function main(): Promise<void> {
     storeSettings,
     appModule.then((m) => m.migrations),
   );
-  const [loaded, policed, templated, opened] = await Promise.all([
-    settle(appModule),
-    settle(policyLoading),
-    settle(templating),
-    settle(opening),
+  const [loaded, policed, templated, opened] = await Promise.allSettled([
+    appModule,
+    policyLoading,
+    templating,
+    opening,
   ]);
-  const closeStore = () => (opened.ok ? opened.value.close().catch(() => undefined) : Promise.resolve());
-  if (!loaded.ok) {
+  const closeStore = () =>
+    opened.status === 'fulfilled' ? opened.value.close().catch(() => undefined) : Promise.resolve();
+  if (loaded.status === 'rejected') {
     await closeStore();
-    throw loaded.error;
+    throw loaded.reason;
   }
-  if (!policed.ok) {
+  if (policed.status === 'rejected') {
     await closeStore();
-    throw policed.error;
+    throw policed.reason;
   }
   const policyResult = policed.value;
   if (!policyResult.ok) {
     await closeStore();
     stop(2, `invalid policy — ${policyResult.message}`);
   }
-  if (!templated.ok) {
+  if (templated.status === 'rejected') {
     await closeStore();
-    stop(2, `invalid template — ${describeError(templated.error)}`);
+    stop(2, `invalid template — ${describeError(templated.reason)}`);
   }
-  if (!opened.ok)
-    stop(1, `cannot open the store at ${describeStore(storeSettings)}: ${describeError(opened.error)}`);
+  if (opened.status === 'rejected')
+    stop(1, `cannot open the store at ${describeStore(storeSettings)}: ${describeError(opened.reason)}`);
   const { buildApp } = loaded.value;
   const templates: TemplateRenderer = templated.value;
   const db = opened.value;
