@@ -26,8 +26,9 @@ export default tseslint.config(
     },
   },
   {
-    // The plain-JavaScript launchers (npm start / build) run before anything is compiled.
-    files: ['scripts/**/*.mjs'],
+    // The plain-JavaScript launchers (npm start / build) and jest's global set-up run before
+    // anything is compiled.
+    files: ['scripts/**/*.mjs', 'test/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       ...tseslint.configs.disableTypeChecked.languageOptions,

@@ -1,4 +1,4 @@
-// The issue's "done when", end to end through the real process (`tsx src/main.ts`, what `npm start`
+// The issue's "done when", end to end through the real process (the bot as `npm start`
 // runs) with its console piped: a real pg_sleep is planned, refused to its requester, terminated on
 // bob's approval, and the audit log shows the four events.
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -37,7 +37,7 @@ describe('the parser under random and hostile input', () => {
         if (result.ok) expect(commandNames).toContain(result.command.name);
         else expect(result.error.message).not.toBe(PARSER_FAILURE);
       }),
-      { numRuns: 20_000 },
+      { numRuns: 8_000 },
     );
   });
 
@@ -47,7 +47,7 @@ describe('the parser under random and hostile input', () => {
         const result = parseCommand(text);
         expect(result.ok || result.error.message !== PARSER_FAILURE).toBe(true);
       }),
-      { numRuns: 10_000 },
+      { numRuns: 4_000 },
     );
     expect(parseCommand('x'.repeat(100_000)).ok).toBe(false);
   });
@@ -68,7 +68,7 @@ describe('the parser under random and hostile input', () => {
           for (const v of values) expect(v).toMatch(/^(?:[A-Za-z0-9_.,-]|"(?:[^"]|"")+")*$/);
         }
       }),
-      { numRuns: 10_000 },
+      { numRuns: 4_000 },
     );
   });
 });

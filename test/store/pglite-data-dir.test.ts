@@ -7,6 +7,7 @@ import { migrations } from '../../src/app.js';
 import { migrate } from '../../src/store/migrations.js';
 import { buildTemplate, prepareDataDir } from '../../src/store/pglite-data-dir.js';
 import { openPgliteDb } from '../../src/store/pglite-db.js';
+import { PGLITE_TEMPLATE_ENV } from '../support/pglite-template.js';
 
 describe('a new embedded data directory', () => {
   let root: string;
@@ -37,12 +38,15 @@ describe('a new embedded data directory', () => {
   });
 
   it('is a copy of the built template, with every migration already applied', async () => {
-    const template = join(root, 'template');
-    await buildTemplate(async (dir) => {
-      const db = await openPgliteDb(dir);
-      await migrate(db, migrations);
-      await db.close();
-    }, template);
+    // The template this test run's stores copy, built by buildTemplate (test/global-setup.mjs), else one
+    // built here.
+    const template = process.env[PGLITE_TEMPLATE_ENV] ?? join(root, 'template');
+    if (process.env[PGLITE_TEMPLATE_ENV] === undefined)
+      await buildTemplate(async (dir) => {
+        const db = await openPgliteDb(dir);
+        await migrate(db, migrations);
+        await db.close();
+      }, template);
     const dir = join(root, 'from-template');
     expect(await prepareDataDir(dir, template)).toBe('template');
     const db = await openPgliteDb(dir);

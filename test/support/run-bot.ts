@@ -1,5 +1,7 @@
 // Runs the bot as a real process, in a clean environment: `runBot` pipes text in and waits for the
-// exit (`printf … | npm start`); `startBot` leaves it running, to be signalled or killed.
+// exit (`printf … | npm start`); `startBot` leaves it running, to be signalled or killed. The bot is the
+// run's bundle (what `npm start` runs, made by test/global-setup.mjs), or, for a test file run without
+// that set-up, the TypeScript through tsx.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -41,27 +43,38 @@ function watch(child: ChildProcessWithoutNullStreams): RunningBot {
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
-/**
- * Starts the bot as one process (node with tsx's loader, as the image runs node itself), so that a
- * signal reaches the bot and not a wrapper.
- */
-export function startBot(env: Record<string, string>): RunningBot {
-  return watch(spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: botEnv(env) }));
+/** node's arguments that start the bot: the run's bundle, else src/main.ts with tsx's loader. */
+function botArgs(): string[] {
+  const bundle = process.env.OATIE_TEST_BOT;
+  return bundle === undefined ? ['--import', 'tsx', 'src/main.ts'] : [bundle];
 }
 
-/** Runs `tsx src/main.ts` (what `npm start` runs) with `env`, writes `input`, and waits for the exit. */
+/** Starts the bot as one process (node itself, as the image runs it), so that a signal reaches the bot and not a wrapper. */
+export function startBot(env: Record<string, string>): RunningBot {
+  return watch(spawn(process.execPath, botArgs(), { cwd: ROOT, env: botEnv(env) }));
+}
+
+/** Runs the bot with `env`, writes `input`, and waits for the exit. */
 export function runBot(input: string, env: Record<string, string>, timeoutMs = 240_000): Promise<BotRun> {
-  return runScript('src/main.ts', input, env, timeoutMs);
+  return runToExit(spawn(process.execPath, botArgs(), { cwd: ROOT, env: botEnv(env) }), input, timeoutMs);
 }
 
 /** Runs one of the project's scripts with tsx (`src/demo/seed.ts` …), writes `input`, waits for the exit. */
-export async function runScript(
+export function runScript(
   script: string,
   input: string,
   env: Record<string, string>,
   timeoutMs = 240_000,
 ): Promise<BotRun> {
-  const bot = watch(spawn(TSX, [script], { cwd: ROOT, env: botEnv(env) }));
+  return runToExit(spawn(TSX, [script], { cwd: ROOT, env: botEnv(env) }), input, timeoutMs);
+}
+
+async function runToExit(
+  child: ChildProcessWithoutNullStreams,
+  input: string,
+  timeoutMs: number,
+): Promise<BotRun> {
+  const bot = watch(child);
   bot.child.stdin.end(input);
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

@@ -15,7 +15,7 @@ export interface SlackProcess {
   stop(graceMs?: number): Promise<BotRun>;
 }
 
-/** Starts `tsx src/main.ts` with Slack credentials pointing at `fake`, plus `env`, and waits until it is ready. */
+/** Starts the bot (run-bot.ts) with Slack credentials pointing at `fake`, plus `env`, and waits until it is ready. */
 export async function startSlackProcess(fake: FakeSlack, env: Record<string, string>): Promise<SlackProcess> {
   const bot = startBot({
     LOG_LEVEL: 'info',

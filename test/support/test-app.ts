@@ -1,4 +1,4 @@
-// Builds the whole core for a test: a store (PGlite in memory or a real Postgres database), the
+// Builds the whole core for a test: a store (PGlite or a real Postgres database), the
 // default policy, a recording platform, and silent logs.
 import { buildApp, migrations, type App, type AppParts } from '../../src/app.js';
 import type { ChatPlatform } from '../../src/chat/platform.js';
@@ -8,9 +8,9 @@ import { silentLogger } from '../../src/core/logger.js';
 import type { Db } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrations.js';
 import { openPgDb } from '../../src/store/pg-db.js';
-import { openPgliteDb } from '../../src/store/pglite-db.js';
 import type { Targets } from '../../src/targets/targets.js';
 import { loadTemplates } from '../../src/templates/load-templates.js';
+import { openTestPglite } from './pglite-template.js';
 import { RecordingPlatform } from './recording-platform.js';
 
 export const DEFAULT_POLICY_FILE = new URL('../../manifests/kubernetes/policy.yaml', import.meta.url)
@@ -43,9 +43,10 @@ export const withRole =
   (text: string): string =>
     text.replace(new RegExp(`^ {2}${role}: [a-z]+$`, 'm'), `  ${role}:\n${yaml.replace(/^/gm, '    ')}`);
 
-/** A migrated store: PGlite in memory by default, or the Postgres database at `url`. */
+/** A migrated store: PGlite of its own by default (see pglite-template.ts), or the Postgres database at `url`. */
 export async function openTestDb(url?: string): Promise<Db> {
-  const db = url === undefined ? await openPgliteDb(undefined) : openPgDb(url);
+  if (url === undefined) return openTestPglite();
+  const db = openPgDb(url);
   await migrate(db, migrations);
   return db;
 }
