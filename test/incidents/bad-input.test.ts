@@ -114,7 +114,7 @@ describe('incident commands given bad input', () => {
     );
     await h.say('incident ack', { in: room, as: 'bob' });
     expect(lastAnswer('bob')).toContain('it can no longer be acknowledged.');
-    await h.press(buttonIn(h.chat, room, 'Acknowledge'), { as: 'bob', in: room });
+    await h.press(await buttonIn(h.chat, room, 'Acknowledge'), { as: 'bob', in: room });
     expect(lastAnswer('bob')).toContain('it can no longer be acknowledged.');
     await h.say('incident update monitoring all good', { in: room });
     expect(lastAnswer()).toContain('it can no longer be updated.');
@@ -130,7 +130,7 @@ describe('incident commands given bad input', () => {
   it('lets exactly one of two simultaneous acknowledgements win', async () => {
     await h.say('incident p1 Exports stuck');
     const room = warRoomToday('exports-stuck');
-    const ack = buttonIn(h.chat, room, 'Acknowledge');
+    const ack = await buttonIn(h.chat, room, 'Acknowledge');
     await Promise.all([h.press(ack, { as: 'bob', in: room }), h.press(ack, { as: 'carol', in: room })]);
     const acks = h.posts(room).filter((p) => p.startsWith('✅') && p.includes('acknowledged by'));
     expect(acks).toHaveLength(1);

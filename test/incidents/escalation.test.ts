@@ -68,7 +68,7 @@ describe('escalation when nobody acknowledges', () => {
     await eventually('the first escalation', () => escalations().length >= 1, 4000);
     expect(escalations()[0]).toContain('@carol (engineering-manager)');
 
-    await h.press(buttonIn(h.chat, room, 'Acknowledge'), { as: 'carol', in: room });
+    await h.press(await buttonIn(h.chat, room, 'Acknowledge'), { as: 'carol', in: room });
     await eventually('the acknowledgement', () =>
       h.posts(room).some((p) => /^✅ INC-2 acknowledged by @carol/.test(p)),
     );

@@ -58,7 +58,7 @@ describe('incident forms', () => {
   });
 
   it('opens the update form from the Post update button and posts the submitted update', async () => {
-    await h.press(buttonIn(h.chat, room, 'Post update'), { in: room, trigger: 'T2' });
+    await h.press(await buttonIn(h.chat, room, 'Post update'), { in: room, trigger: 'T2' });
     const form = lastForm();
     expect(form.title).toBe('Update INC-1');
     expect(form.fields.map((f) => f.name)).toEqual(['status', 'text', 'eta', 'public']);

@@ -45,7 +45,7 @@ describe('the incidents policy', () => {
     // P2 notifies the team member (dave); bob declared it.
     await h.say('incident ack', { as: 'carol', in: 'ops' });
     expect(h.privately('carol').at(-1)).toContain('INC-1 is run by commander, notified');
-    await h.press(buttonIn(h.chat, 'ops', 'Resolve'), { as: 'carol', in: 'ops' });
+    await h.press(await buttonIn(h.chat, 'ops', 'Resolve'), { as: 'carol', in: 'ops' });
     expect(h.privately('carol').at(-1)).toContain('You cannot do this');
     expect(await refusedRows('carol')).toEqual(['incident ack', 'incident resolve (button)']);
     const state = await h.db.query<{ state: string }>('SELECT state FROM incidents WHERE id = 1');

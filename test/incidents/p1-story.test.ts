@@ -106,7 +106,7 @@ describe('a P1 incident, from declaration to review', () => {
   });
 
   it('is acknowledged with the button; escalation stops and the alert shows who', async () => {
-    await h.press(buttonIn(h.chat, room, 'Acknowledge'), { as: 'bob', in: room });
+    await h.press(await buttonIn(h.chat, room, 'Acknowledge'), { as: 'bob', in: room });
     // Posted once (a reminder may follow it at once on a loaded machine, so it need not be the last).
     const acks = h.posts(room).filter((p) => p.startsWith('✅ INC-1 acknowledged'));
     expect(acks).toHaveLength(1);

@@ -60,7 +60,7 @@ describe('paging on-call through PagerDuty', () => {
 
   it('acknowledges and resolves the page with the incident', async () => {
     const room = warRoomToday('report-generation-down');
-    await h.press(buttonIn(h.chat, room, 'Acknowledge'), { as: 'bob', in: room });
+    await h.press(await buttonIn(h.chat, room, 'Acknowledge'), { as: 'bob', in: room });
     await eventually('the acknowledge event', () => sent().some((e) => e.event_action === 'acknowledge'));
     await h.say('incident resolve Restarted the report workers', { as: 'bob', in: room });
     await eventually('the resolve event', () => sent().some((e) => e.event_action === 'resolve'));

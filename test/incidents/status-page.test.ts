@@ -107,7 +107,7 @@ describe('public updates on the status page', () => {
     expect(h.privately('alice').at(-1)).toContain(
       'You cannot publish on the public status page: only group:leads may publish on the public status page (policy incidents.publishStatusPage).',
     );
-    await h.press(buttonIn(h.chat, room, 'Post update'), { as: 'alice', in: room, trigger: 'T9' });
+    await h.press(await buttonIn(h.chat, room, 'Post update'), { as: 'alice', in: room, trigger: 'T9' });
     const form = h.chat.calls.filter((c) => c.op === 'form').at(-1);
     if (form?.op !== 'form') throw new Error('no update form opened');
     await h.press(form.form.actionId, {

@@ -114,18 +114,24 @@ function harnessFor(app: TestApp, chat: RecordingPlatform): IncidentHarness {
   };
 }
 
-/** The action id of the latest button labelled `label` posted (or updated) in `channel`. */
-export function buttonIn(chat: RecordingPlatform, channel: string, label: string): string {
-  const messages = chat.calls.flatMap((c) =>
-    (c.op === 'post' || c.op === 'update') && c.channel === channel ? [c.message] : [],
-  );
-  for (const message of messages.reverse()) {
-    const button = message.blocks
-      .flatMap((b) => (b.kind === 'actions' ? b.buttons : []))
-      .find((b) => b.label === label);
-    if (button) return button.actionId;
-  }
-  throw new Error(`no ${label} button in #${channel}`);
+/**
+ * The action id of the latest button labelled `label` posted (or updated) in `channel`, once there is
+ * one: what a command posts through the outbox may arrive after its answer (see Outbox.deliver).
+ */
+export function buttonIn(chat: RecordingPlatform, channel: string, label: string): Promise<string> {
+  const latest = (): string | undefined => {
+    const messages = chat.calls.flatMap((c) =>
+      (c.op === 'post' || c.op === 'update') && c.channel === channel ? [c.message] : [],
+    );
+    for (const message of messages.reverse()) {
+      const button = message.blocks
+        .flatMap((b) => (b.kind === 'actions' ? b.buttons : []))
+        .find((b) => b.label === label);
+      if (button) return button.actionId;
+    }
+    return undefined;
+  };
+  return eventually(`a ${label} button in #${channel}`, latest, 30_000);
 }
 
 /** Waits until `check` returns a value; fails with `what` after `timeoutMs`. */

@@ -59,7 +59,7 @@ describe('triage on declaration', () => {
       .posts(room)
       .find((p) => p.includes('No symptom of the troubleshooting guide matches the title'));
     expect(menu).toBeDefined();
-    await story.press(buttonIn(story.chat, room, 'db-pool'), { in: room, as: 'bob' });
+    await story.press(await buttonIn(story.chat, room, 'db-pool'), { in: room, as: 'bob' });
     expect(story.posts(room).some((p) => p.includes('Triage: Connection Pool Exhaustion'))).toBe(true);
     await story.say('incident timeline', { in: room });
     const timeline = story.posts(room).pop() ?? '';
