@@ -35,18 +35,9 @@ export async function build() {
   if (compiled.status !== 0) throw new Error(`tsc failed (exit ${compiled.status ?? compiled.signal})`);
   await bundleEntries();
   const { buildTemplate } = await import('../dist/store/pglite-data-dir.js');
-  const { openPgliteDb } = await import('../dist/store/pglite-db.js');
-  const { migrate } = await import('../dist/store/migrations.js');
   // The migration list lives at the composition root (domains hand theirs in there).
   const { migrations } = await import('../dist/app.js');
-  await buildTemplate(async (dir) => {
-    const db = await openPgliteDb(dir);
-    try {
-      await migrate(db, migrations);
-    } finally {
-      await db.close();
-    }
-  });
+  await buildTemplate(migrations);
   writeFileSync(STAMP, started.toISOString());
   utimesSync(STAMP, started, started);
 }

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../core/root.js';
 import { WASM_BASELINE_ONLY } from '../core/v8-tuning.js';
-import { PGLITE_CONF } from './pglite-db.js';
+import { migrate, type Migration } from './migrations.js';
+import { openPgliteDb, PGLITE_CONF } from './pglite-db.js';
 
 /** Built by `npm run build` beside the compiled JavaScript (dist/ is never committed). */
 export const TEMPLATE_DIR = join(ROOT, 'dist', 'pgdata-template');
@@ -87,15 +88,20 @@ async function copyTree(from: string, to: string): Promise<void> {
   }
 }
 
-/** `npm run build`: an initialised and migrated data directory to copy (see prepareDataDir). */
+/** `npm run build` (and the tests' set-up): an initialised data directory with `migrations` applied, to copy (see prepareDataDir). */
 export async function buildTemplate(
-  migrateDir: (dir: string) => Promise<void>,
+  migrations: readonly Migration[],
   template = TEMPLATE_DIR,
 ): Promise<void> {
   const building = `${template}.building`;
   await rm(building, { recursive: true, force: true });
   await initdbInChild(building);
-  await migrateDir(building);
+  const db = await openPgliteDb(building);
+  try {
+    await migrate(db, migrations);
+  } finally {
+    await db.close();
+  }
   await rm(template, { recursive: true, force: true });
   await rename(building, template);
 }

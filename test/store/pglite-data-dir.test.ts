@@ -41,12 +41,7 @@ describe('a new embedded data directory', () => {
     // The template this test run's stores copy, built by buildTemplate (test/global-setup.mjs), else one
     // built here.
     const template = process.env[PGLITE_TEMPLATE_ENV] ?? join(root, 'template');
-    if (process.env[PGLITE_TEMPLATE_ENV] === undefined)
-      await buildTemplate(async (dir) => {
-        const db = await openPgliteDb(dir);
-        await migrate(db, migrations);
-        await db.close();
-      }, template);
+    if (process.env[PGLITE_TEMPLATE_ENV] === undefined) await buildTemplate(migrations, template);
     const dir = join(root, 'from-template');
     expect(await prepareDataDir(dir, template)).toBe('template');
     const db = await openPgliteDb(dir);
