@@ -1,7 +1,8 @@
 // Acknowledgement latency under load: signed `/oatie help` at 100, 300, 1,000 and 2,000 a second to the
 // bot as it runs in production (`node dist/main.js`, Postgres store, the fake Slack for the Web API and
-// response_url, in a process of its own), and, in the same run and turn by turn, to a bare Bolt app that only acks. Every answer
-// must be delivered; the bot's memory is read at idle and after each load.
+// response_url, in a process of its own), and, in the same run and turn by turn, to a bare Bolt app that
+// only acks: first a cold burst, then the same warm-up for both, then each rate. Every answer must be
+// delivered; the bot's memory is read at idle, after the warm-up and after each load.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { responseUrlAt } from '../test/support/fake-slack.js';
 import { createTestDatabase } from '../test/support/databases.js';
@@ -13,7 +14,19 @@ import { fmt, percentile } from './measure.js';
 import type { Result } from './results.js';
 
 const RATES = [100, 300, 1000, 2000];
-const DURATION_MS = 4000;
+const DURATION_MS = 6000;
+/**
+ * What both apps take, unmeasured, before the measured rates: a JIT-compiled, grown steady state, as a
+ * bot that has been running a while. Without it the bot's first second at a new rate measured V8
+ * compiling its hot paths on the two cores (p99 of 18–98 ms at 300/s, then 4–14 ms on the same bot
+ * a few seconds later); bare Bolt, a few functions, is warm at once. The cold burst is measured on
+ * its own row first.
+ */
+const WARM_UP = [
+  { perSecond: 1000, durationMs: 3000 },
+  { perSecond: 300, durationMs: 2000 },
+];
+const COLD_RATE = 300;
 
 async function startBare(): Promise<{ url: string; stop(): void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-bolt.ts'], {
@@ -83,8 +96,31 @@ export async function run(): Promise<Result[]> {
   const bare = await startBare();
   const results: Result[] = [];
   const memory: Array<[string, number]> = [];
+  /** Bare Bolt, then the bot, at `perSecond` for DURATION_MS; waits for every answer to be delivered. */
+  const measure = async (perSecond: number, state: 'cold' | 'warm'): Promise<Result> => {
+    const bareLoad = await pacedLoad({ url: bare.url, perSecond, durationMs: DURATION_MS, text: 'help' });
+    await sleep(500);
+    const before = await fake.delivered();
+    const botLoad = await pacedLoad({
+      url: botUrl,
+      perSecond,
+      durationMs: DURATION_MS,
+      text: 'help',
+      responseUrl: () => fake.responseUrl(),
+    });
+    const expected = botLoad.sent - botLoad.errors - botLoad.busy;
+    const deadline = Date.now() + 60_000;
+    let answers = (await fake.delivered()) - before;
+    while (answers < expected && Date.now() < deadline) {
+      await sleep(50);
+      answers = (await fake.delivered()) - before;
+    }
+    if (state === 'warm') memory.push([`after ${perSecond}/s`, treeRssMiB(bot.child.pid!)]);
+    await sleep(500);
+    return row(perSecond, state, botLoad, bareLoad, answers);
+  };
   try {
-    // Warm both (JIT, connections), then read the bot's idle memory.
+    // Connections and a first few requests for both, then the bot's idle memory.
     await pacedLoad({
       url: botUrl,
       perSecond: 100,
@@ -95,28 +131,20 @@ export async function run(): Promise<Result[]> {
     await pacedLoad({ url: bare.url, perSecond: 100, durationMs: 1000, text: 'help' });
     await sleep(2000);
     memory.push(['idle', treeRssMiB(bot.child.pid!)]);
-    for (const perSecond of RATES) {
-      const bareLoad = await pacedLoad({ url: bare.url, perSecond, durationMs: DURATION_MS, text: 'help' });
-      await sleep(500);
-      const before = await fake.delivered();
-      const botLoad = await pacedLoad({
+    results.push(await measure(COLD_RATE, 'cold'));
+    for (const { perSecond, durationMs } of WARM_UP) {
+      await pacedLoad({ url: bare.url, perSecond, durationMs, text: 'help' });
+      await pacedLoad({
         url: botUrl,
         perSecond,
-        durationMs: DURATION_MS,
+        durationMs,
         text: 'help',
         responseUrl: () => fake.responseUrl(),
       });
-      const expected = botLoad.sent - botLoad.errors - botLoad.busy;
-      const deadline = Date.now() + 60_000;
-      let answers = (await fake.delivered()) - before;
-      while (answers < expected && Date.now() < deadline) {
-        await sleep(50);
-        answers = (await fake.delivered()) - before;
-      }
-      memory.push([`after ${perSecond}/s`, treeRssMiB(bot.child.pid!)]);
-      results.push(row(perSecond, botLoad, bareLoad, answers));
-      await sleep(500);
     }
+    await sleep(2000);
+    memory.push(['after the warm-up', treeRssMiB(bot.child.pid!)]);
+    for (const perSecond of RATES) results.push(await measure(perSecond, 'warm'));
   } finally {
     bare.stop();
     await bot.stop();
@@ -132,29 +160,41 @@ export async function run(): Promise<Result[]> {
   return results;
 }
 
-function row(perSecond: number, bot: LoadResult, bare: LoadResult, answers: number): Result {
+function row(
+  perSecond: number,
+  state: 'cold' | 'warm',
+  bot: LoadResult,
+  bare: LoadResult,
+  answers: number,
+): Result {
   const p = (r: LoadResult, q: number) => percentile(r.ackMs, q);
   const ratio = p(bare, 99) > 0 ? p(bot, 99) / p(bare, 99) : NaN;
   const goals: string[] = [];
-  let holds = answers === bot.sent && bot.errors === 0;
-  if (perSecond === 1000) {
+  // Past the bot's capacity a request may be acked "busy, try again" (never dropped): answered too,
+  // except where the goal says every command is run (300/s and 1,000/s).
+  let holds = bot.errors === 0 && answers + bot.busy === bot.sent;
+  if (state === 'warm' && perSecond === 1000) {
     goals.push('p99 ≤ 50 ms, every answer');
-    holds &&= p(bot, 99) <= 50;
+    holds &&= p(bot, 99) <= 50 && bot.busy === 0;
   }
-  if (perSecond === 300) {
+  if (state === 'warm' && perSecond === 300) {
     goals.push('p99 ≤ 1.25× bare, every answer');
-    holds &&= ratio <= 1.25;
+    holds &&= ratio <= 1.25 && bot.busy === 0;
   }
   return {
-    id: `ack.${perSecond}`,
-    figure: `ack at ${perSecond.toLocaleString('en-US')}/s: bot p50 / p99 — bare Bolt p50 / p99 (p99 ratio); errors; answers`,
+    id: state === 'warm' ? `ack.${perSecond}` : `ack.cold${perSecond}`,
+    figure:
+      state === 'warm'
+        ? `ack at ${perSecond.toLocaleString('en-US')}/s: bot p50 / p99 — bare Bolt p50 / p99 (p99 ratio); errors; answers`
+        : `ack at ${perSecond.toLocaleString('en-US')}/s, first burst after start (cold JIT, before the warm-up): bot — bare (ratio); errors; answers`,
     value:
       `${fmt(p(bot, 50))} / ${fmt(p(bot, 99))} — ${fmt(p(bare, 50))} / ${fmt(p(bare, 99))} (${ratio.toFixed(2)}×); ` +
-      `${bot.errors} errors${bot.busy > 0 ? `, ${bot.busy} busy` : ''}; ${answers} of ${bot.sent} answered`,
-    goal: goals.length > 0 ? goals.join('; ') : 'every answer',
+      `${bot.errors} errors; ${answers} of ${bot.sent} answered${bot.busy > 0 ? `, ${bot.busy} acked "busy, try again"` : ''}`,
+    goal: goals.length > 0 ? goals.join('; ') : 'every request answered (or told busy)',
     holds,
     data: {
       perSecond,
+      state,
       bot: { p50: p(bot, 50), p99: p(bot, 99), sent: bot.sent, errors: bot.errors, busy: bot.busy, answers },
       bare: { p50: p(bare, 50), p99: p(bare, 99), sent: bare.sent, errors: bare.errors },
       p99Ratio: ratio,
