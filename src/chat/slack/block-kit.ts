@@ -1,6 +1,7 @@
 // Renders the neutral message model as Slack Block Kit, within Slack's limits: long code and tables
 // are spread over several sections and cut with a clear "… N more rows" line; buttons are never cut.
 import type { types } from '@slack/bolt';
+import { deepFreeze } from '../../core/deep-freeze.js';
 import { splitMentions, type Block, type Button, type Field, type Message } from '../message.js';
 import { alignColumns } from '../text-table.js';
 import { SLACK_LIMITS as L } from './slack-limits.js';
@@ -221,7 +222,20 @@ function layout(units: Unit[], textChars: number): KnownBlock[] {
 }
 
 /** The neutral message as Block Kit, escaped once, within every Slack limit. */
+/** Renderings of frozen messages, which are built once and shared (help's): rendered once too. */
+const renderings = new WeakMap<Message, SlackMessage>();
+
 export function renderMessage(message: Message): SlackMessage {
+  if (!Object.isFrozen(message)) return render(message);
+  let rendering = renderings.get(message);
+  if (rendering === undefined) {
+    rendering = deepFreeze(render(message));
+    renderings.set(message, rendering);
+  }
+  return rendering;
+}
+
+function render(message: Message): SlackMessage {
   const candidates = [
     message.text,
     ...message.blocks.map((b) => (b.kind === 'header' || b.kind === 'section' ? b.text : '')),

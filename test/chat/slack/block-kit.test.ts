@@ -3,6 +3,7 @@
 import type { types } from '@slack/bolt';
 import { renderMessage } from '../../../src/chat/slack/block-kit.js';
 import { channelRef, mention, type Message } from '../../../src/chat/message.js';
+import { deepFreeze } from '../../../src/core/deep-freeze.js';
 
 type Block = types.KnownBlock;
 const sectionText = (b: Block | undefined): string => (b?.type === 'section' && b.text ? b.text.text : '');
@@ -181,5 +182,20 @@ describe('Block Kit rendering', () => {
       'Approval needed',
     );
     expect(renderMessage({ text: '', blocks: [] }).text).toBe('oatie-ops');
+  });
+
+  it('renders a shared (frozen) message as a fresh one would, and no caller can change it for the next', () => {
+    const build = (): Message => ({
+      text: 'oatie-ops commands',
+      blocks: [
+        { kind: 'header', text: 'oatie-ops commands' },
+        { kind: 'code', text: 'help [topic] — this list' },
+      ],
+    });
+    const shared = deepFreeze(build());
+    const first = renderMessage(shared);
+    expect(first).toEqual(renderMessage(build()));
+    expect(() => first.blocks.push({ type: 'divider' })).toThrow(TypeError);
+    expect(renderMessage(shared)).toEqual(renderMessage(build()));
   });
 });
