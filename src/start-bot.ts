@@ -2,7 +2,6 @@
 // The chat adapters in use are imported when chosen, so the others' libraries never load. Once the
 // settings are read, the store opens while the rest of the bot's modules load (its WebAssembly
 // compiles and its files are read meanwhile), and the policy and the templates are read and checked.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chatAdapters, readConfig } from './config/env.js';
 import { describeConfig } from './config/print-config.js';
@@ -27,7 +26,6 @@ function stop(code: number, message: string): never {
 
 async function main(): Promise<void> {
   maskProcessOutput((message) => stop(1, message));
-  if (existsSync('.env')) process.loadEnvFile('.env');
   const configResult = readConfig(process.env);
   if (!configResult.ok) {
     // One line per problem, so each can be read (and grepped) on its own. No colon after the name:
