@@ -8,7 +8,13 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STAMP = join(ROOT, 'dist', '.build-stamp');
-const INPUTS = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+const INPUTS = [
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'scripts/build.mjs',
+];
 
 function newestMtime(path) {
   const info = statSync(path, { throwIfNoEntry: false });
@@ -17,7 +23,7 @@ function newestMtime(path) {
   return Math.max(info.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
 }
 
-/** True when dist/ was built after the last change to src/ or the build's settings. */
+/** True when dist/ was built after the last change to src/, the build's settings or this script. */
 export function isBuildFresh() {
   const stamp = statSync(STAMP, { throwIfNoEntry: false });
   if (!stamp) return false;
