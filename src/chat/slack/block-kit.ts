@@ -221,10 +221,10 @@ function layout(units: Unit[], textChars: number): KnownBlock[] {
   return out.slice(0, L.blocks);
 }
 
-/** The neutral message as Block Kit, escaped once, within every Slack limit. */
 /** Renderings of frozen messages, which are built once and shared (help's): rendered once too. */
 const renderings = new WeakMap<Message, SlackMessage>();
 
+/** The neutral message as Block Kit, escaped once, within every Slack limit. */
 export function renderMessage(message: Message): SlackMessage {
   if (!Object.isFrozen(message)) return render(message);
   let rendering = renderings.get(message);
