@@ -48,6 +48,12 @@ export async function build() {
   utimesSync(STAMP, started, started);
 }
 
+const ENTRIES = { main: 'src/main.ts', 'front-door-worker': 'src/http/front-door-worker.ts' };
+const isChunk = (name) => /^chunk-.*\.js$/.test(name);
+
+/** The files of the bundle in `dist/` (not tsc's file-by-file output beside them). */
+export const isBundleFile = (name) => isChunk(name) || Object.keys(ENTRIES).some((e) => name === `${e}.js`);
+
 /**
  * What `node dist/main.js` runs: the bot bundled into dist/main.js, the front door's thread into
  * dist/front-door-worker.js, and their shared chunks beside them (tsc's file-by-file output stays for
@@ -59,10 +65,10 @@ export async function build() {
  */
 export async function bundleEntries(outdir = join(ROOT, 'dist')) {
   const { build: bundle } = await import('esbuild');
-  for (const name of readdirSync(outdir)) if (/^chunk-.*\.js$/.test(name)) rmSync(join(outdir, name));
+  for (const name of readdirSync(outdir)) if (isChunk(name)) rmSync(join(outdir, name));
   await bundle({
     absWorkingDir: ROOT,
-    entryPoints: { main: 'src/main.ts', 'front-door-worker': 'src/http/front-door-worker.ts' },
+    entryPoints: ENTRIES,
     outdir,
     chunkNames: 'chunk-[hash]',
     bundle: true,

@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { bundleEntries, isBuildFresh, ROOT } from '../scripts/build.mjs';
+import { bundleEntries, isBuildFresh, isBundleFile, ROOT } from '../scripts/build.mjs';
 
 const TEMPLATE_TIMEOUT_MS = 180_000;
 
@@ -26,8 +26,7 @@ export default async function globalSetup() {
   mkdirSync(bot);
   const built = join(ROOT, 'dist');
   if (isBuildFresh() && existsSync(join(built, 'pgdata-template', 'PG_VERSION'))) {
-    for (const name of readdirSync(built).filter((n) => n.endsWith('.js')))
-      cpSync(join(built, name), join(bot, name));
+    for (const name of readdirSync(built).filter(isBundleFile)) cpSync(join(built, name), join(bot, name));
     cpSync(join(built, 'pgdata-template'), pgdata, { recursive: true });
   } else {
     await Promise.all([
