@@ -36,9 +36,12 @@ export async function openStore(
     await mkdir(settings.dataDir, { recursive: true });
     const release = await lockDataDir(settings.dataDir);
     try {
+      // A new directory is copied while PGlite loads.
       const { prepareDataDir } = await import('./pglite-data-dir.js');
-      await prepareDataDir(settings.dataDir);
-      const { openPgliteDb } = await import('./pglite-db.js');
+      const [{ openPgliteDb }] = await Promise.all([
+        import('./pglite-db.js'),
+        prepareDataDir(settings.dataDir),
+      ]);
       const embedded = await openPgliteDb(settings.dataDir);
       db = { ...embedded, close: () => embedded.close().finally(release) };
     } catch (error) {

@@ -1,15 +1,28 @@
 // A new embedded data directory without keeping initdb's memory. PGlite's initdb touches ~700 MB that the
 // process never gives back, while reopening an initialised directory costs ~150 MB. So a new directory
 // is a copy of a template initialised and migrated at build time (`npm run build`), or, without one,
-// initialised by a short-lived child process; this process then only ever reopens.
+// initialised by a short-lived child process; this process then only ever reopens. The template holds
+// the bot's database only: Postgres's template databases (template0, template1), there for CREATE
+// DATABASE, which the embedded store never runs, are dropped, and a new directory is some 600 files
+// fewer to write (about half). This module does not load PGlite, so the copy runs while it loads.
 import { execFile } from 'node:child_process';
 import { cp, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from '../core/root.js';
 import { WASM_BASELINE_ONLY } from '../core/v8-tuning.js';
-import { migrate, type Migration } from './migrations.js';
-import { openPgliteDb, PGLITE_CONF } from './pglite-db.js';
+import type { Migration } from './migrations.js';
+
+/**
+ * Settings for a bot's small store. PGlite's default shared_buffers (128 MB) is a server's: a bot's
+ * few thousand rows fit in a few MB, and every buffer touched stays in the process's memory.
+ */
+export const PGLITE_CONF = [
+  'shared_buffers=4MB',
+  'work_mem=2MB',
+  'maintenance_work_mem=8MB',
+  'temp_buffers=1MB',
+];
 
 /** Built by `npm run build` beside the compiled JavaScript (dist/ is never committed). */
 export const TEMPLATE_DIR = join(ROOT, 'dist', 'pgdata-template');
@@ -96,9 +109,17 @@ export async function buildTemplate(
   const building = `${template}.building`;
   await rm(building, { recursive: true, force: true });
   await initdbInChild(building);
+  const [{ openPgliteDb }, { migrate }] = await Promise.all([
+    import('./pglite-db.js'),
+    import('./migrations.js'),
+  ]);
   const db = await openPgliteDb(building);
   try {
     await migrate(db, migrations);
+    for (const name of ['template0', 'template1']) {
+      await db.exec(`ALTER DATABASE ${name} IS_TEMPLATE false`);
+      await db.exec(`DROP DATABASE ${name}`);
+    }
   } finally {
     await db.close();
   }

@@ -2,19 +2,9 @@
 // One process only: PGlite holds the data directory exclusively.
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Db, QueryResult } from './db.js';
+import { PGLITE_CONF } from './pglite-data-dir.js';
 
 type Queryable = Pick<PGlite, 'query' | 'exec'> | Transaction;
-
-/**
- * Settings for a bot's small store. PGlite's default shared_buffers (128 MB) is a server's: a bot's
- * few thousand rows fit in a few MB, and every buffer touched stays in the process's memory.
- */
-export const PGLITE_CONF = [
-  'shared_buffers=4MB',
-  'work_mem=2MB',
-  'maintenance_work_mem=8MB',
-  'temp_buffers=1MB',
-];
 
 function wrap(target: Queryable): Omit<Db, 'transaction' | 'close'> {
   return {

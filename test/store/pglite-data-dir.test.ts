@@ -48,6 +48,9 @@ describe('a new embedded data directory', () => {
     expect(await migrate(db, migrations)).toEqual([]);
     const applied = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
     expect(applied.rows.map((r) => r.name).sort()).toEqual(migrations.map((m) => m.name).sort());
+    // The bot's database only: Postgres's template databases are not copied into every new directory.
+    const databases = await db.query<{ datname: string }>('SELECT datname FROM pg_database');
+    expect(databases.rows.map((r) => r.datname)).toEqual(['postgres']);
     await db.close();
 
     // A start killed while copying left its staging directory and no PG_VERSION: the next start
