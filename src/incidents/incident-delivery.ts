@@ -13,6 +13,7 @@ import type { Delivery } from '../scheduler/outbox.js';
 import type { StepKind } from '../scheduler/step-kinds.js';
 import { incidentRef, type Incident } from './incident-model.js';
 import { channelNameUsed, moveIntoWarRoom } from './incident-store.js';
+import { pageLane, pageStepKinds } from './paging.js';
 import { openWarRoom } from './war-room.js';
 
 export const incidentLane = (incidentId: number): string => `incident:${incidentId}`;
@@ -141,11 +142,19 @@ const warRoomStep: StepKind = {
   },
 };
 
-export const incidentStepKinds: readonly StepKind[] = [warRoomStep];
+export const incidentStepKinds: readonly StepKind[] = [warRoomStep, ...pageStepKinds];
 
-/** Tries the incident's steps at once (the happy path stays as fast as direct calls); says what waits. */
-export function deliverNow(services: Services, incident: Pick<Incident, 'id'>): Promise<Delivery> {
-  return services.outbox.deliver(incidentLane(incident.id));
+/**
+ * Tries the incident's steps at once (the happy path stays as fast as direct calls), and its page
+ * events beside them (paging.ts: a lane of their own, so neither waits for the other's platform);
+ * says what of the incident's messages waits.
+ */
+export async function deliverNow(services: Services, incident: Pick<Incident, 'id'>): Promise<Delivery> {
+  const [delivery] = await Promise.all([
+    services.outbox.deliver(incidentLane(incident.id)),
+    services.targets.pager ? services.outbox.deliver(pageLane(incident.id)) : undefined,
+  ]);
+  return delivery;
 }
 
 /**

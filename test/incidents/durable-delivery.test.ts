@@ -3,8 +3,10 @@
 // one war room, one alert, one announcement, in order, and reminders keep their beat; the
 // triage of the declaration follows its war room; a channel
 // creation whose answer was lost is found, not made twice; a step past its retry window is marked
-// failed, audited and reported in the incidents channel once Slack answers.
+// failed, audited and reported in the incidents channel once Slack answers. On-call is paged while
+// Slack is down.
 import { parsePolicy, type Policy } from '../../src/config/policy.js';
+import { FakePagerDuty } from '../support/fake-pagerduty.js';
 import { textOf, type SlackCall } from '../support/fake-slack.js';
 import { eventually, policyYaml, warRoomToday } from '../support/incident-harness.js';
 import { startSlackStory, type SlackStory } from '../support/slack-bot.js';
@@ -107,8 +109,18 @@ describe('durable delivery to Slack', () => {
     for (const b of beats.rows) expect((b.due_at.getTime() - b.started_at.getTime()) % 2000).toBe(0);
   }, 120_000);
 
-  it('Slack fully down: INC-1 exists, the caller is told through the response_url, /metrics shows the backlog; then one of each', async () => {
-    story = await startSlackStory({ database: 'delivery_down', policy: await policy() });
+  it('Slack fully down: INC-1 exists, on-call is paged, the caller is told through the response_url, /metrics shows the backlog; then one of each', async () => {
+    const pagerDuty = new FakePagerDuty();
+    await pagerDuty.start();
+    story = await startSlackStory({
+      database: 'delivery_down',
+      policy: await policy(),
+      targets: true,
+      env: {
+        PAGERDUTY_ROUTING_KEY: 'R0UTINGKEY0123456789abcdef012345',
+        PAGERDUTY_EVENTS_URL: `${pagerDuty.url}/v2/enqueue`,
+      },
+    });
     const { fake, db } = story;
     fake.fail(500);
     await story.slash('incident p1 Reports are stuck', { channel: 'C0OPS' });
@@ -120,6 +132,10 @@ describe('durable delivery to Slack', () => {
         ),
       30_000,
     );
+    // The page does not wait for Slack: its events have a lane of their own.
+    const paged = pagerDuty.accepted.map((e) => [e.event_action, e.dedup_key]);
+    await pagerDuty.stop();
+    expect(paged).toEqual([['trigger', 'oatie-ops-INC-1']]);
     const stored = await db.query('SELECT 1 FROM incidents WHERE id = 1');
     expect(stored.rows).toHaveLength(1);
     const metrics = await (await fetch(`${story.slack.baseUrl}/metrics`)).text();

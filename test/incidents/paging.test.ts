@@ -13,6 +13,13 @@ import {
   type IncidentStory,
 } from '../support/incident-harness.js';
 
+async function incidentTitled(h: IncidentStory, title: string): Promise<{ id: number }> {
+  const row = await h.db.query<{ id: number }>('SELECT id FROM incidents WHERE title = $1', [title]);
+  const found = row.rows[0];
+  if (!found) throw new Error(`no incident titled ${title}`);
+  return found;
+}
+
 const ROUTING_KEY = 'R0UTINGKEY0123456789abcdef012345';
 
 describe('paging on-call through PagerDuty', () => {
@@ -32,6 +39,8 @@ describe('paging on-call through PagerDuty', () => {
       database: 'paging',
       policy,
       targets: { pager, close: () => Promise.resolve() },
+      // A refused page is tried again within a fraction of a second, not the production 1 s doubling.
+      scheduler: { pollMs: 50, outbox: { backoffMs: 50, maxBackoffMs: 200 } },
     });
   });
   afterAll(async () => {
@@ -73,13 +82,39 @@ describe('paging on-call through PagerDuty', () => {
     ]);
   });
 
-  it('pages nobody for a P3, and a failing pager does not stop a P1', async () => {
+  it('pages nobody for a P3; a pager failing for a while neither stops a P1 nor loses its page', async () => {
     const before = sent().length;
     await h.say('incident p3 Dashboard colours wrong', { as: 'dave', in: 'design' });
     expect(sent().length).toBe(before);
     events.eventStatus = 500;
     await h.say('incident p1 Exports failing', { as: 'dave', in: 'exports' });
-    await eventually('the refused page', () => sent().length > before);
     expect(h.posts(warRoomToday('exports-failing')).some((p) => p.includes('INCIDENT ALERT'))).toBe(true);
+    // Refused, then tried again (the outbox's backoff) until PagerDuty takes it.
+    await eventually('the page tried again', () => sent().length >= before + 2);
+    events.eventStatus = 202;
+    const { id } = await incidentTitled(h, 'Exports failing');
+    const accepted = () => events.accepted.filter((e) => e.dedup_key === `oatie-ops-INC-${id}`);
+    await eventually('the page accepted', () => accepted().length === 1);
+    expect(accepted()[0]).toMatchObject({
+      event_action: 'trigger',
+      payload: { summary: `INC-${id} P1: Exports failing (declared)` },
+    });
+    // Once, and nothing of it is left waiting.
+    const waiting = await h.db.query("SELECT 1 FROM outbox WHERE lane = $1 AND state <> 'done'", [
+      `page:${id}`,
+    ]);
+    expect(waiting.rows).toHaveLength(0);
+    expect(accepted()).toHaveLength(1);
+  });
+
+  it('a page PagerDuty refuses for good (HTTP 400) is not retried, and is reported in the incidents channel', async () => {
+    events.eventStatus = 400;
+    const before = sent().length;
+    await h.say('incident p1 Invoices missing', { as: 'dave', in: 'billing' });
+    await eventually('the report', () =>
+      h.posts('incidents').some((p) => /the page of INC-\d+/.test(p) && p.includes('HTTP 400')),
+    );
+    expect(sent().length).toBe(before + 1);
+    events.eventStatus = 202;
   });
 });

@@ -30,19 +30,25 @@ export class FakePagerDuty extends HttpFake {
     super();
   }
 
+  /** Every event sent, accepted or not. */
   events(): PageEventBody[] {
     return this.requestsTo('/v2/enqueue').map((r) => JSON.parse(r.body) as PageEventBody);
   }
+
+  /** The events the Events API accepted (answered 202). */
+  readonly accepted: PageEventBody[] = [];
 
   oncallRequests(): RecordedRequest[] {
     return this.requestsTo('/oncalls');
   }
 
   protected override answer(request: RecordedRequest): Answer | undefined {
-    if (request.method === 'POST' && request.path === '/v2/enqueue')
-      return this.eventStatus === 202
-        ? json(202, { status: 'success', message: 'Event processed', dedup_key: 'x' })
-        : json(this.eventStatus, { status: 'invalid event', message: 'Event object is invalid' });
+    if (request.method === 'POST' && request.path === '/v2/enqueue') {
+      if (this.eventStatus !== 202)
+        return json(this.eventStatus, { status: 'invalid event', message: 'Event object is invalid' });
+      this.accepted.push(JSON.parse(request.body) as PageEventBody);
+      return json(202, { status: 'success', message: 'Event processed', dedup_key: 'x' });
+    }
     if (request.method === 'GET' && request.path === '/oncalls') return this.oncalls(request);
     return undefined;
   }

@@ -46,9 +46,9 @@ export async function acknowledgeIncident(
       inPager,
     });
     await postInIncident(tx, acked, message, 'the acknowledgement');
+    // PagerDuty hears it too, unless it is where the acknowledgement came from.
+    if (!inPager) await acknowledgePage(tx, acked);
     return acked;
   });
-  // PagerDuty hears it after the commit (an outside call), unless it is where the acknowledgement came from.
-  if (!inPager) await acknowledgePage(services, acked);
   return acked;
 }

@@ -31,7 +31,7 @@ export async function changeSeverity(
       target: incidentRef(incident),
     });
   const holders = await resolveRoles(services, services.now());
-  const changed = await changeIncident(services, async (tx) => {
+  await changeIncident(services, async (tx) => {
     const changed = await applyTransition(tx, incident, 'change severity', () => {
       if (incident.severity === severity)
         throw badArgument(`${incidentRef(incident)} is already ${severityLabel(severity)}.`);
@@ -51,11 +51,10 @@ export async function changeSeverity(
     });
     await postInIncident(tx, changed, message, 'the severity change');
     await refreshAlert(tx, { ...changed, notified: [...changed.notified, ...added.keys] });
+    // Severities sort as their names do: p0 is the most severe. pageIncident pages P0 and P1 only.
+    if (severity < incident.severity) await pageIncident(tx, changed, `raised to ${severityLabel(severity)}`);
     return changed;
   });
-  // Severities sort as their names do: p0 is the most severe. pageIncident pages P0 and P1 only.
-  if (severity < incident.severity)
-    await pageIncident(services, changed, `raised to ${severityLabel(severity)}`);
 }
 
 /** Messages the contacts of the new severity not yet notified (and invites them to the war room). */

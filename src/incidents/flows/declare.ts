@@ -114,6 +114,7 @@ export async function declareIncident(services: Services, d: Declaration): Promi
     await postInIncidentsChannel(tx, incident, announcement, 'the announcement');
     // Last in the incident's lane: the triage runs once the war room and the alert are out.
     if (home.warRoom) await enqueueDeclarationTriage(tx, incident);
+    await pageIncident(tx, incident, 'declared');
     await tx.audit.record({
       actor: d.caller,
       platform: services.chat.name,
@@ -126,7 +127,6 @@ export async function declareIncident(services: Services, d: Declaration): Promi
     return incident;
   });
   const delivery = await deliverNow(services, declared);
-  await pageIncident(services, declared, 'declared');
   const incident = (await findIncident(services.db, declared.id)) ?? declared;
   return declareReplies(services, incident, d.channel, delivery);
 }

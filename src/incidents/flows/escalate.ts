@@ -30,7 +30,7 @@ export async function escalateIncident(services: Services, timer: Timer): Promis
   const payload = payloadSchema.parse(timer.payload);
   // Whoever holds each role now (a rotation may have handed off since the declaration).
   const holders = await resolveRoles(services, services.now());
-  const escalated = await changeIncident(services, async (tx) => {
+  await changeIncident(services, async (tx) => {
     const current = await findIncident(tx.db, payload.incidentId);
     // Acknowledged, resolved, or this step already taken: nothing to do.
     if (!current || current.state !== 'open' || current.escalationStep !== payload.step) return undefined;
@@ -42,9 +42,9 @@ export async function escalateIncident(services: Services, timer: Timer): Promis
       await scheduleNext(tx, tx.db, 'escalation', { incidentId: current.id, step: payload.step + 1 }, due);
     }
     await notifyEscalation(tx, current, next, holders);
+    await pageIncident(tx, current, 'not acknowledged: escalated');
     return current;
   });
-  if (escalated) await pageIncident(services, escalated, 'not acknowledged: escalated');
 }
 
 /** The escalation's own Acknowledge button (not the alert's): acknowledging from it retires it. */

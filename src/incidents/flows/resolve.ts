@@ -65,11 +65,11 @@ export async function resolveIncident(
     });
     await announceResolution(tx, done);
     await refreshAlert(tx, done);
+    await resolvePage(tx, done);
     return done;
   });
   // An outside call, after the commit: the status page hears that it is over (best effort).
   await closeStatusPage(services, resolved);
-  await resolvePage(services, resolved);
   return resolved;
 }
 
