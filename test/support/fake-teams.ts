@@ -67,6 +67,20 @@ export class FakeConnector extends HttpFake {
   private readonly failures: Array<{ status: number; retryAfter?: string }> = [];
   private seq = 0;
 
+  private held: Promise<void> | undefined;
+
+  /** Holds every answer back (the calls are recorded) until the returned function is called. */
+  holdAnswers(): () => void {
+    let release = (): void => undefined;
+    this.held = new Promise((resolve) => {
+      release = resolve;
+    });
+    return () => {
+      this.held = undefined;
+      release();
+    };
+  }
+
   /** The next `times` calls answer `status` (with Retry-After when given). */
   failNext(status: number, times = 1, retryAfter?: string): void {
     for (let i = 0; i < times; i += 1) this.failures.push({ status, retryAfter });
@@ -118,9 +132,11 @@ export class FakeConnector extends HttpFake {
       };
     }
     this.calls.push(call);
-    if (call.method === 'create') return json(201, { id: call.conversation, activityId: call.activityId });
-    if (call.method === 'channels') return json(200, { conversations: this.channels });
-    return json(200, { id: call.activityId });
+    const after = this.held ? { after: this.held } : {};
+    if (call.method === 'create')
+      return { ...json(201, { id: call.conversation, activityId: call.activityId }), ...after };
+    if (call.method === 'channels') return { ...json(200, { conversations: this.channels }), ...after };
+    return { ...json(200, { id: call.activityId }), ...after };
   }
 
   private classify(method: string, path: string[], body: Record<string, unknown>): TeamsCall | undefined {

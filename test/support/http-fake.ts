@@ -18,6 +18,8 @@ export type Answer = {
   body: string;
   contentType?: string;
   delayMs?: number;
+  /** Sent once this settles (a test holds the answers back, then lets them go). */
+  after?: Promise<void>;
   headers?: Record<string, string>;
 };
 
@@ -92,6 +94,7 @@ export class HttpFake {
       res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'text/plain', ...answer.headers });
       res.end(answer.body);
     };
+    if (answer.after) return void answer.after.then(send);
     if (answer.delayMs === undefined) return send();
     const timer = setTimeout(() => {
       this.timers.delete(timer);

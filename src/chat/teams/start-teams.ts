@@ -10,6 +10,7 @@ import type { Logger } from '../../core/logger.js';
 import type { Db } from '../../store/db.js';
 import { DeliveryLog } from '../../store/delivery-log.js';
 import type { HttpServer } from '../../http/server.js';
+import { WorkQueue } from '../work-queue.js';
 import { TeamsBot } from './teams-bot.js';
 import { createAdapter, TeamsConnector } from './teams-connector.js';
 import { TeamsPlatform, type WarRoomChannels } from './teams-platform.js';
@@ -125,8 +126,15 @@ export async function startTeams(options: TeamsOptions): Promise<TeamsAdapter> {
   const core = await options.buildCore(platform);
   core.router.onCommand((observation) => http.metrics.observeCommand(observation));
   const deliveries = new DeliveryLog(options.db);
+  const queue = new WorkQueue({
+    concurrency: config.OATIE_WORK_CONCURRENCY,
+    limit: config.OATIE_WORK_QUEUE_LIMIT,
+    log: teamsLog,
+  });
+  http.metrics.watchWorkQueue(() => queue.pending);
   const bot = new TeamsBot({
     firstDelivery: (key) => deliveries.firstDelivery(key),
+    queue,
     router: core.router,
     platform,
     store,

@@ -1,8 +1,8 @@
 // What the bot answers in Teams: messages (commands) and card buttons (adaptiveCard/action). A
 // message is acknowledged at once and its command runs after (Teams, like Slack, wants a quick
-// answer); a button is answered with the updated card, within Teams' time limit. Activities of
-// another tenant are refused; activity types and invokes the bot does not handle get the quiet
-// 200 Teams expects.
+// answer), waiting its turn in a bounded queue as on Slack; a button is answered with the updated
+// card, within Teams' time limit. Activities of another tenant are refused; activity types and
+// invokes the bot does not handle get the quiet 200 Teams expects.
 import {
   ActivityTypes,
   TeamsActivityHandler,
@@ -12,6 +12,7 @@ import {
 } from 'botbuilder';
 import type { Router } from '../../commands/router.js';
 import { deliverReplies } from '../deliver.js';
+import { BUSY_TEXT, type WorkQueue } from '../work-queue.js';
 import { describeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { shorten, textMessage, type Message } from '../message.js';
@@ -43,6 +44,11 @@ export interface TeamsBotDeps {
   tenantId?: string;
   /** True the first time a delivery key is seen across replicas (store/delivery-log): Teams retries a message it thinks was lost. */
   firstDelivery?: (key: string) => Promise<boolean>;
+  /**
+   * Where commands wait for their turn after their acknowledgement (bounded, as on Slack); when it is
+   * full, the person is told the bot is busy and nothing runs. Without one, every command runs at once.
+   */
+  queue?: WorkQueue;
 }
 
 const MENTION_ONLY = textMessage(
@@ -75,7 +81,7 @@ export class TeamsBot extends TeamsActivityHandler {
     super();
     this.onMessage(async (context, next) => {
       const activity = activitySchema.safeParse(context.activity);
-      if (activity.success) this.track(this.runCommand(activity.data));
+      if (activity.success) this.track(this.queueCommand(activity.data));
       await next();
     });
   }
@@ -191,6 +197,25 @@ export class TeamsBot extends TeamsActivityHandler {
     if (!isChannel(a)) return a.conversation.id;
     const exact = await this.deps.store.conversation(a.conversation.id);
     return exact?.kind === 'thread' ? exact.id : baseChannel(a.conversation.id);
+  }
+
+  /** Resolves once the command has run, or once the person has been told the bot is too busy to run it. */
+  private queueCommand(a: SeenActivity): Promise<void> {
+    const { queue } = this.deps;
+    if (!queue) return this.runCommand(a);
+    return new Promise<void>((resolve) => {
+      if (queue.offer(() => this.runCommand(a).finally(resolve))) return;
+      this.deps.log.warn(
+        { activity: a.id, pending: queue.pending },
+        'Teams command refused: the queue is full',
+      );
+      this.deps.platform
+        .postPrivate(a.conversation.id, callerOf(a), textMessage(BUSY_TEXT))
+        .catch((error: unknown) =>
+          this.deps.log.warn({ err: describeError(error) }, 'could not tell a Teams user the bot is busy'),
+        )
+        .finally(resolve);
+    });
   }
 
   private async runCommand(a: SeenActivity): Promise<void> {
