@@ -27,6 +27,18 @@ const WARM_UP = [
   { perSecond: 300, durationMs: 2000 },
 ];
 const COLD_RATE = 300;
+/** Interleaved turns per warm rate (see measure). */
+const ROUNDS = 3;
+
+/** The turns of one app at one rate as one load: every ack's time, and every count, together. */
+function pooled(loads: readonly LoadResult[]): LoadResult {
+  return {
+    sent: loads.reduce((sum, l) => sum + l.sent, 0),
+    ackMs: loads.flatMap((l) => l.ackMs).sort((a, b) => a - b),
+    errors: loads.reduce((sum, l) => sum + l.errors, 0),
+    busy: loads.reduce((sum, l) => sum + l.busy, 0),
+  };
+}
 
 async function startBare(): Promise<{ url: string; stop(): void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-bolt.ts'], {
@@ -96,28 +108,54 @@ export async function run(): Promise<Result[]> {
   const bare = await startBare();
   const results: Result[] = [];
   const memory: Array<[string, number]> = [];
-  /** Bare Bolt, then the bot, at `perSecond` for DURATION_MS; waits for every answer to be delivered. */
-  const measure = async (perSecond: number, state: 'cold' | 'warm'): Promise<Result> => {
-    const bareLoad = await pacedLoad({ url: bare.url, perSecond, durationMs: DURATION_MS, text: 'help' });
-    await sleep(500);
+  /** The bot at `perSecond` for `durationMs`; waits for every answer to be delivered. */
+  const botTurn = async (
+    perSecond: number,
+    durationMs: number,
+  ): Promise<LoadResult & { answers: number }> => {
     const before = await fake.delivered();
-    const botLoad = await pacedLoad({
+    const load = await pacedLoad({
       url: botUrl,
       perSecond,
-      durationMs: DURATION_MS,
+      durationMs,
       text: 'help',
       responseUrl: () => fake.responseUrl(),
     });
-    const expected = botLoad.sent - botLoad.errors - botLoad.busy;
+    const expected = load.sent - load.errors - load.busy;
     const deadline = Date.now() + 60_000;
     let answers = (await fake.delivered()) - before;
     while (answers < expected && Date.now() < deadline) {
       await sleep(50);
       answers = (await fake.delivered()) - before;
     }
+    return { ...load, answers };
+  };
+  const bareTurn = (perSecond: number, durationMs: number) =>
+    pacedLoad({ url: bare.url, perSecond, durationMs, text: 'help' });
+  /**
+   * Both apps at `perSecond`, DURATION_MS each: the cold burst in one turn each (bare Bolt first), the
+   * warm rates in ROUNDS interleaved turns (bare–bot, bot–bare, bare–bot …) whose samples are pooled,
+   * so a slow spell of this shared machine falls on both apps alike instead of on whichever ran then.
+   */
+  const measure = async (perSecond: number, state: 'cold' | 'warm'): Promise<Result> => {
+    const rounds = state === 'warm' ? ROUNDS : 1;
+    const turnMs = DURATION_MS / rounds;
+    const bareLoads: LoadResult[] = [];
+    const botLoads: Array<LoadResult & { answers: number }> = [];
+    for (let round = 0; round < rounds; round += 1) {
+      const turns = [
+        async () => bareLoads.push(await bareTurn(perSecond, turnMs)),
+        async () => botLoads.push(await botTurn(perSecond, turnMs)),
+      ];
+      if (round % 2 === 1) turns.reverse();
+      for (const turn of turns) {
+        await turn();
+        await sleep(500);
+      }
+    }
     if (state === 'warm') memory.push([`after ${perSecond}/s`, treeRssMiB(bot.child.pid!)]);
-    await sleep(500);
-    return row(perSecond, state, botLoad, bareLoad, answers);
+    const answers = botLoads.reduce((sum, l) => sum + l.answers, 0);
+    return row(perSecond, state, pooled(botLoads), pooled(bareLoads), answers);
   };
   try {
     // Connections and a first few requests for both, then the bot's idle memory.
