@@ -309,7 +309,12 @@ export class Outbox {
     };
   }
 
-  /** Claims the oldest pending step of each lane whose turn has come (of one lane, or of all). */
+  /**
+   * Claims the oldest pending step of each lane whose turn has come (of one lane, or of all), of the
+   * kinds this process can send: during a rolling deploy, a replica still on the previous version
+   * leaves a step of a kind it does not know (one the new version added) to a replica that does,
+   * instead of taking it and failing it for good.
+   */
   private async claim(lane: string | undefined): Promise<Step[]> {
     const result = await this.db.query<StepRow>(
       `UPDATE outbox SET owner = $1, attempts = attempts + 1,
@@ -320,12 +325,13 @@ export class Outbox {
              AND (o.locked_until IS NULL OR o.locked_until < now())
              AND ($4::text IS NULL OR o.lane = $4)
              AND (o.platform IS NULL OR $5::text IS NULL OR o.platform = $5)
+             AND o.kind = ANY($6::text[])
              AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.lane = o.lane AND e.state = 'pending' AND e.id < o.id)
            ORDER BY o.id
            LIMIT $3
            FOR UPDATE SKIP LOCKED)
         RETURNING ${STEP_COLUMNS}`,
-      [this.owner, this.leaseMs, this.batch, lane ?? null, this.platform],
+      [this.owner, this.leaseMs, this.batch, lane ?? null, this.platform, [...this.handlers.keys()]],
     );
     return result.rows.sort((a, b) => a.id - b.id).map(toStep);
   }

@@ -240,11 +240,14 @@ export class Scheduler {
           SELECT id FROM timers
            WHERE ((state = 'pending' AND due_at <= now()) OR (state = 'running' AND locked_until < now()))
              AND (platform IS NULL OR $4::text IS NULL OR platform = $4)
+             AND kind = ANY($5::text[])
            ORDER BY due_at
            LIMIT $3
            FOR UPDATE SKIP LOCKED)
         RETURNING id, kind, key, due_at, payload, attempts`,
-      [this.owner, this.leaseMs, this.batch, this.platform],
+      // Only the kinds this process runs: in a rolling deploy, a timer of a kind the previous version
+      // does not know waits for a replica that does, instead of failing there.
+      [this.owner, this.leaseMs, this.batch, this.platform, [...this.handlers.keys()]],
     );
     return result.rows.map(toTimer).sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
   }

@@ -1,6 +1,7 @@
 // The outbox on a real Postgres: steps go once, in order per lane, across two workers; a failure the
 // platform calls temporary is retried no sooner than its Retry-After; past the retry window, or on a
-// failure no retry can fix, the step is marked failed and the give-up hook runs once.
+// failure no retry can fix, the step is marked failed and the give-up hook runs once; a step of a kind a
+// process cannot send is left to one that can.
 import { silentLogger } from '../../src/core/logger.js';
 import { PlatformError } from '../../src/core/platform-error.js';
 import { notFound } from '../../src/core/errors.js';
@@ -164,6 +165,20 @@ describe('the outbox on Postgres', () => {
     await box.deliver('l');
     expect(seen).toEqual([null, { tried: ['inc-x'] }]);
     expect(await box.resultOf('room')).toEqual({ id: 'C1' });
+  });
+
+  it('leaves a step of a kind it cannot send to a process that can (a rolling deploy: old and new replicas)', async () => {
+    const previous = outbox();
+    previous.on('post', () => Promise.resolve({ ok: true }));
+    const next = outbox({}, other);
+    next.on('post', () => Promise.resolve({ ok: true }));
+    next.on('page', () => Promise.resolve({ paged: true }));
+    await previous.enqueue(db, { kind: 'page', lane: 'page:1', payload: {}, key: 'page' });
+    expect(await previous.runDue()).toBe(0);
+    expect(await previous.deliver('page:1')).toEqual({ pending: 1, failed: [] });
+    expect(await next.stateOf('page')).toBe('pending');
+    expect(await next.runDue()).toBe(1);
+    expect(await next.resultOf('page')).toEqual({ paged: true });
   });
 
   it("says a due step it may not send is pending, without polling the store for it (another platform's step)", async () => {

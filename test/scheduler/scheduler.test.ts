@@ -38,6 +38,22 @@ describe('durable timers on Postgres', () => {
     expect((await scheduler.pending()).map((t) => t.payload)).toEqual([{ n: 2 }]);
   });
 
+  it('leaves a timer of a kind it does not run to a process that does (a rolling deploy)', async () => {
+    const previous = new Scheduler(db, silentLogger, { maxAttempts: 1 });
+    previous.on('ping', () => Promise.resolve());
+    const next = new Scheduler(db, silentLogger);
+    const fired: unknown[] = [];
+    next.on('ping', () => Promise.resolve());
+    next.on('review', (t) => {
+      fired.push(t.payload);
+      return Promise.resolve();
+    });
+    await next.schedule('review', inMs(-1000), { incident: 7 });
+    expect(await previous.runDue()).toBe(0);
+    expect(await next.runDue()).toBe(1);
+    expect(fired).toEqual([{ incident: 7 }]);
+  });
+
   it('moves and cancels timers by key', async () => {
     const scheduler = new Scheduler(db, silentLogger);
     await scheduler.schedule('reminder', inMs(1000), {}, 'incident:1:reminder');
