@@ -1,6 +1,7 @@
 // The buttons of an alert group: Acknowledge (the first click wins) and Declare incident (opens the
-// incident with the alert as title, service and impact, and links them). The group is looked up
-// again from the stored action's id, never trusted from the click.
+// incident with the alert as title, service and impact, and links them; of two clicks at the same
+// instant, on one replica or two, the first link wins and the other declaration is rolled back). The
+// group is looked up again from the stored action's id, never trusted from the click.
 import { z } from 'zod';
 import { mention, textMessage } from '../chat/message.js';
 import { defineAction, toCaller, type ActionContext, type ActionOutcome } from '../commands/handler.js';
@@ -24,6 +25,14 @@ async function groupOf(ctx: ActionContext): Promise<AlertGroup> {
 
 const say = (text: string): ActionOutcome => ({ replies: [toCaller(textMessage(text))] });
 
+/** Thrown in a declaration's transaction when another declaration linked the group first: rolls it back. */
+class DeclaredMeanwhile extends Error {}
+
+const declaredAlready = (incidentId: number | undefined): ActionOutcome =>
+  say(
+    `${incidentId === undefined ? 'An incident' : incidentRef({ id: incidentId })} was declared from this alert already.`,
+  );
+
 const acknowledge = defineAction(AlertAction.Ack, async (ctx) => {
   const group = await groupOf(ctx);
   const acked = await new AlertStore(ctx.services.db).acknowledge(group.id, ctx.caller, ctx.services.now());
@@ -36,11 +45,10 @@ const acknowledge = defineAction(AlertAction.Ack, async (ctx) => {
 const declare = defineAction(AlertAction.Declare, async (ctx) => {
   await authorizeIncident(ctx.services, ctx, { right: 'declare', command: 'incident declare (alert)' });
   const group = await groupOf(ctx);
-  if (group.incidentId !== undefined)
-    return say(`INC-${group.incidentId} was declared from this alert already.`);
+  if (group.incidentId !== undefined) return declaredAlready(group.incidentId);
   if (group.status === 'resolved') return say(`${group.title} is resolved: nothing to declare.`);
   const store = new AlertStore(ctx.services.db);
-  const replies = await declareIncident(ctx.services, {
+  const declaring = declareIncident(ctx.services, {
     severity: severityArg.parse(group.severity),
     title: group.title,
     service: group.labels.service ?? group.labels.job ?? group.labels.app,
@@ -49,7 +57,9 @@ const declare = defineAction(AlertAction.Declare, async (ctx) => {
     channel: ctx.channel,
     // In the declaration's transaction: the link and its timeline event commit with the incident.
     linked: async (incident, tx) => {
-      await new AlertStore(tx.db).linkIncident(group.id, incident.id);
+      // The row is locked until this commits: a declaration at the same instant waits here, then
+      // finds the group linked and is rolled back (no second incident, war room or page).
+      if (!(await new AlertStore(tx.db).linkIncident(group.id, incident.id))) throw new DeclaredMeanwhile();
       const source = group.sourceUrl === undefined ? '' : ` (${group.sourceUrl})`;
       await recordEvent(
         tx,
@@ -60,6 +70,11 @@ const declare = defineAction(AlertAction.Declare, async (ctx) => {
       );
     },
   });
+  const replies = await declaring.catch((error: unknown) => {
+    if (error instanceof DeclaredMeanwhile) return undefined;
+    throw error;
+  });
+  if (replies === undefined) return declaredAlready((await store.get(group.id))?.incidentId);
   const linked = await store.get(group.id);
   if (linked) await refreshAlertGroup(ctx.services, linked);
   const ref = linked?.incidentId === undefined ? 'an incident' : incidentRef({ id: linked.incidentId });

@@ -1,9 +1,12 @@
 // Alertmanager's webhook, end to end: two replicas of the bot on one Postgres store receive the same
 // notifications (as Alertmanager clusters send them); each firing group is posted once to the alerts
 // channel, with its labels, summary, source link, suggested severity and buttons; repeats update it;
-// Acknowledge and Declare incident work from it; the resolved notification marks it resolved.
+// Acknowledge and Declare incident work from it (two clicks at the same instant on the two replicas
+// declare one incident); the resolved notification marks it resolved.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { textOf, type SlackCall } from '../support/fake-slack.js';
+import { buttonOf, textOf, whereOf, type SlackCall } from '../support/fake-slack.js';
+import { eventually } from '../support/incident-harness.js';
+import { buttonClickBody, postSigned } from '../support/slack-signing.js';
 import {
   startSlackBot,
   startSlackStory,
@@ -65,6 +68,23 @@ const alertPosts = (story: SlackStory): SlackCall[] =>
   story.fake
     .callsTo('chat.postMessage')
     .filter((c) => c.params.channel === ALERTS && /FIRING|RESOLVED/.test(textOf(c)));
+
+/** Clicks `label` on `posted` (as Slack shows it now) through another replica. */
+function pressOn(bot: RunningSlackBot, story: SlackStory, posted: SlackCall, label: string, user: string) {
+  const shown = story.fake.current(posted);
+  const { channel, ts } = whereOf(posted);
+  return postSigned(
+    bot.eventsUrl,
+    buttonClickBody({
+      user,
+      channel,
+      ts,
+      actionId: buttonOf(shown, label).action_id,
+      responseUrl: story.fake.responseUrl(),
+      message: { text: shown.params.text, blocks: shown.params.blocks },
+    }),
+  );
+}
 
 /** Waits until the message, as Slack shows it now, contains `text`. */
 async function shows(story: SlackStory, posted: SlackCall, text: string): Promise<void> {
@@ -138,11 +158,38 @@ describe('Alertmanager intake', () => {
     expect(labels(story.fake.current(alertPost))).toEqual(['Declare incident']);
   });
 
-  it('declares the incident from the alert — title, service, impact — and links them', async () => {
-    expect((await story.press(alertPost, 'Declare incident', 'U0ONCALL01')).status).toBe(200);
+  it('declares the incident from the alert — title, service, impact — and links them, once of two clicks at the same instant on two replicas', async () => {
+    // The test holds the group's row until both declarations wait to link it, so they meet there.
+    const pressed = await story.db.transaction(async (tx) => {
+      await tx.query('SELECT 1 FROM alert_groups FOR UPDATE');
+      const clicks = [
+        story.press(alertPost, 'Declare incident', 'U0ONCALL01'),
+        pressOn(replica, story, alertPost, 'Declare incident', 'U0ONCALL02'),
+      ];
+      await eventually('both declarations waiting to link the group', async () => {
+        const waiting = await story.db.query<{ n: string }>(
+          "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        );
+        return Number(waiting.rows[0]?.n) >= 2;
+      });
+      return Promise.all(clicks);
+    });
+    expect(pressed.map((p) => p.status)).toEqual([200, 200]);
     // P1: a war room opens.
     await story.fake.waitFor('conversations.create', () => true, 10_000);
     await story.fake.waitFor('chat.update', (c) => textOf(c).includes('Incident: INC-'), 10_000);
+    // The other clicker is told; nothing of a second declaration is left.
+    await eventually('the second clicker told', () =>
+      [
+        ...story.fake.callsTo('chat.postEphemeral').map((c) => textOf(c)),
+        ...story.fake.responses.map((r) => JSON.stringify(r.body)),
+      ].some((t) => /INC-\d+ was declared from this alert already/.test(t)),
+    );
+    expect(story.fake.callsTo('conversations.create')).toHaveLength(1);
+    const outbox = await story.db.query(
+      "SELECT 1 FROM outbox WHERE lane LIKE 'incident:%' AND state = 'pending'",
+    );
+    expect(outbox.rows).toEqual([]);
     const incidents = await story.db.query<{
       severity: string;
       title: string;
