@@ -4,6 +4,7 @@ import type { PostedMessage } from '../chat/platform.js';
 import { ErrorCode, OpsError, forbidden, isOpsError } from '../core/errors.js';
 import { mention } from '../chat/message.js';
 import type { Services } from '../core/services.js';
+import { inTransaction } from '../core/transaction.js';
 import { findOpenIncidentInChannel } from '../incidents/incident-store.js';
 import type { Fix, Plan } from '../remediations/remediation.js';
 import type { Approval } from './approval.js';
@@ -32,8 +33,17 @@ export interface FixRequest {
 export async function requestFix(services: Services, request: FixRequest): Promise<Approval> {
   const base = { actor: request.caller, channel: request.channel, command: request.fix.command };
   const plan = await planRequest(services, request, base);
-  await refuseTwin(services, request, base);
-  const approval = await storeRequest(services, request, plan);
+  // One at a time per fix, arguments and channel: of identical requests at the same instant (two
+  // people, a double click, two replicas), the first is stored and the others find it as their twin.
+  const stored = await inTransaction(services, async (tx) => {
+    await tx.db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+      JSON.stringify([request.fix.command, request.channel, request.args ?? {}]),
+    ]);
+    const twin = await pendingTwin(tx, request);
+    return twin ? { twin } : { approval: await storeRequest(tx, request, plan) };
+  });
+  if (stored.twin) return refuseTwin(services, stored.twin, base);
+  const { approval } = stored;
   // The clock starts before the card is posted: a request whose card failed still expires.
   await services.scheduler.schedule(
     EXPIRE_KIND,
@@ -52,18 +62,21 @@ export async function requestFix(services: Services, request: FixRequest): Promi
   return { ...approval, message: posted };
 }
 
+/** The request for the same fix with the same arguments still awaiting a decision in this channel. */
+function pendingTwin(services: Services, { fix, args, channel }: FixRequest): Promise<Approval | undefined> {
+  return new ApprovalStore(services.db).pendingTwin(fix.command, args, channel, services.now());
+}
+
 /**
  * The same fix with the same arguments already awaits a decision in this channel (a double-typed
  * command, a second click on a suggestion): the caller is pointed at that card instead of a second one.
  */
 async function refuseTwin(
   services: Services,
-  { fix, args, channel }: FixRequest,
+  twin: Approval,
   base: Pick<FixAuditEntry, 'actor' | 'channel' | 'command'>,
-): Promise<void> {
+): Promise<never> {
   const now = services.now();
-  const twin = await new ApprovalStore(services.db).pendingTwin(fix.command, args, channel, now);
-  if (!twin) return;
   const minutes = Math.max(1, Math.ceil((twin.expiresAt.getTime() - now.getTime()) / 60_000));
   await auditFix(services, {
     ...base,

@@ -95,6 +95,25 @@ describe('db terminate with approval', () => {
     expect(await story.alive(pid)).toBe(true);
   });
 
+  it('posts one card for identical requests typed at the same instant; the others point at it', async () => {
+    const { pid } = await story.sleeper();
+    const posts = () => bot.chat.calls.filter((c) => c.op === 'post').length;
+    const before = posts();
+    const answers = await Promise.all(
+      ['alice', 'bob', 'alice', 'bob'].map((who) => bot.type(`db terminate ${pid}`, who)),
+    );
+    expect(posts() - before).toBe(1);
+    expect(answers.filter((a) => a.length === 0)).toHaveLength(1);
+    expect(answers.filter((a) => repliesText(a).includes('already awaiting approval'))).toHaveLength(3);
+    const pending = await db.query(
+      "SELECT id FROM approvals WHERE state = 'pending' AND command = 'db terminate' AND args::text LIKE $1",
+      [`%${pid}%`],
+    );
+    expect(pending.rows).toHaveLength(1);
+    await bot.press(bot.lastCard().reject, 'bob');
+    expect(await story.alive(pid)).toBe(true);
+  });
+
   it('refuses anyone the policy does not list as an approver, and anyone unknown', async () => {
     const { pid } = await story.sleeper();
     await bot.type(`db terminate ${pid}`, 'alice');
