@@ -186,10 +186,6 @@ describe('Alertmanager intake', () => {
       ].some((t) => /INC-\d+ was declared from this alert already/.test(t)),
     );
     expect(story.fake.callsTo('conversations.create')).toHaveLength(1);
-    const outbox = await story.db.query(
-      "SELECT 1 FROM outbox WHERE lane LIKE 'incident:%' AND state = 'pending'",
-    );
-    expect(outbox.rows).toEqual([]);
     const incidents = await story.db.query<{
       severity: string;
       title: string;
