@@ -63,11 +63,14 @@ describe('db terminate refuses what it must never kill', () => {
     const replicaStore = await story.openStore();
     const replica = await startFixHarness({ db: replicaStore, env: story.env });
     try {
-      const [pid] = (await replica.targets.postgres?.ownPids()) ?? [];
-      expect(pid).toBeDefined();
+      // Its warm connection opens in the background, on a loaded machine after the replica started.
+      const pid = await eventually(
+        'the replica to open its warm connection',
+        async () => ((await replica.targets.postgres?.ownPids()) ?? [])[0],
+      );
       // The other replica records its warm connection in the store as soon as it is open.
       await eventually('the replica to record its connection', async () =>
-        (await bot.app.services.targets.postgres?.ownPids())?.includes(pid!) ? true : undefined,
+        (await bot.app.services.targets.postgres?.ownPids())?.includes(pid) ? true : undefined,
       );
       expect(await refused(`db terminate ${pid}`)).toContain(
         `pid ${pid} is one of the bot's own connections (this replica's or another replica's)`,
