@@ -31,3 +31,16 @@ export function platformFailureOf(error: unknown): PlatformFailure | undefined {
 /** "Slack is failing (HTTP 500)": what people are told while a platform does not take our calls. */
 export const failingText = (failure: PlatformFailure): string =>
   `${failure.platform} is failing (${failure.reason})`;
+
+/** Whether an HTTP status is worth another try later: nothing answered, a timeout, throttled, a server error. */
+export const isRetryableStatus = (status: number | undefined): boolean =>
+  status === undefined || status === 408 || status === 429 || status >= 500;
+
+/** Retry-After in seconds or as an HTTP date, in milliseconds. */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (value === null || value === undefined || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}

@@ -1,7 +1,7 @@
 // PagerDuty Events API v2 (POST /v2/enqueue): trigger, acknowledge and resolve by dedup key. Every
 // call has a timeout; an unreachable API is an OpsError, a refusal a PlatformError that says whether
 // another try may succeed (pages are outbox steps: src/incidents/paging.ts).
-import { PlatformError } from '../core/platform-error.js';
+import { PlatformError, isRetryableStatus, parseRetryAfter } from '../core/platform-error.js';
 import { networkError } from './network-error.js';
 import type { PageEvent, PagerTarget } from './pager-port.js';
 
@@ -28,16 +28,16 @@ export function openPagerDuty(settings: PagerDutySettings): PagerTarget {
       throw networkError(error, what, settings.timeoutMs);
     }
     // 202 Accepted; 400 bad event, 429 too many, 5xx: the routing key never appears in the message.
-    // Too many and 5xx are worth another try (the outbox retries a page), a refused event is not.
+    // A timeout, too many and 5xx are worth another try (the outbox retries a page), a refused event is not.
     if (response.status !== 202) {
       await response.body?.cancel();
-      const retryAfter = Number(response.headers.get('retry-after'));
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
       throw new PlatformError(
         {
           platform: 'PagerDuty',
           reason: `HTTP ${response.status}`,
-          retryable: response.status === 429 || response.status >= 500,
-          ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+          retryable: isRetryableStatus(response.status),
+          ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
         },
         `${what} answered HTTP ${response.status} to the event.`,
       );

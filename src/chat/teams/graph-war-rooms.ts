@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import type { Config } from '../../config/env.js';
 import type { Logger } from '../../core/logger.js';
-import { TeamsDeliveryError, parseRetryAfter } from './teams-errors.js';
+import { parseRetryAfter } from '../../core/platform-error.js';
+import { TeamsDeliveryError } from './teams-errors.js';
 import type { WarRoomChannels } from './teams-platform.js';
 
 const CALL_TIMEOUT_MS = 10_000;

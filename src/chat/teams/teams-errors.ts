@@ -1,6 +1,7 @@
 // Bot Framework connector and Graph failures as coded errors that carry what a retrying sender needs:
 // the HTTP status and the Retry-After the service asked for. Never a token, never a stack.
 import { ErrorCode, OpsError } from '../../core/errors.js';
+import { isRetryableStatus, parseRetryAfter } from '../../core/platform-error.js';
 
 /** A Teams call that failed: `status` is the HTTP status (undefined when nothing answered). */
 export class TeamsDeliveryError extends OpsError {
@@ -17,7 +18,7 @@ export class TeamsDeliveryError extends OpsError {
 
   /** Worth trying again later: nothing answered, throttled, or a server error. */
   get retryable(): boolean {
-    return this.status === undefined || this.status === 408 || this.status === 429 || this.status >= 500;
+    return isRetryableStatus(this.status);
   }
 }
 
@@ -26,15 +27,6 @@ const HINTS: Record<number, string> = {
   403: 'The bot may not post there: add the app to the team or chat first.',
   404: 'That conversation or message is gone (deleted, or the bot was removed).',
 };
-
-/** Retry-After in seconds or as an HTTP date, in milliseconds. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
-  if (value === null || value === undefined || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
 
 interface HeaderBag {
   get(name: string): string | null | undefined;
