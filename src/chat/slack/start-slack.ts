@@ -14,6 +14,7 @@ import type { Config } from '../../config/env.js';
 import { ErrorCode, OpsError, describeError, isOpsError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import { failingText, platformFailureOf } from '../../core/platform-error.js';
+import { keepAliveFetch } from '../../http/keep-alive-fetch.js';
 import type { HttpServer } from '../../http/server.js';
 import { DeliveryLog } from '../../store/delivery-log.js';
 import { WorkQueue } from '../work-queue.js';
@@ -96,13 +97,15 @@ export interface SlackBot {
   stop(): Promise<void>;
 }
 
-/** fetch with a deadline, for what Bolt sends outside the WebClient (response_url answers). */
-const fetchWithTimeout: typeof fetch = (input, init) =>
-  fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(CALL_TIMEOUT_MS) });
+/**
+ * The Web API's and response_url's fetch: kept-alive connections and a deadline on every call (the
+ * WebClient's own timeout is therefore off: it would add an abort signal and a timer per call).
+ */
+const slackFetch = keepAliveFetch({ timeoutMs: CALL_TIMEOUT_MS });
 
 /** An ephemeral answer on an interaction's response_url, outside Bolt (see slack-request-gate.ts). */
 async function postToResponseUrl(responseUrl: string, text: string): Promise<void> {
-  const response = await fetchWithTimeout(responseUrl, {
+  const response = await slackFetch(responseUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
@@ -117,10 +120,9 @@ const UNVERIFIED = { botId: 'B0UNVERIFIED', botUserId: 'U0UNVERIFIED', tokenVeri
 function clientOptions(config: Config, log: Logger): webApi.WebClientOptions {
   return {
     slackApiUrl: config.SLACK_API_URL,
-    timeout: CALL_TIMEOUT_MS,
     retryConfig: RETRY_CONFIG,
     rejectRateLimitedCalls: false,
-    fetch: fetchWithTimeout,
+    fetch: slackFetch,
     logger: boltLogger(log, config.LOG_LEVEL),
   };
 }
