@@ -5,7 +5,7 @@ import { ActionStore } from './actions/action-store.js';
 import { approvalNoteMigration, approvalsMigration } from './approvals/approval-schema.js';
 import { approvalTimerKinds } from './approvals/index.js';
 import { alertsMigration } from './alerts/alert-schema.js';
-import { AuditLog } from './audit/audit-log.js';
+import { AUDIT_WINDOW_MS, AuditLog } from './audit/audit-log.js';
 import { ChatStep, chatStepKinds } from './chat/chat-steps.js';
 import type { ChatPlatform } from './chat/platform.js';
 import { Router } from './commands/router.js';
@@ -122,7 +122,7 @@ export function buildApp(parts: AppParts): App {
     scheduler,
     outbox: scheduler.outbox,
     actions: new ActionStore(parts.db),
-    audit: new AuditLog(parts.db, now),
+    audit: new AuditLog(parts.db, now, AUDIT_WINDOW_MS),
     templates: parts.templates,
     targets,
     work,

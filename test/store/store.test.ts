@@ -83,6 +83,28 @@ describe.each(kinds)('the store on %s', (kind) => {
     });
   });
 
+  it('writes the entries recorded within the audit window in one INSERT, each resolved once written', async () => {
+    let inserts = 0;
+    const counting: Db = {
+      ...db,
+      query: (sql, params) => {
+        if (sql.trimStart().startsWith('INSERT INTO audit_log')) inserts += 1;
+        return db.query(sql, params);
+      },
+    };
+    // A window far longer than the few turns of the event loop between the records below.
+    const audit = new AuditLog(counting, () => new Date(), 500);
+    const recorded: Array<Promise<void>> = [];
+    for (const actor of ['w1', 'w2', 'w3', 'w4']) {
+      recorded.push(audit.record({ actor, platform: 'console', event: 'command', outcome: 'ok' }));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(recorded);
+    expect(inserts).toBe(1);
+    const rows = await audit.since(new Date(0), 1000);
+    expect(rows.map((r) => r.actor).filter((a) => a.startsWith('w'))).toEqual(['w4', 'w3', 'w2', 'w1']);
+  });
+
   it('rolls a failed transaction back completely', async () => {
     const audit = new AuditLog(db);
     const before = (await audit.since(new Date(0))).length;
