@@ -22,23 +22,65 @@ CREATE INDEX request_deliveries_received ON request_deliveries (received_at);
 export const DELIVERY_MEMORY_MS = 15 * 60_000;
 /** Old rows are pruned at most this often per process (a DELETE on an indexed column). */
 const PRUNE_EVERY_MS = 60_000;
+/** The chat adapters' window: a command waits at most this long more before it runs. */
+export const DELIVERY_WINDOW_MS = 10;
+/** Keys per INSERT. */
+const MAX_BATCH = 1000;
+
+interface Waiting {
+  resolve(first: boolean): void;
+  reject(error: Error): void;
+}
 
 export class DeliveryLog {
   private lastPrune = 0;
+  /** Keys not yet written, each with who asked (the same key twice: the first asker is the first). */
+  private pending = new Map<string, Waiting[]>();
+  private flushing = false;
 
+  /** `windowMs`: how long the first key of a batch waits for others; 0 writes at the next turn. */
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,
+    private readonly windowMs = 0,
   ) {}
 
   /** True when this is the first time `key` is seen (this call recorded it); false for a repeat. */
-  async firstDelivery(key: string): Promise<boolean> {
-    const inserted = await this.db.query(
-      'INSERT INTO request_deliveries (key) VALUES ($1) ON CONFLICT (key) DO NOTHING RETURNING key',
-      [key],
-    );
-    await this.pruneNowAndThen();
-    return inserted.rowCount === 1;
+  firstDelivery(key: string): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.pending.get(key);
+      if (waiting) waiting.push({ resolve, reject });
+      else this.pending.set(key, [{ resolve, reject }]);
+      if (this.flushing) return;
+      this.flushing = true;
+      if (this.windowMs > 0) setTimeout(() => void this.flush(), this.windowMs);
+      else setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.pending.size > 0) {
+      const batch = [...this.pending].slice(0, MAX_BATCH);
+      for (const [key] of batch) this.pending.delete(key);
+      try {
+        const inserted = await this.db.query<{ key: string }>(
+          `INSERT INTO request_deliveries (key) SELECT unnest($1::text[])
+           ON CONFLICT (key) DO NOTHING RETURNING key`,
+          [batch.map(([key]) => key)],
+        );
+        const first = new Set(inserted.rows.map((row) => row.key));
+        for (const [key, [asker, ...others]] of batch) {
+          asker?.resolve(first.has(key));
+          for (const other of others) other.resolve(false);
+        }
+      } catch (error) {
+        const reason = error instanceof Error ? error : new Error(String(error));
+        for (const [, askers] of batch) for (const asker of askers) asker.reject(reason);
+      }
+    }
+    this.flushing = false;
+    // Pruning is housekeeping: a failure here is retried at the next chance, and answers no one.
+    await this.pruneNowAndThen().catch(() => undefined);
   }
 
   private async pruneNowAndThen(): Promise<void> {

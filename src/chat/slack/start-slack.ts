@@ -16,7 +16,7 @@ import type { Logger } from '../../core/logger.js';
 import { failingText, platformFailureOf } from '../../core/platform-error.js';
 import { keepAliveFetch } from '../../http/keep-alive-fetch.js';
 import type { HttpServer } from '../../http/server.js';
-import { DeliveryLog } from '../../store/delivery-log.js';
+import { DELIVERY_WINDOW_MS, DeliveryLog } from '../../store/delivery-log.js';
 import { WorkQueue } from '../work-queue.js';
 import { boltLogger } from './bolt-logger.js';
 import { toOpsError } from './slack-errors.js';
@@ -272,7 +272,7 @@ export async function startSlack(options: SlackOptions): Promise<SlackBot> {
     limit: config.OATIE_WORK_QUEUE_LIMIT,
     log: slackLog,
   });
-  const deliveries = new DeliveryLog(core.services.db);
+  const deliveries = new DeliveryLog(core.services.db, Date.now, DELIVERY_WINDOW_MS);
   http.metrics.watchOutbox(() => core.services.outbox.backlog());
   http.metrics.watchWorkQueue(() => queue.pending);
   const deps = {

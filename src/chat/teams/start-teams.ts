@@ -8,7 +8,7 @@ import type { Policy } from '../../config/policy.js';
 import { describeError } from '../../core/errors.js';
 import type { Logger } from '../../core/logger.js';
 import type { Db } from '../../store/db.js';
-import { DeliveryLog } from '../../store/delivery-log.js';
+import { DELIVERY_WINDOW_MS, DeliveryLog } from '../../store/delivery-log.js';
 import type { HttpServer } from '../../http/server.js';
 import { WorkQueue } from '../work-queue.js';
 import { TeamsBot } from './teams-bot.js';
@@ -125,7 +125,7 @@ export async function startTeams(options: TeamsOptions): Promise<TeamsAdapter> {
   });
   const core = await options.buildCore(platform);
   core.router.onCommand((observation) => http.metrics.observeCommand(observation));
-  const deliveries = new DeliveryLog(options.db);
+  const deliveries = new DeliveryLog(options.db, Date.now, DELIVERY_WINDOW_MS);
   const queue = new WorkQueue({
     concurrency: config.OATIE_WORK_CONCURRENCY,
     limit: config.OATIE_WORK_QUEUE_LIMIT,
