@@ -22,8 +22,13 @@ CREATE INDEX request_deliveries_received ON request_deliveries (received_at);
 export const DELIVERY_MEMORY_MS = 15 * 60_000;
 /** Old rows are pruned at most this often per process (a DELETE on an indexed column). */
 const PRUNE_EVERY_MS = 60_000;
-/** The chat adapters' window: a command waits at most this long more before it runs. */
-export const DELIVERY_WINDOW_MS = 10;
+/**
+ * The chat adapters' window: a command waits at most this long more before it runs, and less when
+ * FULL_BATCH keys are waiting (a busy bot, whose work queue must not hold its places for the window).
+ */
+export const DELIVERY_WINDOW_MS = 5;
+/** Keys that end the window early. */
+const FULL_BATCH = 8;
 /** Keys per INSERT. */
 const MAX_BATCH = 1000;
 
@@ -37,6 +42,8 @@ export class DeliveryLog {
   /** Keys not yet written, each with who asked (the same key twice: the first asker is the first). */
   private pending = new Map<string, Waiting[]>();
   private flushing = false;
+  /** The window's timer, while the first batch waits in it. */
+  private window: NodeJS.Timeout | undefined;
 
   /** `windowMs`: how long the first key of a batch waits for others; 0 writes at the next turn. */
   constructor(
@@ -51,14 +58,19 @@ export class DeliveryLog {
       const waiting = this.pending.get(key);
       if (waiting) waiting.push({ resolve, reject });
       else this.pending.set(key, [{ resolve, reject }]);
-      if (this.flushing) return;
-      this.flushing = true;
-      if (this.windowMs > 0) setTimeout(() => void this.flush(), this.windowMs);
-      else setImmediate(() => void this.flush());
+      if (!this.flushing) {
+        this.flushing = true;
+        if (this.windowMs > 0) this.window = setTimeout(() => void this.flush(), this.windowMs);
+        else setImmediate(() => void this.flush());
+      } else if (this.window !== undefined && this.pending.size >= FULL_BATCH) {
+        clearTimeout(this.window);
+        setImmediate(() => void this.flush());
+      }
     });
   }
 
   private async flush(): Promise<void> {
+    this.window = undefined;
     while (this.pending.size > 0) {
       const batch = [...this.pending].slice(0, MAX_BATCH);
       for (const [key] of batch) this.pending.delete(key);

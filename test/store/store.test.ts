@@ -105,6 +105,17 @@ describe.each(kinds)('the store on %s', (kind) => {
     expect(rows.map((r) => r.actor).filter((a) => a.startsWith('w'))).toEqual(['w4', 'w3', 'w2', 'w1']);
   });
 
+  it('does not keep a full batch waiting for the rest of the window (a busy bot)', async () => {
+    // A window no test would wait out: eight entries are written at once all the same.
+    const audit = new AuditLog(db, () => new Date(), 600_000);
+    const actors = ['full1', 'full2', 'full3', 'full4', 'full5', 'full6', 'full7', 'full8'];
+    await Promise.all(
+      actors.map((actor) => audit.record({ actor, platform: 'console', event: 'command', outcome: 'ok' })),
+    );
+    const rows = await audit.since(new Date(0), 1000);
+    expect(rows.filter((r) => r.actor.startsWith('full')).length).toBe(8);
+  });
+
   it('rolls a failed transaction back completely', async () => {
     const audit = new AuditLog(db);
     const before = (await audit.since(new Date(0))).length;
