@@ -3,6 +3,7 @@
 // on its way, go together in one INSERT, so a stream of commands costs a few statements, not one each.
 // `record` still resolves only once its row is written (or rejects with the store's error).
 import type { Db } from '../store/db.js';
+import { WriteWindow } from '../store/write-window.js';
 
 export interface AuditEntry {
   actor: string;
@@ -58,13 +59,18 @@ export class AuditLog {
   constructor(
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
-    private readonly windowMs = 0,
-  ) {}
+    windowMs = 0,
+  ) {
+    this.batches = new WriteWindow({
+      windowMs,
+      fullBatch: FULL_BATCH,
+      waiting: () => this.pending.length,
+      writeBatch: () => this.writeBatch(),
+    });
+  }
 
   private pending: Array<{ entry: AuditEntry; at: Date; done: (error?: Error) => void }> = [];
-  private flushing = false;
-  /** The window's timer, while the first batch waits in it. */
-  private window: NodeJS.Timeout | undefined;
+  private readonly batches: WriteWindow;
 
   record(entry: AuditEntry): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -74,31 +80,19 @@ export class AuditLog {
         at: this.now(),
         done: (error) => (error === undefined ? resolve() : reject(error)),
       });
-      if (!this.flushing) {
-        this.flushing = true;
-        // Without a window, entries recorded in the same turn of the event loop share the first INSERT.
-        if (this.windowMs > 0) this.window = setTimeout(() => void this.flush(), this.windowMs);
-        else setImmediate(() => void this.flush());
-      } else if (this.window !== undefined && this.pending.length >= FULL_BATCH) {
-        clearTimeout(this.window);
-        setImmediate(() => void this.flush());
-      }
+      this.batches.added();
     });
   }
 
-  private async flush(): Promise<void> {
-    this.window = undefined;
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, MAX_BATCH);
-      try {
-        await this.insert(batch);
-        for (const b of batch) b.done();
-      } catch (error) {
-        const reason = error instanceof Error ? error : new Error(String(error));
-        for (const b of batch) b.done(reason);
-      }
+  private async writeBatch(): Promise<void> {
+    const batch = this.pending.splice(0, MAX_BATCH);
+    try {
+      await this.insert(batch);
+      for (const b of batch) b.done();
+    } catch (error) {
+      const reason = error instanceof Error ? error : new Error(String(error));
+      for (const b of batch) b.done(reason);
     }
-    this.flushing = false;
   }
 
   private async insert(entries: ReadonlyArray<{ entry: AuditEntry; at: Date }>): Promise<void> {

@@ -2,6 +2,7 @@
 // delivered again (a replay, a proxy's or the platform's retry) is acted on once across replicas.
 // One INSERT … ON CONFLICT DO NOTHING decides: the replica whose row went in acts, the others ignore.
 import type { Db } from './db.js';
+import { WriteWindow } from './write-window.js';
 import type { Migration } from './migrations.js';
 
 export const deliveriesMigration: Migration = {
@@ -41,16 +42,21 @@ export class DeliveryLog {
   private lastPrune = 0;
   /** Keys not yet written, each with who asked (the same key twice: the first asker is the first). */
   private pending = new Map<string, Waiting[]>();
-  private flushing = false;
-  /** The window's timer, while the first batch waits in it. */
-  private window: NodeJS.Timeout | undefined;
+  private readonly batches: WriteWindow;
 
   /** `windowMs`: how long the first key of a batch waits for others; 0 writes at the next turn. */
   constructor(
     private readonly db: Db,
     private readonly now: () => number = Date.now,
-    private readonly windowMs = 0,
-  ) {}
+    windowMs = 0,
+  ) {
+    this.batches = new WriteWindow({
+      windowMs,
+      fullBatch: FULL_BATCH,
+      waiting: () => this.pending.size,
+      writeBatch: () => this.writeBatch(),
+    });
+  }
 
   /** True when this is the first time `key` is seen (this call recorded it); false for a repeat. */
   firstDelivery(key: string): Promise<boolean> {
@@ -58,40 +64,29 @@ export class DeliveryLog {
       const waiting = this.pending.get(key);
       if (waiting) waiting.push({ resolve, reject });
       else this.pending.set(key, [{ resolve, reject }]);
-      if (!this.flushing) {
-        this.flushing = true;
-        if (this.windowMs > 0) this.window = setTimeout(() => void this.flush(), this.windowMs);
-        else setImmediate(() => void this.flush());
-      } else if (this.window !== undefined && this.pending.size >= FULL_BATCH) {
-        clearTimeout(this.window);
-        setImmediate(() => void this.flush());
-      }
+      this.batches.added();
     });
   }
 
-  private async flush(): Promise<void> {
-    this.window = undefined;
-    while (this.pending.size > 0) {
-      const batch = [...this.pending].slice(0, MAX_BATCH);
-      for (const [key] of batch) this.pending.delete(key);
-      try {
-        const inserted = await this.db.query<{ key: string }>(
-          `INSERT INTO request_deliveries (key) SELECT unnest($1::text[])
-           ON CONFLICT (key) DO NOTHING RETURNING key`,
-          [batch.map(([key]) => key)],
-        );
-        const first = new Set(inserted.rows.map((row) => row.key));
-        for (const [key, [asker, ...others]] of batch) {
-          asker?.resolve(first.has(key));
-          for (const other of others) other.resolve(false);
-        }
-      } catch (error) {
-        const reason = error instanceof Error ? error : new Error(String(error));
-        for (const [, askers] of batch) for (const asker of askers) asker.reject(reason);
+  private async writeBatch(): Promise<void> {
+    const batch = [...this.pending].slice(0, MAX_BATCH);
+    for (const [key] of batch) this.pending.delete(key);
+    try {
+      const inserted = await this.db.query<{ key: string }>(
+        `INSERT INTO request_deliveries (key) SELECT unnest($1::text[])
+         ON CONFLICT (key) DO NOTHING RETURNING key`,
+        [batch.map(([key]) => key)],
+      );
+      const first = new Set(inserted.rows.map((row) => row.key));
+      for (const [key, [asker, ...others]] of batch) {
+        asker?.resolve(first.has(key));
+        for (const other of others) other.resolve(false);
       }
+    } catch (error) {
+      const reason = error instanceof Error ? error : new Error(String(error));
+      for (const [, askers] of batch) for (const asker of askers) asker.reject(reason);
     }
-    this.flushing = false;
-    // Pruning is housekeeping: a failure here is retried at the next chance, and answers no one.
+    // Pruning is housekeeping (at most once a minute): a failure is retried at the next chance.
     await this.pruneNowAndThen().catch(() => undefined);
   }
 
