@@ -13,6 +13,8 @@ export interface SlackCall {
   params: Record<string, unknown>;
   /** Whether the call carried a bot token (the token itself is never kept). */
   authorized: boolean;
+  /** Whether the arguments came as a JSON body (the WebClient sends a form). */
+  json: boolean;
   /** The HTTP status the fake answered (429 when it rate-limited the call). */
   status: number;
   /** What the fake answered (e.g. the `ts` of a posted message). */
@@ -233,6 +235,7 @@ export class FakeSlack {
       method,
       params: parseParams(raw, req.headers['content-type'] ?? ''),
       authorized,
+      json: (req.headers['content-type'] ?? '').includes('application/json'),
       status: 200,
       answer: {},
     };

@@ -1,5 +1,6 @@
 // Slack as a ChatPlatform: every port method is one or two Web API calls through Bolt's WebClient
-// (which bounds each call with a timeout and retries HTTP 429 after Retry-After).
+// (which bounds each call with a timeout and retries HTTP 429 after Retry-After). A private answer,
+// the most frequent, is tried first as one plain JSON call (web-api-first-try.ts).
 import type { types, webApi } from '@slack/bolt';
 import { BoundedMap } from '../../core/bounded-map.js';
 import { notFound } from '../../core/errors.js';
@@ -11,6 +12,7 @@ import { slackCall, slackErrorOf, toOpsError } from './slack-errors.js';
 import { renderForm, type FormOrigin } from './slack-form.js';
 import { SLACK_LIMITS } from './slack-limits.js';
 import { mrkdwn } from './slack-text.js';
+import type { WebApiFirstTry } from './web-api-first-try.js';
 
 const CHANNEL_ID = /^[CGD][A-Z0-9]{6,}$/;
 /** Only Slack user ids are looked up: other actors (the bot, a webhook) are names already. */
@@ -47,6 +49,8 @@ export class SlackPlatform implements ChatPlatform {
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
     private readonly once: webApi.WebClient = client,
+    /** How a private answer is tried first (web-api-first-try.ts); by default straight through `client`. */
+    private readonly firstTry: WebApiFirstTry = (_method, _args, viaClient) => viaClient(),
   ) {}
 
   async post(channel: string, message: Message): Promise<PostedMessage> {
@@ -77,7 +81,9 @@ export class SlackPlatform implements ChatPlatform {
   async postPrivate(channel: string, user: string, message: Message): Promise<void> {
     const { text, blocks } = renderMessage(message);
     try {
-      await this.client.chat.postEphemeral({ channel, user, text, blocks });
+      await this.firstTry('chat.postEphemeral', { channel, user, text, blocks }, () =>
+        this.client.chat.postEphemeral({ channel, user, text, blocks }),
+      );
     } catch (error) {
       const reason = slackErrorOf(error);
       if (reason === undefined || !EPHEMERAL_FALLBACK.has(reason))

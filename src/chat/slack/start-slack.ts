@@ -23,6 +23,7 @@ import { toOpsError } from './slack-errors.js';
 import { commandAck } from './slack-ack.js';
 import { PRE_ACKED, registerListeners } from './slack-listeners.js';
 import { SlackPlatform } from './slack-platform.js';
+import { webApiFirstTry } from './web-api-first-try.js';
 import {
   SLACK_BODY_LIMIT,
   deliveryKeyOf,
@@ -264,7 +265,13 @@ export async function startSlack(options: SlackOptions): Promise<SlackBot> {
   const { bolt, receiver, homeTeam } = await initBolt(config, log, token);
   const slackLog = log.child({ part: 'slack' });
   const once = new WebClient(token, { ...clientOptions(config, log), retryConfig: ONCE_RETRY_CONFIG });
-  const platform = new SlackPlatform(bolt.client, slackLog, Date.now, once);
+  const platform = new SlackPlatform(
+    bolt.client,
+    slackLog,
+    Date.now,
+    once,
+    webApiFirstTry(bolt.client, slackFetch),
+  );
   const core = await options.buildCore(platform);
   core.router.onCommand((observation) => http.metrics.observeCommand(observation));
   const queue = new WorkQueue({
