@@ -91,6 +91,39 @@ describe('keepAliveFetch', () => {
     expect(empty.body).toBeNull();
   });
 
+  it('answers a plain call (no Response built) with the status, a header and the text, on the same connections', async () => {
+    handle = (req, res) => {
+      res.writeHead(req.url === '/busy' ? 429 : 200, {
+        'retry-after': '2',
+        'content-type': 'application/json',
+      });
+      res.end('{"ok":"é"}');
+    };
+    const ok = await fetchIt.plain(`${base}/api/chat.postEphemeral`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', authorization: 'Bearer xoxb-1' },
+      body: '{"text":"é"}',
+    });
+    expect(ok).toMatchObject({ status: 200, text: '{"ok":"é"}' });
+    const busy = await fetchIt.plain(`${base}/busy`, { method: 'POST', headers: {}, body: 'x' });
+    expect(busy.status).toBe(429);
+    expect(busy.header('Retry-After')).toBe('2');
+    expect(busy.header('x-missing')).toBeUndefined();
+    expect(seen[0]?.body).toBe('{"text":"é"}');
+    expect(seen[0]?.headers).toMatchObject({ authorization: 'Bearer xoxb-1', 'content-length': '13' });
+    expect(seen[1]?.socket).toBe(seen[0]?.socket);
+  });
+
+  it('gives up on a plain call at its deadline too', async () => {
+    const quick = keepAliveFetch({ timeoutMs: 100 });
+    handle = () => undefined; // never answers
+    await expect(
+      quick.plain(`${base}/stall`, { method: 'POST', headers: {}, body: 'x' }),
+    ).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+  });
+
   it('keeps the connection alive: calls one after the other share it', async () => {
     handle = (_req, res) => res.end('ok');
     for (let i = 0; i < 3; i += 1)

@@ -106,12 +106,13 @@ const slackFetch = keepAliveFetch({ timeoutMs: CALL_TIMEOUT_MS });
 
 /** An ephemeral answer on an interaction's response_url, outside Bolt (see slack-request-gate.ts). */
 async function postToResponseUrl(responseUrl: string, text: string): Promise<void> {
-  const response = await slackFetch(responseUrl, {
+  const answer = await slackFetch.plain(responseUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
   });
-  if (!response.ok) throw new Error(`response_url answered HTTP ${response.status}`);
+  if (answer.status < 200 || answer.status > 299)
+    throw new Error(`response_url answered HTTP ${answer.status}`);
 }
 
 /** Who the bot is when Slack could not say at start-up (auth.test failed): only events from the bot itself would need it. */

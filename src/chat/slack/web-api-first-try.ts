@@ -1,5 +1,5 @@
 // The answer to a command (an ephemeral message) is the bot's most frequent Web API call. It is tried
-// first as one JSON request through the given fetch, without the WebClient's machinery per call (form
+// first as one JSON request over kept-alive HTTP, without the WebClient's machinery per call (form
 // encoding, its request queue and retry wrapper, the redaction of its debug lines, run even when debug
 // is off): at 300 commands a second, 1.56–1.66 → 1.34–1.43 ms of the main thread per command
 // (README, "Performance").
@@ -11,7 +11,7 @@
 // has passed, so that a rate-limited Slack is not asked twice for each call. Only for calls the WebClient would itself send again after a lost
 // answer (the retrying client): a call that must not happen twice never comes here.
 import { WebAPIPlatformError, type WebAPICallResult, type WebClient } from '@slack/web-api';
-import type { Fetch } from '../../http/keep-alive-fetch.js';
+import type { KeepAliveFetch } from '../../http/keep-alive-fetch.js';
 
 export type WebApiFirstTry = <R extends WebAPICallResult>(
   method: string,
@@ -31,15 +31,15 @@ function parsed(text: string): Answer | undefined {
 }
 
 /** Retry-After in seconds, as Slack sends it; 1 s when it is missing or unreadable. */
-function retryAfterMs(header: string | null): number {
+function retryAfterMs(header: string | undefined): number {
   const seconds = Number(header);
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000;
 }
 
-/** Tries `method` once over `fetch` with the client's address and token; else `viaClient()`. */
+/** Tries `method` once over `http` with the client's address and token; else `viaClient()`. */
 export function webApiFirstTry(
   client: Pick<WebClient, 'slackApiUrl' | 'token'>,
-  fetch: Fetch,
+  http: Pick<KeepAliveFetch, 'plain'>,
   now: () => number = Date.now,
 ): WebApiFirstTry {
   /** Until when Slack asked us to wait (HTTP 429): the WebClient, which waits, sends meanwhile. */
@@ -52,19 +52,16 @@ export function webApiFirstTry(
     if (client.token === undefined || now() < limitedUntil) return viaClient();
     let result: Answer | undefined;
     try {
-      const response = await fetch(`${client.slackApiUrl}${method}`, {
+      const answer = await http.plain(`${client.slackApiUrl}${method}`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json; charset=utf-8',
           authorization: `Bearer ${client.token}`,
         },
         body: JSON.stringify(args),
-        redirect: 'error',
       });
-      const text = await response.text();
-      if (response.status === 200) result = parsed(text);
-      else if (response.status === 429)
-        limitedUntil = now() + retryAfterMs(response.headers.get('retry-after'));
+      if (answer.status === 200) result = parsed(answer.text);
+      else if (answer.status === 429) limitedUntil = now() + retryAfterMs(answer.header('retry-after'));
     } catch {
       // No answer: the WebClient sends it again, as its own retries would have.
     }

@@ -12,16 +12,17 @@ import { FakeSlack } from '../../support/fake-slack.js';
 let fake: FakeSlack;
 let client: webApi.WebClient;
 let platform: SlackPlatform;
-const fetch = keepAliveFetch({ timeoutMs: 5000 });
+const http = keepAliveFetch({ timeoutMs: 5000 });
 
 beforeAll(async () => {
   fake = await FakeSlack.start();
   client = new webApi.WebClient('xoxb-test', {
     slackApiUrl: fake.url,
     retryConfig: { retries: 2, minTimeout: 10, maxTimeout: 20 },
-    fetch,
+    fetch: http,
+    logLevel: webApi.LogLevel.ERROR, // its notes on the 429s these tests provoke
   });
-  platform = new SlackPlatform(client, silentLogger, Date.now, client, webApiFirstTry(client, fetch));
+  platform = new SlackPlatform(client, silentLogger, Date.now, client, webApiFirstTry(client, http));
 });
 
 afterAll(() => fake.stop());
@@ -47,7 +48,7 @@ describe('a private answer tried first as one JSON call', () => {
   });
 
   it('turns a refusal into a platform error with its Slack reason', async () => {
-    const tryFirst = webApiFirstTry(client, fetch);
+    const tryFirst = webApiFirstTry(client, http);
     fake.failNext('chat.postEphemeral', 'missing_scope');
     await expect(
       tryFirst('chat.postEphemeral', { channel: 'C0OPS', user: 'U0A', text: 'x' }, () =>
@@ -69,7 +70,7 @@ describe('a private answer tried first as one JSON call', () => {
 
   it('after HTTP 429 leaves every call to the WebClient until Retry-After has passed', async () => {
     let clock = 1_000_000;
-    const tryFirst = webApiFirstTry(client, fetch, () => clock);
+    const tryFirst = webApiFirstTry(client, http, () => clock);
     const viaClient = jest.fn(() => Promise.resolve({ ok: true }));
     const send = (text: string) =>
       tryFirst('chat.postEphemeral', { channel: 'C0OPS', user: 'U0A', text }, viaClient);
@@ -97,7 +98,7 @@ describe('a private answer tried first as one JSON call', () => {
   });
 
   it('with no bot token goes straight to the WebClient', async () => {
-    const tokenless = webApiFirstTry({ slackApiUrl: fake.url, token: undefined }, fetch);
+    const tokenless = webApiFirstTry({ slackApiUrl: fake.url, token: undefined }, http);
     const before = fake.callsTo('chat.postEphemeral').length;
     await expect(tryVia(tokenless)).resolves.toEqual({ ok: true, via: 'client' });
     expect(fake.callsTo('chat.postEphemeral')).toHaveLength(before);
