@@ -1,15 +1,16 @@
 // The answer to a command (an ephemeral message) is the bot's most frequent Web API call. It is tried
 // first as one JSON request over kept-alive HTTP, without the WebClient's machinery per call (form
 // encoding, its request queue and retry wrapper, the redaction of its debug lines, run even when debug
-// is off): at 300 commands a second, 1.56–1.66 → 1.34–1.43 ms of the main thread per command
-// (README, "Performance").
+// is off, a Response per call): at 300 commands a second, 1.57–1.83 → 1.28–1.49 ms of the main
+// thread per command (README, "Performance").
 //
 // What Slack answers with HTTP 200 is its answer: ok, or ok: false as the WebClient's own
 // WebAPIPlatformError, so that callers read it as before. Anything else (HTTP 429 or 5xx, an answer
 // that is not JSON, no answer) hands the call to the WebClient, whose retries and rate-limit handling
 // then apply as they always did; after a 429, every call goes to the WebClient until its Retry-After
-// has passed, so that a rate-limited Slack is not asked twice for each call. Only for calls the WebClient would itself send again after a lost
-// answer (the retrying client): a call that must not happen twice never comes here.
+// has passed, so that a rate-limited Slack is not asked twice for each call. Only for calls the
+// WebClient would itself send again after a lost answer (the retrying client): a call that must not
+// happen twice never comes here.
 import { WebAPIPlatformError, type WebAPICallResult, type WebClient } from '@slack/web-api';
 import type { KeepAliveFetch } from '../../http/keep-alive-fetch.js';
 
