@@ -192,7 +192,12 @@ describe('db terminate with approval', () => {
     story.track(client);
     const [{ pid } = { pid: 0 }] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))
       .rows;
-    const firstQuery = client.query('SELECT pg_sleep(0.8)');
+    // The first query runs until the test lets it end (it waits for a lock the test holds): a
+    // query of a fixed length could end before the request is made, on a busy machine.
+    const holder = await oatie.client('lock-holder');
+    story.track(holder);
+    await holder.query('SELECT pg_advisory_lock(4242)');
+    const firstQuery = client.query('SELECT pg_advisory_lock(4242)');
     await eventually('the first query', async () =>
       (await oatie.sql("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active'", [pid])).length
         ? true
@@ -200,6 +205,7 @@ describe('db terminate with approval', () => {
     );
     await bot.type(`db terminate ${pid}`, 'alice');
     const card = bot.lastCard();
+    await holder.query('SELECT pg_advisory_unlock(4242)');
     await firstQuery;
     void client.query('SELECT pg_sleep(30)').catch(() => undefined);
     await eventually('the second query', async () =>

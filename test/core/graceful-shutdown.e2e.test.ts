@@ -60,7 +60,7 @@ describe('SIGTERM to a bot with a fix running', () => {
     await store.drop();
   });
 
-  it('stops taking requests, records the fix as interrupted and exits within 10 s', async () => {
+  it('stops taking requests, records the fix as interrupted and exits on its own, before its deadline', async () => {
     const bot = startBot({
       ...kube.env(),
       LOG_LEVEL: 'info',
@@ -93,14 +93,17 @@ describe('SIGTERM to a bot with a fix running', () => {
     // The patch went out: the fix is running, watching a rollout that will not finish.
     await until('the restart patch', () => kube.requests.some((r) => r.method === 'PATCH'));
 
-    const signalled = performance.now();
     bot.child.kill('SIGTERM');
     await until('the shutdown to start', () => bot.stderr().includes('shutting down'));
     // No new request is taken.
     await expect(fetch(events.replace('/slack/events', '/livez'))).rejects.toThrow();
+    // Exit 0 is the stop steps finishing: the bot's own 10-s deadline exits with 1 and says so. No
+    // wall-clock bound here: on a loaded machine the process's start and exit take what they take.
     const run = await bot.exited;
-    const seconds = (performance.now() - signalled) / 1000;
-    expect({ code: run.code, withinTenSeconds: seconds < 10 }).toEqual({ code: 0, withinTenSeconds: true });
+    expect({ code: run.code, forced: run.stderr.includes('shutdown took too long') }).toEqual({
+      code: 0,
+      forced: false,
+    });
     expect(run.stderr).toContain('fix interrupted by shutdown');
 
     const db = new pg.Client({ connectionString: store.url });

@@ -103,7 +103,9 @@ describe('every command of the catalog in Slack', () => {
     }
   });
 
-  it('acks each within 3 seconds, and each answer reaches Slack (none "not available yet")', async () => {
+  // How fast the acks are is the bench's (npm run bench ack); that an ack never waits for the work is
+  // test/http/front-door.test.ts's. Here: every command is taken, and every one is answered.
+  it('acks each, and each answer reaches Slack (none "not available yet")', async () => {
     const places = commandNames.map((_, i) => placeOf(i));
     for (const [i, name] of commandNames.entries()) {
       const place = places[i]!;
@@ -117,11 +119,7 @@ describe('every command of the catalog in Slack', () => {
         response_url: responseUrl,
       });
       const ack = await postSigned(story.slack.eventsUrl, body);
-      expect({ name, status: ack.status, inTime: ack.ms < 3000 }).toEqual({
-        name,
-        status: 200,
-        inTime: true,
-      });
+      expect({ name, status: ack.status }).toEqual({ name, status: 200 });
     }
     const deadline = Date.now() + 10_000;
     let silent = commandNames.filter((_, i) => answersTo(places[i]!).length === 0);
