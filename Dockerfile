@@ -8,6 +8,10 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
 COPY src ./src
+# The build starts the bot once to write its code caches into dist/ (the image's dist/ is read-only to
+# the bot), so the policy and the templates it reads at start-up are needed here too.
+COPY templates ./templates
+COPY manifests/kubernetes/policy.yaml ./manifests/kubernetes/policy.yaml
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20.20.2-bookworm-slim

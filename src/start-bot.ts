@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { chatAdapters, readConfig } from './config/env.js';
 import { describeConfig } from './config/print-config.js';
 import { describeError } from './core/errors.js';
+import { provideImporter } from './core/import-library.js';
 import { createLogger } from './core/logger.js';
 import { maskProcessOutput } from './core/masked-output.js';
 import { ROOT } from './core/root.js';
@@ -24,7 +25,18 @@ function stop(code: number, message: string): never {
   process.exit(code);
 }
 
-async function main(): Promise<void> {
+/** What the entry point (src/main.ts) gives the start, and hears of it. */
+export interface StartHooks {
+  /** The entry point's import(), for the libraries outside the bundle (see core/import-library.ts). */
+  importLibrary?: (specifier: string) => Promise<unknown>;
+  /** How the bundle's code cache was found (said in the ready line), when the bot runs from its bundle. */
+  codeCache?: string;
+  /** Once the bot is ready (and V8's flags are those of start-up again): the code cache is saved here. */
+  onReady?: () => void;
+}
+
+async function main(hooks: StartHooks): Promise<void> {
+  const mainStarted = performance.now();
   maskProcessOutput((message) => stop(1, message));
   const configResult = readConfig(process.env);
   if (!configResult.ok) {
@@ -99,12 +111,22 @@ async function main(): Promise<void> {
 
   const parts = { config, policy: policyResult.policy, log, db, templates, targets };
   const ready = (fields: object) => {
+    const now = performance.now();
     log.info(
-      // Since the process started (performance's time origin), module loading included.
-      { ms: Math.round(performance.now()), store: describeStore(storeSettings), ...fields },
+      {
+        // Since the process started (performance's time origin): node, and every module loaded.
+        ms: Math.round(now),
+        // Since main() began: the store, the policy, the templates, the chat adapter, and the modules
+        // loaded on the way (app, adapters); the modules of start-up itself (config, logger) are before.
+        mainMs: Math.round(now - mainStarted),
+        store: describeStore(storeSettings),
+        codeCache: hooks.codeCache,
+        ...fields,
+      },
       'ready',
     );
     tuneForService();
+    hooks.onReady?.();
   };
 
   const adapters = chatAdapters(config);
@@ -199,4 +221,8 @@ async function main(): Promise<void> {
   await db.close();
 }
 
-main().catch((error: unknown) => stop(1, describeError(error)));
+/** Starts the bot (called by src/main.ts, which has tuned V8 first); a failure stops the process. */
+export function startBot(hooks: StartHooks = {}): void {
+  if (hooks.importLibrary) provideImporter(hooks.importLibrary);
+  main(hooks).catch((error: unknown) => stop(1, describeError(error)));
+}

@@ -13,20 +13,29 @@ import { setFlagsFromString } from 'node:v8';
 export const WASM_BASELINE_ONLY = '--liftoff-only';
 
 /**
- * Before the modules load:
+ * Before anything loads:
  * - the young generation does not grow: V8 lets it grow to 32 MiB (two 16 MiB semi-spaces) once
  *   allocation is brisk, as while the modules load, and keeps it for good, though a chat bot's requests
  *   each allocate a few kilobytes. At 1 MiB it costs more frequent, shorter scavenges;
- * - `--optimize-for-size` while starting, on the Postgres store: the heap grows in small steps while
- *   the modules load, so the bot settles about 10 MiB smaller at idle. Not with the embedded store,
- *   whose process is measured against 250 MB, not 120–150: there the flag's extra collections cost
- *   about 90 ms of the start (ready 1029 → 937 ms, median of 21, from an existing data directory);
  * - WebAssembly on the baseline compiler only (WASM_BASELINE_ONLY).
+ * Returns the flags set: V8 takes a code cache only with the flags it was made with, so these are
+ * part of its key (src/core/code-cache.ts).
  */
-export function tuneForStartUp(store: { embedded: boolean }): void {
+export function tuneForStartUp(): string[] {
   const flags = ['--semi-space-growth-factor=1', WASM_BASELINE_ONLY];
-  if (!store.embedded) flags.push('--optimize-for-size');
   for (const flag of flags) setFlagsFromString(flag);
+  return flags;
+}
+
+/**
+ * While the modules load, on the Postgres store: `--optimize-for-size`, so that the heap grows in small
+ * steps and the bot settles about 10 MiB smaller at idle. Not with the embedded store, whose process is
+ * measured against 250 MB, not 120–150: there the flag's extra collections cost about 90 ms of the
+ * start (ready 1029 → 937 ms, median of 21, from an existing data directory). Set after the bundle is
+ * compiled, so that one code cache serves both stores.
+ */
+export function tuneForLoading(store: { embedded: boolean }): void {
+  if (!store.embedded) setFlagsFromString('--optimize-for-size');
 }
 
 /**
@@ -34,5 +43,6 @@ export function tuneForStartUp(store: { embedded: boolean }): void {
  * collections paused the front door's thread, and acks at 2,000 a second took up to 0.5–1 s (p99).
  */
 export function tuneForService(): void {
+  // Also the flags of start-up again, as the code cache was made with them (saved after this).
   setFlagsFromString('--no-optimize-for-size');
 }

@@ -9,6 +9,7 @@ import { maskSecrets } from '../core/secrets.js';
 import type { ErrorBreakdown, LogSearchTarget } from './log-search-port.js';
 import { baseUrl } from './http-call.js';
 import { networkError, seconds, statusError } from './network-error.js';
+import { importLibrary } from '../core/import-library.js';
 
 type ElasticErrors = (typeof import('@elastic/elasticsearch'))['errors'];
 
@@ -45,15 +46,17 @@ export class ElasticsearchLogs implements LogSearchTarget {
   }
 
   private load(): Promise<{ client: Client; errors: ElasticErrors }> {
-    this.client ??= import('@elastic/elasticsearch').then((es) => ({
-      // Credentials written in the URL are used by the client, never shown (description has the host only).
-      client: new es.Client({
-        node: this.settings.url,
-        requestTimeout: this.settings.timeoutMs,
-        maxRetries: 0,
+    this.client ??= importLibrary<typeof import('@elastic/elasticsearch')>('@elastic/elasticsearch').then(
+      (es) => ({
+        // Credentials written in the URL are used by the client, never shown (description has the host only).
+        client: new es.Client({
+          node: this.settings.url,
+          requestTimeout: this.settings.timeoutMs,
+          maxRetries: 0,
+        }),
+        errors: es.errors,
       }),
-      errors: es.errors,
-    }));
+    );
     return this.client;
   }
 

@@ -1,13 +1,18 @@
 // Where the Kubernetes adapter connects and how: the kubeconfig (or in-cluster service account),
 // and the client configuration that bounds every request with a timeout.
 import { delimiter } from 'node:path';
-import {
-  KubeConfig,
-  ServerConfiguration,
-  createConfiguration,
-  type Configuration,
-  type Middleware,
-} from '@kubernetes/client-node';
+import type { Configuration, KubeConfig, Middleware } from '@kubernetes/client-node';
+import { importLibrary } from '../core/import-library.js';
+
+/**
+ * The client library, loaded when a cluster is configured (it weighs some 80 MB). An ES module only,
+ * which the bundled bot (CommonJS, src/core/code-cache.ts) cannot require(): see importLibrary.
+ */
+export type KubeLibrary = typeof import('@kubernetes/client-node');
+
+export function loadKubeLibrary(): Promise<KubeLibrary> {
+  return importLibrary<KubeLibrary>('@kubernetes/client-node');
+}
 
 export interface KubeSettings {
   inCluster: boolean;
@@ -18,8 +23,8 @@ export interface KubeSettings {
 }
 
 /** Loads the kubeconfig; throws an Error naming the setting when it cannot be read. */
-export function loadKubeConfig(settings: KubeSettings): KubeConfig {
-  const kc = new KubeConfig();
+export function loadKubeConfig(k8s: KubeLibrary, settings: KubeSettings): KubeConfig {
+  const kc = new k8s.KubeConfig();
   try {
     if (settings.inCluster) {
       kc.loadFromCluster();
@@ -27,7 +32,7 @@ export function loadKubeConfig(settings: KubeSettings): KubeConfig {
       const files = (settings.kubeconfig ?? '').split(delimiter).filter((f) => f !== '');
       files.forEach((file, index) => {
         if (index === 0) return kc.loadFromFile(file);
-        const more = new KubeConfig();
+        const more = new k8s.KubeConfig();
         more.loadFromFile(file);
         kc.mergeConfig(more);
       });
@@ -58,9 +63,9 @@ function timeoutMiddleware(timeoutMs: number): Middleware {
 
 /** What KubeConfig.makeApiClient builds, plus the timeout middleware on every request (client-node
  * 1.x has no timeout option of its own). */
-export function apiConfiguration(kc: KubeConfig, timeoutMs: number): Configuration {
-  return createConfiguration({
-    baseServer: new ServerConfiguration(kc.getCurrentCluster()?.server ?? '', {}),
+export function apiConfiguration(k8s: KubeLibrary, kc: KubeConfig, timeoutMs: number): Configuration {
+  return k8s.createConfiguration({
+    baseServer: new k8s.ServerConfiguration(kc.getCurrentCluster()?.server ?? '', {}),
     authMethods: { default: kc },
     promiseMiddleware: [timeoutMiddleware(timeoutMs)],
   });

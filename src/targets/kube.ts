@@ -1,20 +1,23 @@
 // The Kubernetes adapter (@kubernetes/client-node 1.4): kubeconfig or in-cluster configuration,
 // every request bounded by an AbortSignal timeout, answers turned into the port's plain data.
 import { z } from 'zod';
-import {
-  ApiException,
+import type {
   AppsV1Api,
   CoreV1Api,
   CustomObjectsApi,
-  type KubeConfig,
+  KubeConfig,
   NetworkingV1Api,
-  PatchStrategy,
   VersionApi,
-  setHeaderOptions,
 } from '@kubernetes/client-node';
 import { ErrorCode, OpsError } from '../core/errors.js';
 import { parseAnswer } from './http-call.js';
-import { apiConfiguration, loadKubeConfig, type KubeSettings } from './kube-config.js';
+import {
+  apiConfiguration,
+  loadKubeConfig,
+  loadKubeLibrary,
+  type KubeLibrary,
+  type KubeSettings,
+} from './kube-config.js';
 import { toDeployment, toEvent, toNetworkPolicy, toNode, toPod } from './kube-convert.js';
 import type {
   DeploymentPatchStrategy,
@@ -31,11 +34,6 @@ import type {
 } from './kube-port.js';
 import { checkName, involvedObjectSelector, labelSelectorString } from './kube-selector.js';
 import { networkError, statusError } from './network-error.js';
-
-const PATCH_TYPES: Record<DeploymentPatchStrategy, string> = {
-  'strategic-merge': PatchStrategy.StrategicMergePatch,
-  merge: PatchStrategy.MergePatch,
-};
 
 const quantity = z.union([z.string(), z.number()]).transform(String);
 const podMetricsList = z.object({
@@ -68,6 +66,7 @@ export class KubeApiTarget implements KubeTarget {
   private readonly version: VersionApi;
 
   constructor(
+    private readonly k8s: KubeLibrary,
     kc: KubeConfig,
     private readonly settings: KubeSettings,
   ) {
@@ -76,12 +75,12 @@ export class KubeApiTarget implements KubeTarget {
     this.namespace = settings.namespace;
     this.description = `${host} (namespace ${settings.namespace})`;
     this.what = `The Kubernetes API at ${host}`;
-    const config = apiConfiguration(kc, settings.timeoutMs);
-    this.core = new CoreV1Api(config);
-    this.apps = new AppsV1Api(config);
-    this.networking = new NetworkingV1Api(config);
-    this.custom = new CustomObjectsApi(config);
-    this.version = new VersionApi(config);
+    const config = apiConfiguration(k8s, kc, settings.timeoutMs);
+    this.core = new k8s.CoreV1Api(config);
+    this.apps = new k8s.AppsV1Api(config);
+    this.networking = new k8s.NetworkingV1Api(config);
+    this.custom = new k8s.CustomObjectsApi(config);
+    this.version = new k8s.VersionApi(config);
   }
 
   async ping(): Promise<{ latencyMs: number; version: string }> {
@@ -142,10 +141,15 @@ export class KubeApiTarget implements KubeTarget {
       body: patch,
     };
     // The generated client picks json-patch by default; the Content-Type header decides the merge.
+    const { PatchStrategy, setHeaderOptions } = this.k8s;
+    const patchTypes: Record<DeploymentPatchStrategy, string> = {
+      'strategic-merge': PatchStrategy.StrategicMergePatch,
+      merge: PatchStrategy.MergePatch,
+    };
     const deployment = await this.call(() =>
       this.apps.patchNamespacedDeployment(
         params,
-        setHeaderOptions('Content-Type', PATCH_TYPES[options.strategy]),
+        setHeaderOptions('Content-Type', patchTypes[options.strategy]),
       ),
     );
     return toDeployment(deployment);
@@ -222,7 +226,7 @@ export class KubeApiTarget implements KubeTarget {
     try {
       return await request();
     } catch (error) {
-      if (error instanceof ApiException && error.code === 404) return undefined;
+      if (error instanceof this.k8s.ApiException && error.code === 404) return undefined;
       throw this.toOpsError(error);
     }
   }
@@ -231,7 +235,7 @@ export class KubeApiTarget implements KubeTarget {
     try {
       return await request();
     } catch (error) {
-      if (error instanceof ApiException && (error.code === 404 || error.code === 503)) {
+      if (error instanceof this.k8s.ApiException && (error.code === 404 || error.code === 503)) {
         throw new OpsError(
           ErrorCode.NotAvailable,
           `${this.what} has no metrics API (metrics.k8s.io answered ${error.code}): is metrics-server installed?`,
@@ -243,7 +247,7 @@ export class KubeApiTarget implements KubeTarget {
 
   // ApiException's message carries the whole response body and headers: never shown, only its code.
   private toOpsError(error: unknown): OpsError {
-    if (error instanceof ApiException) {
+    if (error instanceof this.k8s.ApiException) {
       return statusError(
         error.code,
         this.what,
@@ -254,8 +258,10 @@ export class KubeApiTarget implements KubeTarget {
   }
 }
 
-export { loadKubeConfig, type KubeSettings } from './kube-config.js';
+export type { KubeSettings } from './kube-config.js';
 
-export function openKubeTarget(settings: KubeSettings): KubeTarget {
-  return new KubeApiTarget(loadKubeConfig(settings), settings);
+/** Loads the client library and the kubeconfig; rejects with the reason when the kubeconfig cannot be read. */
+export async function openKubeTarget(settings: KubeSettings): Promise<KubeTarget> {
+  const k8s = await loadKubeLibrary();
+  return new KubeApiTarget(k8s, loadKubeConfig(k8s, settings), settings);
 }

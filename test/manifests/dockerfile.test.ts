@@ -64,6 +64,27 @@ describe('the Dockerfile', () => {
     expect(checks[0]?.args).toMatch(/--timeout=\d+s/);
   });
 
+  it('builds where the bot can start (its code caches are written then) and runs it as npm start does', async () => {
+    // scripts/build.mjs starts the built bot to write the code caches of `npm start`'s Node flags; the
+    // image has them only if its CMD runs node with those flags, and if the build stage can start it.
+    const all = await instructions();
+    const build = all.findIndex((i) => i.name === 'RUN' && i.args.includes('npm run build'));
+    const copiedBefore = all
+      .slice(0, build)
+      .filter((i) => i.name === 'COPY')
+      .map((i) => i.args);
+    expect(copiedBefore).toEqual(
+      expect.arrayContaining([
+        'templates ./templates',
+        'manifests/kubernetes/policy.yaml ./manifests/kubernetes/policy.yaml',
+      ]),
+    );
+    const pkg = JSON.parse(await readFile(`${ROOT}/package.json`, 'utf8')) as { scripts: { start: string } };
+    const startFlags = /\bnode ((?:--\S+ )*)/.exec(pkg.scripts.start)?.[1]?.trim().split(' ') ?? [];
+    const cmd = JSON.parse(all.filter((i) => i.name === 'CMD').at(-1)?.args ?? '[]') as string[];
+    expect(cmd).toEqual(['node', ...startFlags, 'dist/main.js']);
+  });
+
   it('copies the default policy and templates the compiled bot reads', async () => {
     const copies = (await instructions()).filter((i) => i.name === 'COPY').map((i) => i.args);
     expect(copies).toEqual(

@@ -43,9 +43,8 @@ function watch(child: ChildProcessWithoutNullStreams): RunningBot {
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
-/** node's arguments that start the bot: the run's bundle, else src/main.ts with tsx's loader. */
-function botArgs(): string[] {
-  const bundle = process.env.OATIE_TEST_BOT;
+/** node's arguments that start the bot: `bundle` (the run's, by default), else src/main.ts with tsx's loader. */
+function botArgs(bundle = process.env.OATIE_TEST_BOT): string[] {
   return bundle === undefined ? ['--import', 'tsx', 'src/main.ts'] : [bundle];
 }
 
@@ -54,9 +53,15 @@ export function startBot(env: Record<string, string>): RunningBot {
   return watch(spawn(process.execPath, botArgs(), { cwd: ROOT, env: botEnv(env) }));
 }
 
-/** Runs the bot with `env`, writes `input`, and waits for the exit. */
-export function runBot(input: string, env: Record<string, string>, timeoutMs = 240_000): Promise<BotRun> {
-  return runToExit(spawn(process.execPath, botArgs(), { cwd: ROOT, env: botEnv(env) }), input, timeoutMs);
+/** Runs the bot with `env` (from `bundle`, a dist/main.js, if given), writes `input`, and waits for the exit. */
+export function runBot(
+  input: string,
+  env: Record<string, string>,
+  timeoutMs = 240_000,
+  bundle?: string,
+): Promise<BotRun> {
+  const args = botArgs(bundle);
+  return runToExit(spawn(process.execPath, args, { cwd: ROOT, env: botEnv(env) }), input, timeoutMs);
 }
 
 /** Runs one of the project's scripts with tsx (`src/demo/seed.ts` …), writes `input`, waits for the exit. */

@@ -43,7 +43,7 @@ beforeAll(async () => {
     endpoints: [endpoints({ name: 'postgres', ready: ['10.0.0.5'] })],
     logs: { 'report-service-1': ['started'] },
   });
-  kube = openKubeTarget({
+  kube = await openKubeTarget({
     inCluster: false,
     kubeconfig: fake.kubeconfig,
     namespace: 'oatie',

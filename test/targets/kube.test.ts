@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ErrorCode } from '../../src/core/errors.js';
-import { loadKubeConfig, openKubeTarget } from '../../src/targets/kube.js';
+import { openKubeTarget } from '../../src/targets/kube.js';
 import type { KubeTarget } from '../../src/targets/targets.js';
 import { failure } from '../support/call-failure.js';
 import { FakeKube, writeKubeconfig } from '../support/fake-kube.js';
@@ -49,7 +49,7 @@ beforeAll(async () => {
       event({ pod: 'auth-service-7d9f8c6b5-zzz99', reason: 'Pulled', message: 'Container image pulled' }),
     ],
   });
-  kube = openKubeTarget(settings(fake.kubeconfig));
+  kube = await openKubeTarget(settings(fake.kubeconfig));
   dir = await mkdtemp(join(tmpdir(), 'kube-test-'));
 });
 
@@ -171,7 +171,7 @@ describe('patching a deployment', () => {
 
 describe('failures', () => {
   test('a closed port is "refused", at once', async () => {
-    const target = openKubeTarget(
+    const target = await openKubeTarget(
       settings(await writeKubeconfig(`http://127.0.0.1:${await closedPort()}`, dir)),
     );
     const error = await failure(() => target.listPods());
@@ -212,8 +212,8 @@ describe('failures', () => {
     expect(error.message).toContain('is metrics-server installed?');
   });
 
-  test('a kubeconfig that cannot be read is named at start-up', () => {
-    expect(() => loadKubeConfig(settings(join(dir, 'missing.yaml')))).toThrow(
+  test('a kubeconfig that cannot be read is named at start-up', async () => {
+    await expect(openKubeTarget(settings(join(dir, 'missing.yaml')))).rejects.toThrow(
       /cannot load the Kubernetes configuration from KUBECONFIG/,
     );
   });
