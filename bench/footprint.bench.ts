@@ -26,8 +26,17 @@ async function idleRss(command: string, args: string[], env: Record<string, stri
   }
 }
 
+interface ConsoleRun {
+  /** The bot's own start-up time, from main() to ready (its log's `mainMs`): the issue's measure. */
+  mainMs: number;
+  /** From the process's start to ready (its log's `ms`): node and every module loaded included. */
+  readyMs: number;
+  spawnToReadyMs: number;
+  wholeMs: number;
+}
+
 /** `npm start` in the terminal with nothing typed: ms to ready (the bot's own log), to ready and to exit (from spawn). */
-function consoleRun(dataDir: string): Promise<{ readyMs: number; spawnToReadyMs: number; wholeMs: number }> {
+function consoleRun(dataDir: string): Promise<ConsoleRun> {
   const started = performance.now();
   const child = spawn('npm', ['start'], {
     cwd: ROOT,
@@ -51,8 +60,13 @@ function consoleRun(dataDir: string): Promise<{ readyMs: number; spawnToReadyMs:
     child.on('exit', (code) => {
       const line = stderr.split('\n').find((l) => l.includes('"msg":"ready"'));
       if (code !== 0 || !line) return reject(new Error(`npm start exited ${code}:\n${stderr}`));
-      const readyMs = (JSON.parse(line) as { ms: number }).ms;
-      resolve({ readyMs, spawnToReadyMs, wholeMs: performance.now() - started });
+      const logged = JSON.parse(line) as { ms: number; mainMs: number };
+      resolve({
+        mainMs: logged.mainMs,
+        readyMs: logged.ms,
+        spawnToReadyMs,
+        wholeMs: performance.now() - started,
+      });
     });
   });
 }
@@ -84,15 +98,15 @@ export async function run(): Promise<Result[]> {
       OATIE_DATA_DIR: embeddedDir,
     });
 
-    const fresh: Array<Awaited<ReturnType<typeof consoleRun>>> = [];
-    const again: Array<Awaited<ReturnType<typeof consoleRun>>> = [];
+    const fresh: ConsoleRun[] = [];
+    const again: ConsoleRun[] = [];
     for (let i = 0; i < RUNS; i += 1) {
       const dir = await mkdtemp(join(tmpdir(), 'oatie-bench-'));
       dirs.push(dir);
       fresh.push(await consoleRun(dir));
       again.push(await consoleRun(dir));
     }
-    const m = (runs: typeof fresh, key: keyof (typeof fresh)[number]) => median(runs.map((r) => r[key]));
+    const m = (runs: ConsoleRun[], key: keyof ConsoleRun) => median(runs.map((r) => r[key]));
     return [
       {
         id: 'memory.postgres',
@@ -113,10 +127,12 @@ export async function run(): Promise<Result[]> {
       },
       {
         id: 'startup',
-        figure: `\`npm start\` to ready, new / existing data directory (median of ${RUNS}; from the process's start, then from spawn)`,
-        value: `${m(fresh, 'readyMs')} / ${m(again, 'readyMs')} ms (from spawn ${m(fresh, 'spawnToReadyMs').toFixed(0)} / ${m(again, 'spawnToReadyMs').toFixed(0)} ms)`,
+        // The issue's figure is the bot's own log of its start-up, which counted from main() when the
+        // issue was filed (all modules were loaded before main() then; now some load within it).
+        figure: `\`npm start\` to ready, new / existing data directory (median of ${RUNS}; the bot's own start-up time, from main(); then from the process's start and from spawn)`,
+        value: `${m(fresh, 'mainMs')} / ${m(again, 'mainMs')} ms (from the process's start ${m(fresh, 'readyMs')} / ${m(again, 'readyMs')} ms, from spawn ${m(fresh, 'spawnToReadyMs').toFixed(0)} / ${m(again, 'spawnToReadyMs').toFixed(0)} ms)`,
         goal: '≤ 1500 / ≤ 500 ms',
-        holds: m(fresh, 'readyMs') <= 1500 && m(again, 'readyMs') <= 500,
+        holds: m(fresh, 'mainMs') <= 1500 && m(again, 'mainMs') <= 500,
         data: { fresh, again },
       },
       {
