@@ -1,7 +1,7 @@
 // The built bot's code cache (src/core/code-cache.ts), on copies of the run's bundle: the first start
 // writes it, the next reads it, and a cache that does not fit is made again; the libraries kept outside
 // the bundle still load from a start that read one (Node 20 loses a cached script's own import()); a
-// bundle whose folder cannot be written starts all the same.
+// start whose cache cannot be read or written (as in the image) goes on without one.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -72,7 +72,6 @@ describe('the code cache of the built bot', () => {
       code: 0,
       cache: 'rejected',
     });
-    expect(readyOf(await start(dir)).codeCache).toBe('used');
 
     const withFlag = await start(dir, { NODE_OPTIONS: '--max-semi-space-size=2' });
     expect(readyOf(withFlag).codeCache).toBe('none');
@@ -87,11 +86,8 @@ describe('the code cache of the built bot', () => {
     const [file = ''] = await cachesIn(dir);
     await rm(join(dir, file));
     await mkdir(join(dir, file, 'in-the-way'), { recursive: true });
-    const runs = [await start(dir), await start(dir)];
-    expect(runs.map((r) => ({ code: r.code, cache: readyOf(r).codeCache }))).toEqual([
-      { code: 0, cache: 'none' },
-      { code: 0, cache: 'none' },
-    ]);
+    const run = await start(dir);
+    expect({ code: run.code, cache: readyOf(run).codeCache }).toEqual({ code: 0, cache: 'none' });
     // Nothing half-written is left behind.
     expect((await readdir(dir)).filter((f) => f.includes('.cache.'))).toEqual([]);
   });
