@@ -23,8 +23,8 @@ declare const WebAssembly: {
   Memory: new (descriptor: { initial: number; maximum: number }) => { buffer: ArrayBuffer };
 };
 
-/** Below glibc's threshold for separately mapped blocks (128 KiB). */
-const READ_PIECE = 64 * 1024;
+/** Below the length from which Node keeps a decoded text outside V8's heap (about 1 MB). */
+const TEXT_PIECE = 64 * 1024;
 
 export interface CompiledBundle {
   /** The cache of this start: read and used, none there yet, or there but rejected by V8 (made again). */
@@ -49,53 +49,52 @@ export function cacheFile(bundle: string, bundleId: string, flags: readonly stri
 }
 
 /**
- * The cache's bytes, or undefined without one, in memory that V8 maps for WebAssembly rather than in
- * a Buffer: a Buffer this large comes from glibc's malloc, and freeing it made glibc keep about 5 MB
- * more of the process's later allocations (see readText). This memory goes back to the system once
- * the cache is read.
+ * A whole file, in memory that V8 maps for WebAssembly rather than in a Buffer. The bundle (3.4 MB)
+ * and its cache (1.4 MB) are read once each at start; a Buffer that large comes from glibc's malloc,
+ * and freeing it made glibc keep 5–12 MB more of the process's later allocations (its threshold for
+ * separately mapped blocks rises to the size of the largest one freed). This memory goes back to the
+ * system once it is no longer referenced.
  */
-function readIfThere(file: string): Uint8Array | undefined {
-  let fd: number | undefined;
+function readOutsideMalloc(file: string): Uint8Array {
+  const fd = openSync(file, 'r');
   try {
-    fd = openSync(file, 'r');
     const size = fstatSync(fd).size;
     const pages = Math.max(1, Math.ceil(size / 65_536));
     const bytes = new Uint8Array(new WebAssembly.Memory({ initial: pages, maximum: pages }).buffer, 0, size);
     let read = 0;
-    for (let n = -1; read < size && n !== 0; read += n)
-      n = readSync(fd, bytes, read, Math.min(READ_PIECE, size - read), read);
-    return read === size ? bytes : undefined;
-  } catch {
-    // None there yet, or not a file that can be read: the start compiles the bundle as without one.
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
-
-/**
- * The bundle's text (ASCII: esbuild escapes the rest), read a piece at a time: reading it whole took
- * a 3 MB block of native memory for a moment, after which glibc kept ~12 MB of the process's later
- * allocations instead of giving them back (its threshold for separately mapped blocks rises to the
- * size of the largest one freed).
- */
-function readText(file: string): string {
-  const fd = openSync(file, 'r');
-  try {
-    const piece = Buffer.allocUnsafeSlow(READ_PIECE);
-    const parts: string[] = [];
-    for (let n = readSync(fd, piece); n > 0; n = readSync(fd, piece))
-      parts.push(piece.toString('latin1', 0, n));
-    return parts.join('');
+    for (let n = -1; read < size && n !== 0; read += n) n = readSync(fd, bytes, read, size - read, read);
+    if (read !== size) throw new Error(`${file} changed while it was read`);
+    return bytes;
   } finally {
     closeSync(fd);
   }
 }
 
+/** The cache's bytes; undefined when there is none, or it cannot be read (the start compiles without one). */
+function readCache(file: string): Uint8Array | undefined {
+  try {
+    return readOutsideMalloc(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The bundle's text: ASCII (esbuild escapes the rest), decoded as latin1 in pieces of 64 KiB. Node
+ * decodes a longer text into memory of its own outside V8's heap, from malloc again.
+ */
+function asText(bytes: Uint8Array): string {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parts: string[] = [];
+  for (let at = 0; at < buffer.length; at += TEXT_PIECE)
+    parts.push(buffer.toString('latin1', at, at + TEXT_PIECE));
+  return parts.join('');
+}
+
 /** Compiles the CommonJS bundle at `bundle` (an absolute path), with its code cache at `cache` if there is one. */
 export function compileBundle(bundle: string, cache: string): CompiledBundle {
-  const source = readText(bundle);
-  const cacheBytes = readIfThere(cache);
+  const source = asText(readOutsideMalloc(bundle));
+  const cacheBytes = readCache(cache);
   // The bundle runs as a CommonJS module would: Node's own wrapper, parameters and all.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundle,
