@@ -176,7 +176,7 @@ async function main(hooks: StartHooks): Promise<void> {
     // forwards every other request to this server, then on 127.0.0.1 only (see http/front-door.ts).
     let front: { port: number; close(): Promise<void> } | undefined;
     if (slack?.mode === 'http' && slackModule) {
-      const { openFrontDoor } = await import('./http/front-door.js');
+      const { openFrontDoor, yieldToFrontDoor } = await import('./http/front-door.js');
       front = await openFrontDoor({
         port: config.PORT,
         innerPort: await http.listen(0, '127.0.0.1'),
@@ -188,6 +188,12 @@ async function main(hooks: StartHooks): Promise<void> {
         onAcked: (request, done) => slack.acceptAcked(request, done),
         onFailure: (reason) => stop(1, reason),
       });
+      // At 1,000 commands a second the answers keep the main thread busy: a core goes to an ack first.
+      try {
+        yieldToFrontDoor(config.OATIE_ANSWERS_NICENESS);
+      } catch (error) {
+        log.warn({ err: describeError(error) }, 'the main thread could not yield to the front door');
+      }
     }
     const port = front?.port ?? (await http.listen(config.PORT));
     slack?.core.scheduler.start();

@@ -51,6 +51,9 @@ export const envSchema = z.object({
   // The work behind each ack: how many requests run at once, and how many may wait before "busy".
   OATIE_WORK_CONCURRENCY: int(1, 1000, 16),
   OATIE_WORK_QUEUE_LIMIT: int(1, 1_000_000, 10_000),
+  // Slack over HTTP: how many nice steps the main thread (answers, timers) runs below the front door's
+  // thread (acks), on Linux; 0 leaves them equal.
+  OATIE_ANSWERS_NICENESS: int(0, 19, 5),
   // Slack.
   SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xoxb-'), {
     error: 'expected a bot token starting with xoxb-',

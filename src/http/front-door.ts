@@ -3,6 +3,7 @@
 // thread is busy with. What it acked comes here to be run; everything else is forwarded to the main
 // thread's HTTP server, which then listens on 127.0.0.1 only.
 import { existsSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describeError } from '../core/errors.js';
@@ -32,6 +33,22 @@ export interface FrontDoor {
 }
 
 const START_TIMEOUT_MS = 10_000;
+/** The highest nice value. */
+const NICEST = 19;
+
+/**
+ * Lets the front door's thread, once started, go first whenever it and the calling (main) thread both
+ * want a core: the calling thread's nice value goes up by `steps`. On Linux that value is a thread's
+ * own (POSIX says the process's; Linux's threads each have one), and pid 0 names the calling thread,
+ * so the front door keeps the value it was started with. Elsewhere nothing changes. Returns the
+ * calling thread's nice value now.
+ */
+export function yieldToFrontDoor(steps: number): number {
+  const now = getPriority();
+  if (steps === 0 || process.platform !== 'linux') return now;
+  setPriority(Math.min(NICEST, now + steps));
+  return getPriority();
+}
 const CLOSE_TIMEOUT_MS = 5_000;
 
 /**
