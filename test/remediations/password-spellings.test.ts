@@ -23,6 +23,15 @@ const SPELLINGS: readonly string[] = [
 ];
 
 let story: FixStory;
+
+/** How many of the blocked statements wait for a lock now. */
+async function lockWaits(): Promise<number | undefined> {
+  const [row] = await story.oatie.sql<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1) AND wait_event_type = 'Lock'`,
+    [blocked.map((b) => b.pid)],
+  );
+  return row?.n;
+}
 let holder: pg.Client;
 const blocked: Array<{ pid: number; client: pg.Client; done: Promise<unknown> }> = [];
 
@@ -39,6 +48,10 @@ beforeAll(async () => {
     story.track(running.client);
     blocked.push(running);
   }
+  // A statement is active a moment before it waits for the lock: the tests start once all of them wait.
+  await eventually('every ALTER ROLE waiting for the lock', async () =>
+    (await lockWaits()) === SPELLINGS.length ? true : undefined,
+  );
 }, 30_000);
 
 afterAll(async () => {
@@ -64,11 +77,7 @@ const expectNoSecret = (text: string): void => {
 
 describe('a password typed in any spelling Postgres accepts is never shown', () => {
   it('each spelling really is a password change waiting for the lock', async () => {
-    const waiting = await story.oatie.sql<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1) AND wait_event_type = 'Lock'`,
-      [blocked.map((b) => b.pid)],
-    );
-    expect(waiting[0]?.n).toBe(SPELLINGS.length);
+    expect(await lockWaits()).toBe(SPELLINGS.length);
   });
 
   it('db long-running shows the statements, masked from the password on', async () => {
