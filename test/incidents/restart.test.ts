@@ -58,8 +58,8 @@ describe('restart after kill -9', () => {
     await eventually(
       "the declaration's posts sent",
       async () =>
-        (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox WHERE state = 'pending'")).rows[0]
-          ?.n === 0,
+        (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox WHERE state = 'pending'"))
+          .rows[0]?.n === 0,
       30_000,
     );
     first.child.kill('SIGKILL');
