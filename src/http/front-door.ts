@@ -33,6 +33,7 @@ export interface FrontDoor {
 }
 
 const START_TIMEOUT_MS = 10_000;
+const CLOSE_TIMEOUT_MS = 5_000;
 /** The highest nice value. */
 const NICEST = 19;
 
@@ -40,16 +41,12 @@ const NICEST = 19;
  * Lets the front door's thread, once started, go first whenever it and the calling (main) thread both
  * want a core: the calling thread's nice value goes up by `steps`. On Linux that value is a thread's
  * own (POSIX says the process's; Linux's threads each have one), and pid 0 names the calling thread,
- * so the front door keeps the value it was started with. Elsewhere nothing changes. Returns the
- * calling thread's nice value now.
+ * so the front door keeps the value it was started with. Elsewhere nothing changes.
  */
-export function yieldToFrontDoor(steps: number): number {
-  const now = getPriority();
-  if (steps === 0 || process.platform !== 'linux') return now;
-  setPriority(Math.min(NICEST, now + steps));
-  return getPriority();
+export function yieldToFrontDoor(steps: number): void {
+  if (steps === 0 || process.platform !== 'linux') return;
+  setPriority(Math.min(NICEST, getPriority() + steps));
 }
-const CLOSE_TIMEOUT_MS = 5_000;
 
 /**
  * The compiled thread beside this file; else (npm run dev, the tests) its TypeScript, through tsx's
