@@ -15,7 +15,7 @@ COPY manifests/kubernetes/policy.yaml ./manifests/kubernetes/policy.yaml
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20.20.2-bookworm-slim
-ENV NODE_ENV=production PORT=3000 OATIE_DATA_DIR=/data MALLOC_ARENA_MAX=2
+ENV NODE_ENV=production PORT=3000 OATIE_DATA_DIR=/data MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=1048576
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
