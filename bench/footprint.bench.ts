@@ -14,7 +14,7 @@ import { percentile } from './measure.js';
 import type { Result } from './results.js';
 
 const IDLE_MS = 3000;
-const RUNS = 3;
+const RUNS = 7;
 
 async function idleRss(command: string, args: string[], env: Record<string, string>): Promise<number> {
   const bot = await startBotProcess(command, args, env);
