@@ -11,7 +11,7 @@ import {
   type DiagnosticsHarness,
 } from '../support/diagnostics-harness.js';
 import { writeKubeconfig } from '../support/fake-kube.js';
-import { closedPort } from '../support/http-fake.js';
+import { ANSWER_TIMEOUT_MS, closedPort } from '../support/http-fake.js';
 import { blackhole, type TcpServer } from '../support/tcp.js';
 
 const KUBE_COMMANDS = [
@@ -45,8 +45,10 @@ beforeAll(async () => {
     writeKubeconfig(`http://127.0.0.1:${silent.port}`, hungDir),
   ]);
   unconfigured = await startDiagnostics({});
-  // Refused at once whatever the timeout: a long one, so that a loaded machine cannot turn it into one.
-  down = await startDiagnostics({ KUBECONFIG: downConfig, OATIE_TARGET_TIMEOUT_MS: '10000' });
+  down = await startDiagnostics({
+    KUBECONFIG: downConfig,
+    OATIE_TARGET_TIMEOUT_MS: String(ANSWER_TIMEOUT_MS),
+  });
   hung = await startDiagnostics({ KUBECONFIG: hungConfig, OATIE_TARGET_TIMEOUT_MS: String(TIMEOUT_MS) });
 });
 

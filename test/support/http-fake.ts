@@ -25,6 +25,13 @@ export type Answer = {
 
 export type Route = (request: RecordedRequest) => Answer | undefined;
 
+/**
+ * A target's timeout where a fake answers (or its port refuses): a bound a loaded machine always
+ * meets, since the answer is what is tested. Where a fake is silent, a test sets a short one: there
+ * the timeout is what is tested.
+ */
+export const ANSWER_TIMEOUT_MS = 10_000;
+
 export const json = (status: number, value: unknown, delayMs?: number): Answer => ({
   status,
   body: JSON.stringify(value),

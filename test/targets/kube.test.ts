@@ -9,12 +9,10 @@ import { openKubeTarget } from '../../src/targets/kube.js';
 import type { KubeTarget } from '../../src/targets/targets.js';
 import { failure } from '../support/call-failure.js';
 import { FakeKube, writeKubeconfig } from '../support/fake-kube.js';
-import { closedPort } from '../support/http-fake.js';
+import { ANSWER_TIMEOUT_MS, closedPort } from '../support/http-fake.js';
 import { deployment, event, pod } from '../support/kube-fixtures.js';
 
-/** Where the fake answers, a bound a loaded machine always meets: the answer is what is tested. */
-const ANSWER_TIMEOUT_MS = 10_000;
-/** Where the fake is silent, the timeout is what is tested: short, so the test does not wait long. */
+/** Where the fake is silent: the timeout is what is tested (see ANSWER_TIMEOUT_MS). */
 const SILENT_TIMEOUT_MS = 300;
 let fake: FakeKube;
 let kube: KubeTarget;

@@ -4,11 +4,9 @@ import { ErrorCode } from '../../src/core/errors.js';
 import { openOracleBi } from '../../src/targets/oracle-bi.js';
 import { failure } from '../support/call-failure.js';
 import { FakeOracleBi } from '../support/fake-oracle-bi.js';
-import { closedPort } from '../support/http-fake.js';
+import { ANSWER_TIMEOUT_MS, closedPort } from '../support/http-fake.js';
 
-/** Where an answer comes (even a refusal), a bound a loaded machine always meets: the answer is tested. */
-const ANSWER_TIMEOUT_MS = 10_000;
-/** Where the fake is silent, the timeout is what is tested: short, so the test does not wait long. */
+/** Where the fake is silent: the timeout is what is tested (see ANSWER_TIMEOUT_MS). */
 const SILENT_TIMEOUT_MS = 400;
 let fake: FakeOracleBi;
 
